@@ -1,0 +1,28 @@
+"""Event types, their versions, and projections as pure folds. Depends on nothing else here."""
+
+from .base import Event, Recorded, UnknownEvent, new_id
+from .registry import decode, event_class, known_types, register, upcaster
+from .types import (
+    ArticleExtracted,
+    FeedPolled,
+    FetchFailed,
+    Finding,
+    LettersExtracted,
+    PageFetched,
+    PageNotModified,
+    PageSkipped,
+    SourceAdded,
+    SourceChanged,
+    SourceRemoved,
+    WatchAdded,
+    WatchRemoved,
+    WebhookDelivered,
+    url_key,
+)
+
+__all__ = [
+    "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted",
+    "PageFetched", "PageNotModified", "PageSkipped", "Recorded", "SourceAdded", "SourceChanged",
+    "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WebhookDelivered", "decode",
+    "event_class", "known_types", "new_id", "register", "upcaster", "url_key",
+]

@@ -1,0 +1,245 @@
+"""Correspondence events: one letter, however many outlets report it, with each one's evidence.
+
+Findings from different articles merge into one letter when sender and recipient are the same
+and kind and date are compatible. A newer extractor version's findings for an article replace
+the older ones; an article recorded as a duplicate of another adds nothing (counted once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date
+
+from ..base import Recorded
+from ..projection import Projection, Rows, Table
+from ..types import ArticleExtracted, Finding, LettersExtracted
+from ..versions import is_older
+
+LETTERS_TABLE = Table(
+    "letters",
+    {
+        "letter_id": "text",
+        "sender": "text",
+        "recipient": "text",
+        "kind": "text",
+        "date": "text",
+        "sort_date": "text",  # date, or "" when unknown, so unknown dates sort last
+        "via": "text",
+        "in_reply_to": "text",
+        "confidence": "real",
+        "source_count": "int",
+        "sources": "json",
+        "evidence": "text",  # every source's evidence, for text search
+        "first_position": "int",
+        "last_position": "int",
+        "first_reported_at": "text",
+    },
+    key=("letter_id",),
+    indexes=(("sort_date", "first_position"), ("sender",), ("recipient",), ("kind",)),
+)
+
+PAIRS_TABLE = Table(
+    "pairs",
+    {"sender": "text", "recipient": "text", "letter_ids": "json"},
+    key=("sender", "recipient"),
+)
+
+ARTICLE_REFS_TABLE = Table(
+    "article_refs",
+    {
+        "article_id": "text",
+        "url": "text",
+        "title": "text",
+        "site_name": "text",
+        "published": "text",
+        "duplicate_of": "text",
+        "extractor_version": "text",
+        "letter_ids": "json",
+    },
+    key=("article_id",),
+)
+
+# Words outlets use for the same piece of paper: "a letter", "a message", "a note".
+_KIND_GROUPS = (
+    frozenset({"letter", "message", "note", "invitation"}),
+    frozenset({"message", "telegram", "greetings"}),
+)
+MAX_ANCHOR_DAYS = 31
+
+
+def kinds_compatible(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in _KIND_GROUPS)
+
+
+def _as_date(text: str | None) -> date | None:
+    """First day of an ISO date at any precision ("2019", "2019-08", "2019-08-09[T...]")."""
+    if not text:
+        return None
+    parts = text[:10].split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 1
+        d = int(parts[2]) if len(parts) > 2 else 1
+        return date(y, m, d)
+    except (ValueError, IndexError):
+        return None
+
+
+def dates_compatible(
+    date_a: str | None, anchor_a: str | None, date_b: str | None, anchor_b: str | None
+) -> bool:
+    """Same letter as far as dates tell: one date refines the other, or, when a date is
+    unknown, the reports fall within a month of each other."""
+    if date_a and date_b:
+        return date_a.startswith(date_b) or date_b.startswith(date_a)
+    da, db = _as_date(date_a or anchor_a), _as_date(date_b or anchor_b)
+    if da is None or db is None:
+        return not date_a and not date_b
+    return abs((da - db).days) <= MAX_ANCHOR_DAYS
+
+
+def letter_id(article_id: str, extractor_version: str, index: int) -> str:
+    return hashlib.sha1(f"{article_id}|{extractor_version}|{index}".encode()).hexdigest()[:16]
+
+
+def _anchor(letter: dict) -> str | None:
+    if letter["date"]:
+        return letter["date"]
+    published = [s["published"] for s in letter["sources"] if s.get("published")]
+    return min(published) if published else None
+
+
+def _summarise(letter: dict) -> dict:
+    """Derive the letter's shown fields from its sources, so the result does not depend on
+    the order in which sources were added or removed."""
+    sources = letter["sources"]
+    kinds = Counter(s["kind"] for s in sources)
+    first_kind = {}
+    for i, s in enumerate(sources):
+        first_kind.setdefault(s["kind"], i)
+    letter["kind"] = max(kinds, key=lambda k: (kinds[k], -first_kind[k]))
+    dates = [s["date"] for s in sources if s["date"]]
+    letter["date"] = max(dates, key=lambda d: (len(d), d)) if dates else None
+    letter["sort_date"] = letter["date"] or ""
+    vias = [s["via"] for s in sources if s.get("via")]
+    letter["via"] = Counter(vias).most_common(1)[0][0] if vias else None
+    letter["confidence"] = max(s["confidence"] for s in sources)
+    letter["source_count"] = len({s["url"] or s["article_id"] for s in sources})
+    letter["evidence"] = "\n".join(s["evidence"] for s in sources)
+    letter["first_position"] = min(s["position"] for s in sources)
+    letter["last_position"] = max(s["position"] for s in sources)
+    letter["first_reported_at"] = min(s["recorded_at"] for s in sources)
+    return letter
+
+
+def _pair_ids(rows: Rows, sender: str, recipient: str) -> list[str]:
+    pair = rows.get("pairs", sender, recipient)
+    return list(pair["letter_ids"]) if pair else []
+
+
+def _set_pair_ids(rows: Rows, sender: str, recipient: str, ids: list[str]) -> None:
+    if ids:
+        rows.put("pairs", {"sender": sender, "recipient": recipient, "letter_ids": ids})
+    else:
+        rows.delete("pairs", sender, recipient)
+
+
+def _withdraw(rows: Rows, article_id: str, letter_ids: list[str]) -> None:
+    """Take an article's earlier findings out of the letters they were merged into."""
+    for lid in dict.fromkeys(letter_ids):
+        letter = rows.get("letters", lid)
+        if letter is None:
+            continue
+        letter["sources"] = [s for s in letter["sources"] if s["article_id"] != article_id]
+        if letter["sources"]:
+            rows.put("letters", _summarise(letter))
+            continue
+        rows.delete("letters", lid)
+        ids = _pair_ids(rows, letter["sender"], letter["recipient"])
+        _set_pair_ids(rows, letter["sender"], letter["recipient"], [i for i in ids if i != lid])
+
+
+def _merge_target(rows: Rows, f: Finding, anchor: str | None, taken: set[str]) -> dict | None:
+    for lid in _pair_ids(rows, f.sender, f.recipient):
+        if lid in taken:
+            continue  # two letters of one pair in one article are two letters
+        letter = rows.get("letters", lid)
+        if letter is None:
+            continue
+        if kinds_compatible(letter["kind"], f.kind) and dates_compatible(
+            letter["date"], _anchor(letter), f.date, anchor
+        ):
+            return letter
+    return None
+
+
+def _record_article(rows: Rows, e: ArticleExtracted) -> None:
+    ref = rows.get("article_refs", e.article_id) or {
+        "article_id": e.article_id, "extractor_version": None, "letter_ids": [],
+    }
+    ref.update(url=e.url, title=e.title, site_name=e.site_name, published=e.published,
+               duplicate_of=e.duplicate_of)
+    rows.put("article_refs", ref)
+
+
+def _record_letters(rows: Rows, r: Recorded, e: LettersExtracted) -> None:
+    ref = rows.get("article_refs", e.article_id) or {
+        "article_id": e.article_id, "url": None, "title": None, "site_name": None,
+        "published": None, "duplicate_of": None, "extractor_version": None, "letter_ids": [],
+    }
+    if ref["extractor_version"] and is_older(e.extractor_version, ref["extractor_version"]):
+        return
+    _withdraw(rows, e.article_id, ref["letter_ids"])
+    ids: list[str] = []
+    if not ref["duplicate_of"]:
+        for i, f in enumerate(e.letters):
+            ids.append(_add_finding(rows, r, e, ref, i, f, taken=set(ids)))
+        for i, f in enumerate(e.letters):
+            if f.reply_to is not None and 0 <= f.reply_to < len(ids) and f.reply_to != i:
+                letter = rows.get("letters", ids[i])
+                if letter is not None and not letter["in_reply_to"]:
+                    letter["in_reply_to"] = ids[f.reply_to]
+                    rows.put("letters", letter)
+    ref["extractor_version"] = e.extractor_version
+    ref["letter_ids"] = ids
+    rows.put("article_refs", ref)
+
+
+def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, i: int,
+                 f: Finding, taken: set[str]) -> str:
+    source = {
+        "article_id": e.article_id, "url": ref["url"], "title": ref["title"],
+        "site_name": ref["site_name"], "published": ref["published"], "evidence": f.evidence,
+        "start": f.start, "end": f.end, "kind": f.kind, "date": f.date, "via": f.via,
+        "confidence": f.confidence, "extractor_version": e.extractor_version,
+        "position": r.position, "recorded_at": r.recorded_at.isoformat(),
+    }
+    letter = _merge_target(rows, f, ref["published"], taken)
+    if letter is None:
+        lid = letter_id(e.article_id, e.extractor_version, i)
+        letter = {"letter_id": lid, "sender": f.sender, "recipient": f.recipient,
+                  "in_reply_to": None, "sources": []}
+        _set_pair_ids(rows, f.sender, f.recipient,
+                      _pair_ids(rows, f.sender, f.recipient) + [lid])
+    letter["sources"] = [s for s in letter["sources"] if s["article_id"] != e.article_id or
+                         s["start"] != f.start] + [source]
+    rows.put("letters", _summarise(letter))
+    return letter["letter_id"]
+
+
+def fold(rows: Rows, r: Recorded) -> None:
+    e = r.event
+    if isinstance(e, ArticleExtracted):
+        _record_article(rows, e)
+    elif isinstance(e, LettersExtracted):
+        _record_letters(rows, r, e)
+
+
+LETTERS = Projection(
+    name="letters",
+    version=1,
+    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE),
+    fold=fold,
+    handles=frozenset({"ArticleExtracted", "LettersExtracted"}),
+)

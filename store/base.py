@@ -1,0 +1,149 @@
+"""The narrow interface every backend implements: an event log, raw pages, projection tables."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from events import Event, Recorded
+from events.projection import Key, Projection, Row
+
+ANY = -1  # expected_version that accepts any current version
+NO_STREAM = 0  # expected_version of a stream that must not exist yet
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """Where an append landed: the stream's new version and the last global position."""
+
+    stream_version: int
+    last_position: int
+    written: int
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    name: str
+    target: str  # "live" or "rebuild"
+    version: int
+    position: int
+    updated_at: str | None
+
+
+class ProjectionTx(ABC):
+    """One transaction over a projection's tables and its checkpoint."""
+
+    checkpoint: int
+
+    @abstractmethod
+    def load(self, table: str, key: Key) -> Row | None: ...
+
+    @abstractmethod
+    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None: ...
+
+    @abstractmethod
+    def advance(self, position: int) -> None: ...
+
+
+class Store(ABC):
+    """Event log, raw page store and projection storage in one database."""
+
+    url: str
+
+    # --- the log -------------------------------------------------------------------------
+    @abstractmethod
+    def append(
+        self, stream: str, events: Sequence[Event], expected_version: int = ANY
+    ) -> AppendResult:
+        """Append events to a stream atomically.
+
+        ``expected_version`` is the stream's version the caller last saw (``NO_STREAM`` for a
+        new stream, ``ANY`` to skip the check); a mismatch raises ConcurrencyError and writes
+        nothing. Events whose ids are already in the log are not stored again.
+        """
+
+    @abstractmethod
+    def read_all(
+        self, after: int = 0, limit: int | None = None, types: Iterable[str] | None = None
+    ) -> Iterator[Recorded]:
+        """Events in position order after ``after``, streamed page by page."""
+
+    @abstractmethod
+    def read_stream(self, stream: str, after_version: int = 0) -> list[Recorded]: ...
+
+    @abstractmethod
+    def stream_version(self, stream: str) -> int: ...
+
+    @abstractmethod
+    def head(self) -> int:
+        """The last position written: every event at or below it can be read."""
+
+    @abstractmethod
+    def count(self) -> dict[str, int]:
+        """Events per type."""
+
+    @abstractmethod
+    def get_event(self, event_id: str) -> Recorded | None: ...
+
+    @abstractmethod
+    def wait_for_events(self, after: int, timeout: float) -> bool:
+        """Block until the head passes ``after`` or the timeout ends; True if it did."""
+
+    # --- raw pages -----------------------------------------------------------------------
+    @abstractmethod
+    def put_page(self, body: bytes) -> str:
+        """Store a raw page once by content hash (compressed); return its sha256."""
+
+    @abstractmethod
+    def get_page(self, sha256: str) -> bytes | None: ...
+
+    # --- projections ---------------------------------------------------------------------
+    @abstractmethod
+    def ensure_projection(self, projection: Projection) -> Checkpoint:
+        """Create the projection's live tables and checkpoint if missing."""
+
+    @abstractmethod
+    def reset_rebuild(self, projection: Projection) -> None:
+        """Fresh empty rebuild tables, checkpoint 0."""
+
+    @abstractmethod
+    def swap_in_rebuild(self, projection: Projection) -> None:
+        """Replace the live tables and checkpoint by the rebuilt ones in one transaction."""
+
+    @abstractmethod
+    def projection_tx(
+        self, projection: Projection, target: str = "live"
+    ) -> AbstractContextManager[ProjectionTx]: ...
+
+    @abstractmethod
+    def checkpoint(self, name: str, target: str = "live") -> Checkpoint: ...
+
+    @abstractmethod
+    def checkpoints(self) -> list[Checkpoint]: ...
+
+    # --- queries over projection tables --------------------------------------------------
+    @abstractmethod
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read-only SQL statement written with ``?`` placeholders; rows as dicts."""
+
+    @abstractmethod
+    def healthy(self) -> bool:
+        """True when the database answers a trivial query."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def table_name(projection: str, table: str, target: str = "live") -> str:
+    """Physical table name; queries use the live one."""
+    prefix = "p" if target == "live" else "r"
+    return f"{prefix}_{projection}_{table}"

@@ -1,0 +1,356 @@
+"""What SQLite and PostgreSQL share: the log's tables, appends, reads and projection storage.
+
+Backends supply connections, placeholders, column types, how appends are serialised and how
+a batch of rows is inserted; everything else is written once here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zlib
+from abc import abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from events import Event, Recorded, decode
+from events.projection import Key, Projection, Row, Table
+
+from .base import ANY, AppendResult, Checkpoint, ProjectionTx, Store, table_name
+from .errors import CheckpointMoved, ConcurrencyError
+
+PAGE_SIZE = 1000
+EVENT_COLUMNS = ("position", "id", "stream", "stream_version", "type", "version",
+                 "recorded_at", "causation_id", "correlation_id", "data")
+_SELECT_EVENTS = "SELECT " + ", ".join(EVENT_COLUMNS) + " FROM events"
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class SqlStore(Store):
+    """The common SQL implementation of :class:`Store`."""
+
+    placeholder = "?"
+    column_types: dict[str, str] = {}
+
+    # --- backend hooks -------------------------------------------------------------------
+    @abstractmethod
+    def _tx(self, write: bool = False) -> AbstractContextManager[Any]:
+        """A connection inside a transaction, committed on exit, rolled back on error."""
+
+    @abstractmethod
+    def _lock_appends(self, conn: Any) -> None:
+        """Serialise appends so positions become visible in order (readers never skip)."""
+
+    @abstractmethod
+    def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None: ...
+
+    @abstractmethod
+    def _encode_time(self, at: datetime) -> Any: ...
+
+    @abstractmethod
+    def _decode_time(self, value: Any) -> datetime: ...
+
+    def _select_events(self) -> str:
+        return _SELECT_EVENTS
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _execute(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        return conn.execute(self._sql(sql), params)
+
+    # --- the log -------------------------------------------------------------------------
+    def append(
+        self, stream: str, events: Sequence[Event], expected_version: int = ANY
+    ) -> AppendResult:
+        if not events:
+            return AppendResult(self.stream_version(stream), self.head(), 0)
+        ids = [e.id for e in events]
+        if len(set(ids)) != len(ids):
+            raise ValueError("an append must not repeat an event id")
+        with self._tx(write=True) as conn:
+            self._lock_appends(conn)
+            seen = self._existing_ids(conn, ids)
+            version = self._stream_version(conn, stream)
+            fresh = [e for e in events if e.id not in seen]
+            if not fresh:  # a retried append: already stored, accept it as done
+                return AppendResult(version, self._head(conn), 0)
+            if expected_version != ANY and version != expected_version:
+                raise ConcurrencyError(stream, expected_version, version)
+            position = self._head(conn)
+            at = self._encode_time(datetime.now(UTC))
+            rows = []
+            for e in fresh:
+                position += 1
+                version += 1
+                rows.append((position, e.id, stream, version, e.TYPE, e.VERSION, at,
+                             e.causation_id, e.correlation_id, dumps(e.data())))
+            self._insert_event_rows(conn, rows)
+            self._after_append(conn, position)
+        return AppendResult(version, position, len(rows))
+
+    def _after_append(self, conn: Any, position: int) -> None:
+        """Hook for backends that notify followers."""
+
+    def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._execute(
+                conn, f"SELECT id FROM events WHERE id IN ({marks})", chunk))
+        return found
+
+    def _stream_version(self, conn: Any, stream: str) -> int:
+        row = self._execute(conn, "SELECT MAX(stream_version) FROM events WHERE stream = ?",
+                            (stream,)).fetchone()
+        return row[0] or 0
+
+    def _head(self, conn: Any) -> int:
+        return self._execute(conn, "SELECT MAX(position) FROM events").fetchone()[0] or 0
+
+    def _recorded(self, row: Sequence[Any]) -> Recorded:
+        position, eid, stream, sv, type_, version, at, causation, correlation, data = row
+        event = decode(type_, version, orjson.loads(data), id=eid,
+                       causation_id=causation, correlation_id=correlation)
+        return Recorded(position, stream, sv, self._decode_time(at), event)
+
+    def read_all(
+        self, after: int = 0, limit: int | None = None, types: Iterable[str] | None = None
+    ) -> Iterator[Recorded]:
+        # Keyset pages: constant memory however long the log, and no long-held transaction.
+        type_list = sorted(set(types)) if types is not None else None
+        left = limit
+        while left is None or left > 0:
+            page = PAGE_SIZE if left is None else min(PAGE_SIZE, left)
+            sql = self._select_events() + " WHERE position > ?"
+            params: list[Any] = [after]
+            if type_list is not None:
+                if not type_list:
+                    return
+                sql += f" AND type IN ({','.join('?' * len(type_list))})"
+                params += type_list
+            sql += " ORDER BY position LIMIT ?"
+            params.append(page)
+            with self._tx() as conn:
+                rows = self._execute(conn, sql, params).fetchall()
+            for row in rows:
+                yield self._recorded(row)
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
+            if left is not None:
+                left -= len(rows)
+
+    def read_stream(self, stream: str, after_version: int = 0) -> list[Recorded]:
+        with self._tx() as conn:
+            rows = self._execute(
+                conn, self._select_events() + " WHERE stream = ? AND stream_version > ? "
+                "ORDER BY stream_version", (stream, after_version)).fetchall()
+        return [self._recorded(r) for r in rows]
+
+    def stream_version(self, stream: str) -> int:
+        with self._tx() as conn:
+            return self._stream_version(conn, stream)
+
+    def head(self) -> int:
+        with self._tx() as conn:
+            return self._head(conn)
+
+    def count(self) -> dict[str, int]:
+        with self._tx() as conn:
+            rows = self._execute(
+                conn, "SELECT type, COUNT(*) FROM events GROUP BY type ORDER BY type").fetchall()
+        return {t: n for t, n in rows}
+
+    def get_event(self, event_id: str) -> Recorded | None:
+        with self._tx() as conn:
+            row = self._execute(conn, self._select_events() + " WHERE id = ?", (event_id,)).fetchone()
+        return self._recorded(row) if row else None
+
+    # --- raw pages -----------------------------------------------------------------------
+    def put_page(self, body: bytes) -> str:
+        sha = hashlib.sha256(body).hexdigest()
+        with self._tx(write=True) as conn:
+            self._execute(
+                conn, "INSERT INTO pages (sha256, size, body) VALUES (?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING", (sha, len(body), zlib.compress(body, 6)))
+        return sha
+
+    def get_page(self, sha256: str) -> bytes | None:
+        with self._tx() as conn:
+            row = self._execute(conn, "SELECT body FROM pages WHERE sha256 = ?",
+                                (sha256,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    # --- schema --------------------------------------------------------------------------
+    def _ddl_table(self, name: str, table: Table) -> list[str]:
+        cols = ", ".join(f"{c} {self.column_types[t]}" for c, t in table.columns.items())
+        statements = [f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(table.key)}))"]
+        # Index names carry a token: a rebuilt table keeps its index names after the swap,
+        # so the next rebuild must not reuse them.
+        token = uuid.uuid4().hex[:8]
+        for i, cols_ in enumerate(table.indexes):
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS ix_{name}_{i}_{token} ON {name} ({', '.join(cols_)})")
+        return statements
+
+    def _table_exists(self, conn: Any, name: str) -> bool:
+        raise NotImplementedError
+
+    def ensure_projection(self, projection: Projection) -> Checkpoint:
+        with self._tx(write=True) as conn:
+            self._execute(conn, "INSERT INTO checkpoints (name, target, version, position) "
+                          "VALUES (?, 'live', ?, 0) ON CONFLICT (name, target) DO NOTHING",
+                          (projection.name, projection.version))
+            for table in projection.tables:
+                name = table_name(projection.name, table.name)
+                if not self._table_exists(conn, name):
+                    for stmt in self._ddl_table(name, table):
+                        self._execute(conn, stmt)
+        return self.checkpoint(projection.name, "live")
+
+    def reset_rebuild(self, projection: Projection) -> None:
+        with self._tx(write=True) as conn:
+            for table in projection.tables:
+                name = table_name(projection.name, table.name, "rebuild")
+                self._execute(conn, f"DROP TABLE IF EXISTS {name}")
+                for stmt in self._ddl_table(name, table):
+                    self._execute(conn, stmt)
+            self._execute(conn, "DELETE FROM checkpoints WHERE name = ? AND target = 'rebuild'",
+                          (projection.name,))
+            self._execute(conn, "INSERT INTO checkpoints (name, target, version, position) "
+                          "VALUES (?, 'rebuild', ?, 0)", (projection.name, projection.version))
+
+    def swap_in_rebuild(self, projection: Projection) -> None:
+        with self._tx(write=True) as conn:
+            rebuilt = self._execute(
+                conn, "SELECT position, version FROM checkpoints WHERE name = ? AND "
+                "target = 'rebuild'", (projection.name,)).fetchone()
+            if rebuilt is None:
+                raise RuntimeError(f"no rebuild of {projection.name} to swap in")
+            for table in projection.tables:
+                live = table_name(projection.name, table.name)
+                self._execute(conn, f"DROP TABLE IF EXISTS {live}")
+                self._execute(conn, f"ALTER TABLE {table_name(projection.name, table.name, 'rebuild')} "
+                              f"RENAME TO {live}")
+            self._execute(conn, "DELETE FROM checkpoints WHERE name = ?", (projection.name,))
+            self._execute(conn, "INSERT INTO checkpoints (name, target, version, position, "
+                          "updated_at) VALUES (?, 'live', ?, ?, ?)",
+                          (projection.name, rebuilt[1], rebuilt[0],
+                           datetime.now(UTC).isoformat()))
+
+    def checkpoint(self, name: str, target: str = "live") -> Checkpoint:
+        with self._tx() as conn:
+            row = self._execute(conn, "SELECT name, target, version, position, updated_at "
+                                "FROM checkpoints WHERE name = ? AND target = ?",
+                                (name, target)).fetchone()
+        if row is None:
+            raise LookupError(f"projection {name} ({target}) has no checkpoint")
+        return Checkpoint(*row)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        with self._tx() as conn:
+            rows = self._execute(conn, "SELECT name, target, version, position, updated_at "
+                                 "FROM checkpoints ORDER BY name, target").fetchall()
+        return [Checkpoint(*r) for r in rows]
+
+    @contextmanager
+    def projection_tx(self, projection: Projection, target: str = "live") -> Iterator[ProjectionTx]:
+        with self._tx(write=True) as conn:
+            yield _SqlProjectionTx(self, conn, projection, target)
+
+    # --- queries -------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._tx() as conn:
+            cur = self._execute(conn, sql, params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def healthy(self) -> bool:
+        try:
+            with self._tx() as conn:
+                self._execute(conn, "SELECT 1").fetchone()
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            return False
+
+
+def encode_value(kind: str, value: Any) -> Any:
+    if kind == "json":
+        return None if value is None else dumps(value)
+    if kind == "bool":
+        return None if value is None else int(bool(value))
+    return value
+
+
+def decode_value(kind: str, value: Any) -> Any:
+    if kind == "json":
+        return None if value is None else orjson.loads(value)
+    if kind == "bool":
+        return None if value is None else bool(value)
+    return value
+
+
+class _SqlProjectionTx(ProjectionTx):
+    def __init__(self, store: SqlStore, conn: Any, projection: Projection, target: str) -> None:
+        self.store, self.conn, self.projection, self.target = store, conn, projection, target
+        lock = " FOR UPDATE" if store.placeholder != "?" else ""
+        row = store._execute(conn, "SELECT position FROM checkpoints WHERE name = ? AND "
+                             "target = ?" + lock, (projection.name, target)).fetchone()
+        if row is None:
+            raise LookupError(f"projection {projection.name} ({target}) is not set up")
+        self.checkpoint = row[0]
+        self._start = row[0]
+
+    def _name(self, table: Table) -> str:
+        return table_name(self.projection.name, table.name, self.target)
+
+    def load(self, table: str, key: Key) -> Row | None:
+        t = self.projection.table(table)
+        cols = list(t.columns)
+        where = " AND ".join(f"{k} = ?" for k in t.key)
+        row = self.store._execute(self.conn, f"SELECT {', '.join(cols)} FROM {self._name(t)} "
+                                  f"WHERE {where}", key).fetchone()
+        if row is None:
+            return None
+        return {c: decode_value(t.columns[c], v) for c, v in zip(cols, row)}
+
+    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None:
+        for tname, keys in deletes.items():
+            if keys:
+                t = self.projection.table(tname)
+                where = " AND ".join(f"{k} = ?" for k in t.key)
+                self.conn.cursor().executemany(self.store._sql(
+                    f"DELETE FROM {self._name(t)} WHERE {where}"), list(keys))
+        for tname, rows in upserts.items():
+            if not rows:
+                continue
+            t = self.projection.table(tname)
+            cols = list(t.columns)
+            sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in t.key)
+            sql = (f"INSERT INTO {self._name(t)} ({', '.join(cols)}) VALUES "
+                   f"({', '.join('?' * len(cols))}) ON CONFLICT ({', '.join(t.key)}) "
+                   f"DO UPDATE SET {sets}")
+            kinds = [t.columns[c] for c in cols]
+            params = [tuple(encode_value(k, r.get(c)) for c, k in zip(cols, kinds))
+                      for r in rows.values()]
+            self.conn.cursor().executemany(self.store._sql(sql), params)
+
+    def advance(self, position: int) -> None:
+        if position < self._start:
+            raise CheckpointMoved(f"{self.projection.name}: checkpoint would move backwards")
+        cur = self.store._execute(
+            self.conn, "UPDATE checkpoints SET position = ?, updated_at = ? WHERE name = ? AND "
+            "target = ? AND position = ?", (position, datetime.now(UTC).isoformat(),
+                                            self.projection.name, self.target, self._start))
+        if cur.rowcount != 1:
+            raise CheckpointMoved(f"{self.projection.name}: another runner moved the checkpoint")
+        self.checkpoint = self._start = position
