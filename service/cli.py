@@ -1,0 +1,239 @@
+"""The ``letterwatch`` command: one entry point for every job, sharing the service's core."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table as RichTable
+
+from events.projections import ALL
+from store import Store, StoreError, open_store
+from store.projector import catch_up, ensure_current, rebuild
+
+from .settings import get_settings
+
+app = typer.Typer(
+    help="letterwatch: track diplomatic correspondence in the news.\n\n"
+    "Every command reads the database from LETTERWATCH_DATABASE_URL "
+    "(default: sqlite:///letterwatch.db in the working directory).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+events_app = typer.Typer(help="Read the event log.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def open_configured_store() -> Store:
+    """The store named by the settings, or a clear error and exit code 2."""
+    url = get_settings().database_url
+    try:
+        return open_store(url)
+    except (StoreError, ValueError) as exc:
+        err.print(f"[red]error:[/red] cannot open the database: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _progress() -> tuple[Progress, object]:
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        console=err, transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(name: str, position: int, head: int) -> None:
+        if name not in tasks:
+            tasks[name] = progress.add_task(f"folding {name}", total=head)
+        progress.update(tasks[name], completed=position, total=head)
+
+    return progress, update
+
+
+def refresh(store: Store) -> None:
+    """Bring every projection up to the head of the log before answering from it."""
+    progress, update = _progress()
+    with progress:
+        ensure_current(store, ALL.values(), progress=update)
+        for p in ALL.values():
+            catch_up(store, p, progress=update)
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+@events_app.command("count")
+def events_count() -> None:
+    """How many events the log holds, by type."""
+    with open_configured_store() as store:
+        counts = store.count()
+        table = RichTable("type", "events")
+        for name, n in counts.items():
+            table.add_row(name, str(n))
+        table.add_row("[bold]total", f"[bold]{sum(counts.values())}")
+        console.print(table)
+        console.print(f"head position: {store.head()}")
+
+
+@events_app.command("tail")
+def events_tail(
+    n: Annotated[int, typer.Option("-n", help="how many of the latest events")] = 20,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep printing new events")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """The latest events, oldest first; with --follow, new ones as they are appended."""
+    with open_configured_store() as store:
+        after = max(0, store.head() - n)
+        while True:
+            for r in store.read_all(after=after):
+                after = r.position
+                if json_out:
+                    print(json.dumps(r.as_dict(), ensure_ascii=False), flush=True)
+                else:
+                    console.print(f"{r.position:>8}  {r.recorded_at:%Y-%m-%d %H:%M:%S}  "
+                                  f"[bold]{r.type:<18}[/bold] {r.stream}", highlight=False)
+            if not follow:
+                return
+            try:
+                store.wait_for_events(after, timeout=1.0)
+            except KeyboardInterrupt:
+                return
+
+
+@events_app.command("show")
+def events_show(event_id: Annotated[str, typer.Argument(help="an event id or a position")]) -> None:
+    """One event in full, as JSON."""
+    with open_configured_store() as store:
+        recorded = store.get_event(event_id)
+        if recorded is None and event_id.isdigit():
+            recorded = next(iter(store.read_all(after=int(event_id) - 1, limit=1)), None)
+        if recorded is None:
+            err.print(f"[red]error:[/red] no event {event_id!r}")
+            raise typer.Exit(1)
+        print(json.dumps(recorded.as_dict(), ensure_ascii=False, indent=2))
+
+
+# --- projections -----------------------------------------------------------------------------
+
+
+@app.command()
+def projections() -> None:
+    """Each projection's checkpoint, version and lag behind the log."""
+    with open_configured_store() as store:
+        for p in ALL.values():
+            store.ensure_projection(p)
+        head = store.head()
+        table = RichTable("projection", "target", "version", "checkpoint", "lag", "updated")
+        for cp in store.checkpoints():
+            table.add_row(cp.name, cp.target, str(cp.version), str(cp.position),
+                          str(head - cp.position), cp.updated_at or "-")
+        console.print(table)
+        console.print(f"log head: {head}")
+
+
+@app.command("rebuild")
+def rebuild_cmd(
+    names: Annotated[list[str] | None, typer.Argument(
+        help=f"projections to rebuild ({', '.join(ALL)}); all when none given")] = None,
+    no_reextract: Annotated[bool, typer.Option(
+        "--no-reextract", help="for letters: fold the findings already in the log")] = False,
+) -> None:
+    """Replay the log into fresh tables and swap them in; the old ones serve until then.
+
+    Rebuilding ``letters`` first re-extracts letters for every stored article with the
+    current extractor (appended as new events), then folds.
+    """
+    chosen = names or list(ALL)
+    unknown = [n for n in chosen if n not in ALL]
+    if unknown:
+        err.print(f"[red]error:[/red] unknown projection(s) {unknown}; known: {list(ALL)}")
+        raise typer.Exit(2)
+    with open_configured_store() as store:
+        if "letters" in chosen and not no_reextract:
+            _reextract_letters(store)
+        progress, update = _progress()
+        with progress:
+            for name in chosen:
+                n = rebuild(store, ALL[name], progress=update)
+                err.print(f"rebuilt {name}: {n} events folded")
+
+
+def _reextract_letters(store: Store) -> None:
+    from scrapers.reextract import reextract_letters
+
+    refresh(store)
+    n = reextract_letters(store)
+    err.print(f"re-extracted letters for {n} articles")
+
+
+# --- letters ---------------------------------------------------------------------------------
+
+
+@app.command()
+def letters(
+    json_out: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    person: Annotated[str | None, typer.Option(help="only letters sent or received by")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """The correspondence found so far, newest first."""
+    with open_configured_store() as store:
+        refresh(store)
+        sql = ("SELECT letter_id, sender, recipient, kind, date, via, source_count, sources "
+               "FROM p_letters_letters")
+        params: list[object] = []
+        if person:
+            sql += " WHERE lower(sender) = lower(?) OR lower(recipient) = lower(?)"
+            params += [person, person]
+        sql += " ORDER BY sort_date DESC, first_position DESC, letter_id LIMIT ?"
+        rows = store.query(sql, [*params, limit])
+    if json_out:
+        for row in rows:
+            row["sources"] = json.loads(row["sources"])
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    print_letters(rows)
+
+
+def print_letters(rows: list[dict]) -> None:
+    """The letters table as people read it."""
+    table = RichTable("date", "from", "to", "kind", "via", "reported by", title="Letters")
+    for row in rows:
+        sources = json.loads(row["sources"]) if isinstance(row["sources"], str) else row["sources"]
+        outlets = sorted({s.get("site_name") or _host(s.get("url")) or s["article_id"]
+                          for s in sources})
+        table.add_row(row["date"] or "?", row["sender"], row["recipient"], row["kind"],
+                      row["via"] or "", ", ".join(outlets))
+    console.print(table)
+
+
+def _host(url: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname if url else None
+
+
+@app.command("extract-letters")
+def extract_letters_cmd(
+    input_path: Annotated[Path, typer.Argument(help="JSONL: {id, text, title?, published?}")],
+) -> None:
+    """Find the letters in each article of a JSONL file; one JSON line per article."""
+    from scrapers.letters.cli import extract_letters_jsonl
+
+    if not input_path.is_file():
+        err.print(f"[red]error:[/red] no such file: {input_path}")
+        raise typer.Exit(2)
+    with input_path.open(encoding="utf-8") as inp:
+        extract_letters_jsonl(inp, sys.stdout)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,41 @@
+"""Settings from environment variables (``LETTERWATCH_*``) and a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob letterwatch reads; ``letterwatch settings`` prints the values in force."""
+
+    model_config = SettingsConfigDict(env_prefix="LETTERWATCH_", env_file=".env",
+                                      extra="ignore")
+
+    database_url: str = Field("sqlite:///letterwatch.db",
+                              description="sqlite:///FILE (default) or postgresql://...")
+    sources_file: str | None = Field(None, description="TOML file of sources to poll")
+    admin_token: str | None = Field(None, description="bearer token for write endpoints")
+    read_token: str | None = Field(None, description="if set, reads need this bearer token")
+    user_agent: str = "letterwatch/0.1 (+https://github.com/letterwatch/letterwatch)"
+    concurrency: int = Field(8, ge=1, le=256, description="requests in flight overall")
+    per_host_concurrency: int = Field(2, ge=1, le=32)
+    per_host_delay: float = Field(1.0, ge=0, description="seconds between requests to a host")
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    total_timeout: float = Field(60.0, gt=0)
+    max_body_bytes: int = Field(10_000_000, gt=0)
+    max_redirects: int = Field(5, ge=0)
+    max_retries: int = Field(4, ge=0)
+    allow_private: list[str] = Field(default_factory=list,
+                                     description="hosts or CIDRs exempt from the private-address ban")
+    extract_workers: int = Field(1, ge=1, description="processes for text extraction")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
