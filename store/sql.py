@@ -274,6 +274,11 @@ class SqlStore(Store):
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
+    def _execute_raw(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement in a write transaction (tests and maintenance only)."""
+        with self._tx(write=True) as conn:
+            self._execute(conn, sql, params)
+
     def healthy(self) -> bool:
         try:
             with self._tx() as conn:

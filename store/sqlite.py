@@ -59,8 +59,10 @@ class SQLiteStore(SqlStore):
     column_types = {"text": "TEXT", "int": "INTEGER", "real": "REAL", "json": "TEXT",
                     "bool": "INTEGER"}
 
-    def __init__(self, path: str | Path, *, poll_interval: float = 0.2) -> None:
+    def __init__(self, path: str | Path, *, poll_interval: float = 0.2,
+                 read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
         self.url = f"sqlite:///{self.path}"
         self.poll_interval = poll_interval
         self._local = threading.local()
@@ -71,6 +73,8 @@ class SQLiteStore(SqlStore):
             parent = Path(self.path).expanduser().resolve().parent
             if not parent.is_dir():
                 raise StoreUnavailable(f"cannot open {self.path}: folder {parent} does not exist")
+        if read_only:
+            return
         try:
             conn = self._connection()
             if conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
@@ -92,9 +96,13 @@ class SQLiteStore(SqlStore):
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
+            target, uri = self.path, False
+            if self.read_only:
+                target, uri = f"file:{Path(self.path).resolve()}?mode=ro", True
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
+                                   timeout=30, uri=uri)
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable across process crashes in WAL mode; only power loss can
             # roll back the last commits, never corrupt the file.
             conn.execute("PRAGMA synchronous=NORMAL")

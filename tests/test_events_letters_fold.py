@@ -1,0 +1,117 @@
+"""How the letters projection merges, replaces and threads what articles report."""
+
+from __future__ import annotations
+
+from events import ArticleExtracted, Finding, LettersExtracted
+from events.projections import LETTERS
+from events.projections.letters import dates_compatible, kinds_compatible
+
+from folding import fold
+
+
+def article(aid: str, published: str | None = "2019-08-10", site: str | None = None,
+            duplicate_of: str | None = None) -> tuple[str, ArticleExtracted]:
+    return f"article-{aid}", ArticleExtracted(
+        article_id=aid, url=f"https://{site or aid}.example/{aid}", text="...",
+        extractor_version="1", title=f"Title {aid}", published=published,
+        site_name=site, duplicate_of=duplicate_of)
+
+
+def found(aid: str, *letters: Finding, version: str = "1") -> tuple[str, LettersExtracted]:
+    return f"article-{aid}", LettersExtracted(article_id=aid, extractor_version=version,
+                                              letters=tuple(letters))
+
+
+def kim_to_trump(date: str | None = "2019-08", kind: str = "letter",
+                 evidence: str = "Kim sent Trump a letter.", **kw) -> Finding:
+    return Finding("Kim Jong Un", "Donald Trump", kind, date, kw.pop("via", None), evidence, **kw)
+
+
+def letters(rows) -> list[dict]:
+    return sorted(rows.tables["letters"].values(), key=lambda r: r["first_position"])
+
+
+def test_one_letter_reported_by_three_outlets_is_one_event_with_three_sources():
+    rows = fold(LETTERS, [
+        article("a", site="Reuters"), found("a", kim_to_trump("2019-08", evidence="E1")),
+        article("b", site="AP"), found("b", kim_to_trump("2019-08-05", kind="message", evidence="E2")),
+        article("c", site="BBC"), found("c", kim_to_trump(None, evidence="E3")),
+    ])
+    (letter,) = letters(rows)
+    assert letter["source_count"] == 3
+    assert [s["evidence"] for s in letter["sources"]] == ["E1", "E2", "E3"]
+    assert letter["date"] == "2019-08-05"  # the most precise date any outlet gives
+    assert letter["kind"] == "letter"  # the word most outlets use
+    assert {s["site_name"] for s in letter["sources"]} == {"Reuters", "AP", "BBC"}
+
+
+def test_letters_months_apart_stay_separate():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump("2019-08")),
+        article("b", published="2018-07-12"), found("b", kim_to_trump("2018-07-06")),
+    ])
+    assert [l["date"] for l in letters(rows)] == ["2019-08", "2018-07-06"]
+
+
+def test_a_reply_is_its_own_letter_and_links_to_what_it_answers():
+    reply = Finding("Donald Trump", "Kim Jong Un", "letter", "2019-08", None, "Trump replied.",
+                    reply_to=0)
+    rows = fold(LETTERS, [article("a"), found("a", kim_to_trump(), reply)])
+    first, second = letters(rows)
+    assert second["in_reply_to"] == first["letter_id"]
+    assert first["in_reply_to"] is None
+
+
+def test_two_letters_of_one_pair_in_one_article_are_not_merged():
+    rows = fold(LETTERS, [article("a"), found("a", kim_to_trump("2019-08", evidence="one"),
+                                             kim_to_trump("2019", evidence="two"))])
+    assert len(letters(rows)) == 2
+
+
+def test_a_newer_extractor_version_replaces_an_articles_findings():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump("2019-08"), version="1.0"),
+        found("a", Finding("Xi Jinping", "Kim Jong Un", "message", "2019-06", None, "Xi wrote."),
+              version="1.1"),
+    ])
+    (letter,) = letters(rows)
+    assert (letter["sender"], letter["recipient"]) == ("Xi Jinping", "Kim Jong Un")
+    assert rows.tables["pairs"].keys() == {("Xi Jinping", "Kim Jong Un")}
+
+
+def test_an_older_extractor_version_arriving_late_changes_nothing():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump("2019-08"), version="2.0"),
+        found("a", version="1.9"),
+    ])
+    assert len(letters(rows)) == 1
+
+
+def test_withdrawing_one_outlet_keeps_the_letter_for_the_others():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump(evidence="E1")),
+        article("b"), found("b", kim_to_trump(evidence="E2")),
+        found("a", version="2"),  # a better extractor finds nothing in article a
+    ])
+    (letter,) = letters(rows)
+    assert [s["evidence"] for s in letter["sources"]] == ["E2"]
+    assert letter["source_count"] == 1
+
+
+def test_a_syndicated_duplicate_is_counted_once():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump()),
+        article("copy", duplicate_of="a"), found("copy", kim_to_trump()),
+    ])
+    (letter,) = letters(rows)
+    assert letter["source_count"] == 1
+
+
+def test_kinds_and_dates_compatibility():
+    assert kinds_compatible("letter", "note")
+    assert not kinds_compatible("letter", "telegram")
+    assert dates_compatible("2019-08", None, "2019-08-09", None)
+    assert not dates_compatible("2019-08", None, "2019-07", None)
+    assert dates_compatible(None, "2019-08-20", "2019-08-09", None)  # within a month
+    assert not dates_compatible(None, "2019-12-20", "2019-08-09", None)
+    assert not dates_compatible(None, None, "2019-08-09", None)

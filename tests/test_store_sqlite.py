@@ -1,0 +1,48 @@
+"""SQLite specifics: one file, WAL mode, and clear errors when the file cannot be written."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from events import PageSkipped
+from store import StoreUnavailable, open_store
+from store.sqlite import SQLiteStore
+
+
+def test_the_file_is_in_wal_mode(sqlite_store):
+    (row,) = sqlite_store.query("PRAGMA journal_mode")
+    assert row["journal_mode"] == "wal"
+
+
+def test_open_store_picks_the_backend_from_the_url(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/a.db") as s:
+        assert isinstance(s, SQLiteStore) and s.path.endswith("a.db")
+    with pytest.raises(ValueError, match="unsupported database URL"):
+        open_store("mysql://localhost/x")
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreUnavailable, match="does not exist"):
+        SQLiteStore(tmp_path / "nope" / "x.db")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
+def test_a_read_only_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "ro.db"
+    SQLiteStore(path).close()
+    path.chmod(stat.S_IRUSR)
+    with pytest.raises(StoreUnavailable, match="readonly|read-only"):
+        SQLiteStore(path).append("s", [PageSkipped(url="u", reason="r")])
+
+
+def test_writing_through_a_read_only_handle_is_a_clear_error_and_writes_nothing(tmp_path):
+    path = tmp_path / "ro.db"
+    with SQLiteStore(path) as s:
+        s.append("s", [PageSkipped(url="u", reason="r")])
+    with SQLiteStore(path, read_only=True) as ro:
+        with pytest.raises(StoreUnavailable, match="readonly"):
+            ro.append("s", [PageSkipped(url="u2", reason="r")])
+        assert ro.head() == 1
