@@ -36,7 +36,6 @@ CREATE TABLE IF NOT EXISTS events (
     data JSON NOT NULL,
     UNIQUE (stream, stream_version)
 );
-CREATE INDEX IF NOT EXISTS ix_events_type ON events (type, position);
 CREATE OR REPLACE FUNCTION letterwatch_append_only() RETURNS trigger AS $$
 BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
@@ -58,6 +57,8 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 
 _SELECT_PG = ("SELECT position, id, stream, stream_version, type, version, recorded_at, "
               "causation_id, correlation_id, data::text FROM events")
+COPY_TYPES = ["int8", "text", "text", "int4", "text", "int4", "timestamptz", "text", "text",
+              "json"]
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -113,10 +114,17 @@ class PostgresStore(SqlStore):
             return
         with conn.cursor().copy(
             "COPY events (position, id, stream, stream_version, type, version, recorded_at, "
-            "causation_id, correlation_id, data) FROM STDIN"
+            "causation_id, correlation_id, data) FROM STDIN (FORMAT BINARY)"
         ) as copy:
+            # Binary COPY skips text parsing on the server; the types must be named for it.
+            copy.set_types(COPY_TYPES)
             for row in rows:
                 copy.write_row(row)
+
+    def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
+        # One array parameter instead of a long IN list: far less to parse on both ends.
+        rows = conn.execute("SELECT id FROM events WHERE id = ANY(%s)", (ids,)).fetchall()
+        return {r[0] for r in rows}
 
     def _after_append(self, conn: Any, position: int) -> None:
         conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))

@@ -1,0 +1,34 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo demo-once test test-fast bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install letterwatch with its test tools
+
+demo: install  ## crawl the bundled sample news site, print the letters, serve API and page
+	$(BIN)/letterwatch demo
+
+demo-once: install  ## the same, exiting after printing the letters
+	$(BIN)/letterwatch demo --once
+
+test: install  ## the whole test suite (PostgreSQL and browser tests skip if absent, outside CI)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: install  ## without the tests that start processes, servers or browsers
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+bench: install  ## every benchmark; figures go to the terminal and bench/results/
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
