@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 
 _SELECT_PG = ("SELECT position, id, stream, stream_version, type, version, recorded_at, "
               "causation_id, correlation_id, data::text FROM events")
+# json's binary form is its text, so the serialised payload goes over as text.
 COPY_TYPES = ["int8", "text", "text", "int4", "text", "int4", "timestamptz", "text", "text",
-              "json"]
+              "text"]
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
