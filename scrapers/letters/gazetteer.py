@@ -1,0 +1,279 @@
+"""People, their name variants, and offices with their holders over time."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Gazetteer", "Tenure", "Country", "norm", "load_gazetteer", "GENERIC_TITLES"]
+
+_DOTS = re.compile(r"\.")
+_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014_]+")
+_APOS = re.compile(r"['\u2019\u2018`\u00b4]")
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks so "Erdoğan" and "Erdogan" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # a few letters have no decomposition but are routinely written plainly in English
+    return out.translate(str.maketrans({"ı": "i", "İ": "I", "Đ": "D", "đ": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """Comparison key for a name: no accents, case, dots, apostrophes or hyphens.
+
+    Runs of single letters are joined so "U.S.", "U. S." and "US" share one key,
+    as do "George H.W. Bush" and "George H. W. Bush".
+    """
+    text = strip_accents(text).lower()
+    text = _APOS.sub("", _DOTS.sub(" ", text))
+    parts = [p for p in _SPLIT.split(text) if p]
+    out: list[str] = []
+    run = ""
+    for p in parts:
+        if len(p) == 1:
+            run += p
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(p)
+    if run:
+        out.append(run)
+    return " ".join(out)
+
+
+def _parse_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class Tenure:
+    """One holder of one office between two dates (end None: still in office)."""
+
+    person: str
+    country: str
+    office: str
+    start: date
+    end: date | None
+
+    def covers(self, when: date) -> bool:
+        return self.start <= when and (self.end is None or when < self.end)
+
+    def distance(self, when: date) -> int:
+        """Days between `when` and this tenure (0 when it covers it)."""
+        if self.covers(when):
+            return 0
+        if when < self.start:
+            return (self.start - when).days
+        assert self.end is not None
+        return (when - self.end).days + 1
+
+
+@dataclass(slots=True)
+class Country:
+    """A country's names, adjectives, seats of power and office-title vocabulary."""
+
+    code: str
+    names: list[str]
+    adjectives: list[str]
+    seats: list[str]
+    leader: str
+    titles: dict[str, str]
+    offices: dict[str, list[Tenure]] = field(default_factory=dict)
+
+
+# Office words understood for every country; a country's own `titles` table overrides.
+GENERIC_TITLES: dict[str, str] = {
+    "president": "hos",
+    "head of state": "hos",
+    "king": "hos",
+    "queen": "hos",
+    "emperor": "hos",
+    "monarch": "hos",
+    "prime minister": "hog",
+    "premier": "hog",
+    "chancellor": "hog",
+    "head of government": "hog",
+    "pm": "hog",
+    "foreign minister": "fm",
+    "foreign secretary": "fm",
+    "minister of foreign affairs": "fm",
+    "foreign affairs minister": "fm",
+    "top diplomat": "fm",
+    "leader": "leader",
+    "ruler": "leader",
+    "dictator": "leader",
+    "strongman": "leader",
+    "supreme leader": "leader",
+    "top leader": "leader",
+}
+
+# Eastern name order: the family name comes first and is what articles use alone.
+_EASTERN = {"KP", "KR", "CN", "VN", "KH"}
+
+
+class Gazetteer:
+    """Name and office look-ups; build once with `load_gazetteer()`."""
+
+    def __init__(self, data: dict) -> None:
+        self.meta: dict = data.get("meta", {})
+        self.countries: dict[str, Country] = {}
+        self.full_names: dict[str, set[str]] = {}
+        self.short_names: dict[str, set[str]] = {}
+        self.tenures: dict[str, list[Tenure]] = {}
+        self.person_country: dict[str, str] = {}
+        self.female: set[str] = set(data.get("pronouns", {}).get("female", []))
+        self.country_keys: dict[str, str] = {}
+        self.adjective_keys: dict[str, str] = {}
+        self.seat_keys: dict[str, str] = {}
+        people: set[str] = set()
+        for c in data.get("country", []):
+            country = Country(
+                code=c["code"],
+                names=list(c.get("names", [])),
+                adjectives=list(c.get("adjectives", [])),
+                seats=list(c.get("seats", [])),
+                leader=c.get("leader", "hos"),
+                titles={k.lower(): v for k, v in c.get("titles", {}).items()},
+            )
+            for key, rows in c.items():
+                if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
+                    continue
+                office = "leader" if key == "leader_list" else key
+                tenures = [Tenure(r[0], country.code, office, _parse_date(r[1]) or date.min, _parse_date(r[2])) for r in rows]
+                country.offices[office] = tenures
+                for t in tenures:
+                    self.tenures.setdefault(t.person, []).append(t)
+                    self.person_country.setdefault(t.person, country.code)
+                    people.add(t.person)
+            self.countries[country.code] = country
+            for n in country.names:
+                self.country_keys.setdefault(norm(n), country.code)
+            for a in country.adjectives:
+                self.adjective_keys.setdefault(norm(a), country.code)
+            for s in country.seats:
+                self.seat_keys.setdefault(norm(s), country.code)
+        explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
+        people.update(explicit)
+        for name in sorted(people):
+            spec = explicit.get(name, {})
+            if spec.get("female"):
+                self.female.add(name)
+            self._add_full(name, name)
+            for v in spec.get("variants", []):
+                self._add_full(v, name)
+            shorts = spec.get("short")
+            if shorts is None:
+                shorts = self._default_short(name)
+            for s in shorts:
+                self.short_names.setdefault(norm(s), set()).add(name)
+        self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+
+    def _add_full(self, variant: str, name: str) -> None:
+        key = norm(variant)
+        self.full_names.setdefault(key, set()).add(name)
+        parts = key.split()
+        # "Kim Jong-un" is also written "Kim Jongun"; Korean and Chinese given names
+        # are two syllables that English text hyphenates, spaces or joins.
+        if len(parts) == 3 and self.person_country.get(name) in _EASTERN:
+            self.full_names.setdefault(f"{parts[0]} {parts[1]}{parts[2]}", set()).add(name)
+
+    def _default_short(self, name: str) -> list[str]:
+        parts = name.replace("-", " ").split()
+        if len(parts) < 2:
+            return []
+        if self.person_country.get(name) in _EASTERN:
+            return [parts[0]]
+        return [name.split()[-1]]
+
+    # ------------------------------------------------------------ look-ups
+
+    def office_key(self, country: str, title: str) -> str | None:
+        """Office list ("hos", "hog", "fm", "leader", ...) a title word means in a country."""
+        c = self.countries.get(country)
+        if c is None:
+            return None
+        title = " ".join(title.lower().split())
+        office = c.titles.get(title) or GENERIC_TITLES.get(title)
+        if office == "leader" and "leader" not in c.offices:
+            office = c.leader
+        if office is None or office not in c.offices:
+            return None
+        return office
+
+    def holders(self, country: str, office: str) -> list[Tenure]:
+        c = self.countries.get(country)
+        return list(c.offices.get(office, [])) if c else []
+
+    def holder(self, country: str, office: str, when: date | None, prefer: frozenset[str] | set[str] = frozenset()) -> str | None:
+        """Who held `office` of `country` on `when`.
+
+        Without a date, a holder named elsewhere in the article (`prefer`) wins, then
+        the current holder: an undated article is most likely recent.
+        """
+        tenures = self.holders(country, office)
+        if not tenures:
+            return None
+        if when is not None:
+            covering = [t for t in tenures if t.covers(when)]
+            if covering:
+                named = [t for t in covering if t.person in prefer]
+                return (named or covering)[-1].person
+            return min(tenures, key=lambda t: t.distance(when)).person
+        named = [t for t in tenures if t.person in prefer]
+        if named:
+            return named[-1].person
+        return tenures[-1].person
+
+    def resolve_name(self, key: str, when: date | None, prefer: frozenset[str] | set[str] = frozenset(), short: bool = False) -> str | None:
+        """Canonical person for a normalised name or short form, disambiguated by date."""
+        cands = (self.short_names if short else self.full_names).get(key)
+        if not cands:
+            return None
+        if len(cands) == 1:
+            return next(iter(cands))
+        return self.pick(cands, when, prefer)
+
+    def pick(self, cands: set[str] | list[str], when: date | None, prefer: frozenset[str] | set[str] = frozenset()) -> str:
+        """Choose among people sharing a name: named in the article, then in office on the date."""
+        rank = {"leader": 0, "hos": 1, "president": 1, "hog": 2, "fm": 3}
+
+        def score(person: str) -> tuple:
+            ts = self.tenures.get(person, [])
+            in_office = [t for t in ts if when is not None and t.covers(when)]
+            best_rank = min((rank.get(t.office, 5) for t in (in_office or ts)), default=9)
+            nearest = min((t.distance(when) for t in ts), default=10**6) if when else 0
+            latest = max((t.start for t in ts), default=date.min)
+            return (
+                person not in prefer,
+                not in_office,
+                nearest,
+                best_rank,
+                -latest.toordinal() if when is None else 0,
+                person,
+            )
+
+        return min(cands, key=score)
+
+    def country_of(self, key: str) -> str | None:
+        return self.country_keys.get(key) or self.adjective_keys.get(key)
+
+    def is_female(self, person: str) -> bool:
+        return person in self.female
+
+    def offices_of(self, person: str) -> list[Tenure]:
+        return list(self.tenures.get(person, []))
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The packaged gazetteer, parsed once per process."""
+    raw = resources.files("scrapers.letters").joinpath("data/gazetteer.toml").read_bytes()
+    return Gazetteer(tomllib.loads(raw.decode("utf-8")))
