@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import uuid
 from dataclasses import dataclass, field
@@ -39,12 +40,15 @@ class Event:
     @classmethod
     def from_data(cls, data: dict[str, Any], **meta: Any) -> Event:
         """Build the event from a stored payload already upcast to ``VERSION``."""
-        known = _payload_fields(cls)
         # JSON has no tuples; payload sequences are tuples so that events stay immutable.
-        return cls(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known},
-            **meta,
-        )
+        for name in _tuple_fields(cls):
+            if isinstance(data.get(name), list):
+                data = {**data, name: tuple(data[name])}
+        try:
+            return cls(**data, **meta)
+        except TypeError:  # a field an older release wrote and this one dropped
+            known = _payload_fields(cls)
+            return cls(**{k: v for k, v in data.items() if k in known}, **meta)
 
     def caused(self, **meta: str | None) -> dict[str, str | None]:
         """Metadata for an event this one causes: same correlation, causation = this id."""
@@ -72,6 +76,11 @@ class Recorded:
     event: Event
 
     @property
+    def at(self) -> str:
+        """``recorded_at`` as ISO text, what folds store; cached since a batch shares it."""
+        return _iso(self.recorded_at)
+
+    @property
     def type(self) -> str:
         e = self.event
         return e.type_name if isinstance(e, UnknownEvent) else e.TYPE
@@ -93,8 +102,20 @@ class Recorded:
         }
 
 
+_iso = functools.lru_cache(maxsize=256)(datetime.isoformat)
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _GETTERS: dict[type, Any] = {}
+_TUPLES: dict[type, tuple[str, ...]] = {}
+
+
+def _tuple_fields(cls: type) -> tuple[str, ...]:
+    try:
+        return _TUPLES[cls]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(cls)
+                      if f.name not in Event.META and str(f.type).startswith("tuple"))
+        _TUPLES[cls] = names
+        return names
 
 
 def _getter(cls: type) -> Any:

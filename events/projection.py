@@ -51,6 +51,8 @@ class Rows(Protocol):
 
 
 Fold = Callable[[Rows, Recorded], None]
+# Which rows a fold will read for an event: lets the store fetch a batch's rows in one query.
+Needs = Callable[[Recorded], list[tuple[str, Key]]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Projection:
     tables: tuple[Table, ...]
     fold: Fold
     handles: frozenset[str] = field(default_factory=frozenset)  # event types; empty = all
+    needs: Needs | None = None
 
     def table(self, name: str) -> Table:
         for t in self.tables:

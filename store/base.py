@@ -41,6 +41,10 @@ class ProjectionTx(ABC):
     @abstractmethod
     def load(self, table: str, key: Key) -> Row | None: ...
 
+    def load_many(self, table: str, keys: list[Key]) -> dict[Key, Row]:
+        """Rows for many keys at once (missing keys absent); backends do it in one query."""
+        return {k: r for k in keys if (r := self.load(table, k)) is not None}
+
     @abstractmethod
     def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None: ...
 

@@ -33,6 +33,23 @@ class BatchRows:
         self._rows: dict[tuple[str, Key], Row | None] = {}
         self._dirty: set[tuple[str, Key]] = set()
 
+    def prefetch(self, events: list) -> None:
+        """Load every row the batch's events will read, one query per table."""
+        needs = self.projection.needs
+        if needs is None:
+            return
+        wanted: dict[str, list[Key]] = {}
+        for recorded in events:
+            if not self.projection.handles or recorded.type in self.projection.handles:
+                for table, key in needs(recorded):
+                    if (table, key) not in self._rows:
+                        wanted.setdefault(table, []).append(key)
+        for table, keys in wanted.items():
+            keys = list(dict.fromkeys(keys))
+            found = self.tx.load_many(table, keys)
+            for key in keys:
+                self._rows[(table, key)] = found.get(key)
+
     def get(self, table: str, *key: Any) -> Row | None:
         k = (table, key)
         if k in self._rows:
@@ -82,6 +99,7 @@ def catch_up(store: Store, projection: Projection, *, target: str = "live",
                 if tx.checkpoint != start:
                     continue  # another runner got there first: read again from its point
                 rows = BatchRows(tx, projection)
+                rows.prefetch(events)
                 for recorded in events:
                     projection.apply(rows, recorded)
                 rows.flush()

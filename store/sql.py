@@ -288,20 +288,47 @@ class SqlStore(Store):
             return False
 
 
-def encode_value(kind: str, value: Any) -> Any:
-    if kind == "json":
-        return None if value is None else dumps(value)
-    if kind == "bool":
-        return None if value is None else int(bool(value))
-    return value
+class RowCodec:
+    """Turns a table's rows into statement parameters and back; built once per table
+    because this runs for every row a projection writes."""
+
+    def __init__(self, table: Table) -> None:
+        self.columns = list(table.columns)
+        self.json = [i for i, c in enumerate(self.columns) if table.columns[c] == "json"]
+        self.bool = [i for i, c in enumerate(self.columns) if table.columns[c] == "bool"]
+
+    def encode(self, row: Row) -> tuple:
+        values = [row.get(c) for c in self.columns]
+        for i in self.json:
+            if values[i] is not None:
+                values[i] = dumps(values[i])
+        for i in self.bool:
+            if values[i] is not None:
+                values[i] = int(bool(values[i]))
+        return tuple(values)
+
+    def decode(self, values: Sequence[Any]) -> Row:
+        row = dict(zip(self.columns, values))
+        for i in self.json:
+            c = self.columns[i]
+            if row[c] is not None:
+                row[c] = orjson.loads(row[c])
+        for i in self.bool:
+            c = self.columns[i]
+            if row[c] is not None:
+                row[c] = bool(row[c])
+        return row
 
 
-def decode_value(kind: str, value: Any) -> Any:
-    if kind == "json":
-        return None if value is None else orjson.loads(value)
-    if kind == "bool":
-        return None if value is None else bool(value)
-    return value
+_CODECS: dict[int, RowCodec] = {}
+
+
+def codec(table: Table) -> RowCodec:
+    try:
+        return _CODECS[id(table)]
+    except KeyError:
+        _CODECS[id(table)] = c = RowCodec(table)
+        return c
 
 
 class _SqlProjectionTx(ProjectionTx):
@@ -320,13 +347,27 @@ class _SqlProjectionTx(ProjectionTx):
 
     def load(self, table: str, key: Key) -> Row | None:
         t = self.projection.table(table)
-        cols = list(t.columns)
+        c = codec(t)
         where = " AND ".join(f"{k} = ?" for k in t.key)
-        row = self.store._execute(self.conn, f"SELECT {', '.join(cols)} FROM {self._name(t)} "
-                                  f"WHERE {where}", key).fetchone()
-        if row is None:
-            return None
-        return {c: decode_value(t.columns[c], v) for c, v in zip(cols, row)}
+        row = self.store._execute(self.conn, f"SELECT {', '.join(c.columns)} FROM "
+                                  f"{self._name(t)} WHERE {where}", key).fetchone()
+        return None if row is None else c.decode(row)
+
+    def load_many(self, table: str, keys: list[Key]) -> dict[Key, Row]:
+        t = self.projection.table(table)
+        c = codec(t)
+        if len(t.key) != 1 or not keys:
+            return {k: r for k in keys if (r := self.load(table, k)) is not None}
+        found: dict[Key, Row] = {}
+        for i in range(0, len(keys), 500):
+            chunk = [k[0] for k in keys[i:i + 500]]
+            rows = self.store._execute(
+                self.conn, f"SELECT {', '.join(c.columns)} FROM {self._name(t)} WHERE "
+                f"{t.key[0]} IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            for values in rows:
+                row = c.decode(values)
+                found[(row[t.key[0]],)] = row
+        return found
 
     def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None:
         for tname, keys in deletes.items():
@@ -344,9 +385,8 @@ class _SqlProjectionTx(ProjectionTx):
             sql = (f"INSERT INTO {self._name(t)} ({', '.join(cols)}) VALUES "
                    f"({', '.join('?' * len(cols))}) ON CONFLICT ({', '.join(t.key)}) "
                    f"DO UPDATE SET {sets}")
-            kinds = [t.columns[c] for c in cols]
-            params = [tuple(encode_value(k, r.get(c)) for c, k in zip(cols, kinds))
-                      for r in rows.values()]
+            encode = codec(t).encode
+            params = [encode(r) for r in rows.values()]
             self.conn.cursor().executemany(self.store._sql(sql), params)
 
     def advance(self, position: int) -> None:

@@ -78,7 +78,7 @@ def _url_row(rows: Rows, url: str) -> dict:
 
 def fold(rows: Rows, r: Recorded) -> None:
     e = r.event
-    at = r.recorded_at.isoformat()
+    at = r.at
     if isinstance(e, ArticleExtracted):
         old = rows.get("articles", e.article_id)
         if old is not None and is_older(e.extractor_version, old["extractor_version"]):
@@ -124,6 +124,13 @@ def fold(rows: Rows, r: Recorded) -> None:
         rows.put("urls", row)
 
 
+def needs(r: Recorded) -> list[tuple[str, tuple]]:
+    e = r.event
+    if isinstance(e, ArticleExtracted | LettersExtracted):
+        return [("articles", (e.article_id,))]
+    return [("urls", (e.url,))]
+
+
 ARTICLES = Projection(
     name="articles",
     version=1,
@@ -131,4 +138,5 @@ ARTICLES = Projection(
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted", "PageFetched",
                        "PageNotModified", "FetchFailed", "PageSkipped"}),
+    needs=needs,
 )

@@ -213,7 +213,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, i: int
         "site_name": ref["site_name"], "published": ref["published"], "evidence": f.evidence,
         "start": f.start, "end": f.end, "kind": f.kind, "date": f.date, "via": f.via,
         "confidence": f.confidence, "extractor_version": e.extractor_version,
-        "position": r.position, "recorded_at": r.recorded_at.isoformat(),
+        "position": r.position, "recorded_at": r.at,
     }
     letter = _merge_target(rows, f, ref["published"], taken)
     if letter is None:
@@ -236,10 +236,15 @@ def fold(rows: Rows, r: Recorded) -> None:
         _record_letters(rows, r, e)
 
 
+def needs(r: Recorded) -> list[tuple[str, tuple]]:
+    return [("article_refs", (r.event.article_id,))]
+
+
 LETTERS = Projection(
     name="letters",
     version=1,
     tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),
+    needs=needs,
 )

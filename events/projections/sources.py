@@ -57,7 +57,7 @@ def next_poll(when: str, interval: int, failures: int) -> str:
 
 def fold(rows: Rows, r: Recorded) -> None:
     e = r.event
-    at = r.recorded_at.isoformat()
+    at = r.at
     if isinstance(e, SourceAdded):
         rows.put("sources", {
             "source_id": e.source_id, "url": e.url, "kind": e.kind, "name": e.name,
@@ -108,6 +108,11 @@ def fold(rows: Rows, r: Recorded) -> None:
     rows.put("sources", row)
 
 
+def needs(r: Recorded) -> list[tuple[str, tuple]]:
+    source_id = getattr(r.event, "source_id", None)
+    return [("sources", (source_id,))] if source_id else []
+
+
 SOURCES = Projection(
     name="sources",
     version=1,
@@ -115,4 +120,5 @@ SOURCES = Projection(
     fold=fold,
     handles=frozenset({"SourceAdded", "SourceChanged", "SourceRemoved", "FeedPolled",
                        "FetchFailed", "PageFetched"}),
+    needs=needs,
 )
