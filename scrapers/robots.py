@@ -1,0 +1,78 @@
+"""robots.txt, read once per host and trusted for a while: may we fetch this URL?"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from protego import Protego
+
+from .urls import origin_of
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
+
+ROBOTS_MAX_BYTES = 512 * 1024  # Google reads 500 KiB; beyond that rules are ignored
+
+
+@dataclass(slots=True)
+class RobotsRules:
+    """One host's verdicts. ``rules`` None with ``allow_all`` means no robots.txt (4xx)."""
+
+    rules: Protego | None
+    allow_all: bool
+    expires: float
+    error: str | None = None  # set when robots.txt could not be read (5xx, network)
+    sitemaps: list[str] = field(default_factory=list)
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        if self.rules is None:
+            return self.allow_all
+        return bool(self.rules.can_fetch(url, user_agent))
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        if self.rules is None:
+            return None
+        delay = self.rules.crawl_delay(user_agent)
+        return float(delay) if delay is not None else None
+
+
+class RobotsCache:
+    """robots.txt per origin, fetched through the fetcher with its limits and address checks."""
+
+    def __init__(self, fetcher: Fetcher, ttl: float) -> None:
+        self.fetcher, self.ttl = fetcher, ttl
+        self._rules: dict[str, RobotsRules] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def rules_for(self, url: str) -> RobotsRules:
+        origin = origin_of(url)
+        cached = self._rules.get(origin)
+        if cached is not None and cached.expires > time.monotonic():
+            return cached
+        lock = self._locks.setdefault(origin, asyncio.Lock())
+        async with lock:  # one fetch per host even when many pages ask at once
+            cached = self._rules.get(origin)
+            if cached is not None and cached.expires > time.monotonic():
+                return cached
+            rules = await self._load(origin)
+            self._rules[origin] = rules
+            return rules
+
+    async def _load(self, origin: str) -> RobotsRules:
+        result = await self.fetcher.fetch(f"{origin}/robots.txt", check_robots=False,
+                                          retries=0, limit=ROBOTS_MAX_BYTES)
+        expires = time.monotonic() + self.ttl
+        if result.ok:
+            text = result.body.decode("utf-8", errors="replace")
+            rules = Protego.parse(text)
+            return RobotsRules(rules, True, expires, sitemaps=list(rules.sitemaps))
+        status = result.status or 0
+        if 400 <= status < 500 and status != 429:
+            return RobotsRules(None, True, expires)  # no robots.txt: everything allowed
+        # RFC 9309: an unreachable robots.txt means "disallow everything" for now; ask
+        # again soon rather than after the full TTL.
+        return RobotsRules(None, False, time.monotonic() + min(self.ttl, 300.0),
+                           error=f"robots.txt unavailable: {result.reason} {result.detail}")
