@@ -34,6 +34,20 @@ class Settings(BaseSettings):
     extract_workers: int = Field(1, ge=1, description="processes for text extraction")
     host: str = "127.0.0.1"
     port: int = 8000
+    # --- the service: API, worker, scheduler, webhooks ---------------------------------
+    api_workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes for the API")
+    api_follow: bool = Field(False, description="`letterwatch api` also folds new events "
+                             "itself instead of relying on a worker")
+    max_request_bytes: int = Field(1_000_000, gt=0, description="largest request body accepted")
+    ready_max_lag: int = Field(10_000, ge=0,
+                               description="readyz fails when a projection is further behind")
+    scheduler_tick_seconds: float = Field(5.0, gt=0, description="how often due sources are sought")
+    poll_jitter: float = Field(0.1, ge=0, le=1,
+                               description="spread polls over this fraction of their interval")
+    webhook_timeout: float = Field(10.0, gt=0)
+    webhook_max_attempts: int = Field(6, ge=1, description="tries before a delivery is given up")
+    webhook_backoff_seconds: float = Field(30.0, ge=0,
+                                           description="wait before the 2nd try, doubled each try")
 
 
 @lru_cache

@@ -1,0 +1,93 @@
+"""The HTTP API and the page: ``create_app(settings)`` builds the FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from events.projections import ALL
+from store import Store, open_store
+
+from ..settings import Settings, get_settings
+from . import admin, articles, errors, events, letters, page, people, sources, watches
+from .admin import Metrics
+from .events import Heads
+from .letters import LatestCache
+from .limits import BodyLimit
+from .queries import AsOf
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """Diplomatic correspondence found in the news: who sent a letter, message or
+telegram to whom, when, through whom, and which articles report it.
+
+Reads are open unless the server sets a read token; writes need the admin token as
+`Authorization: Bearer <token>`. Every answer comes from projections of an append-only event
+log (`/events`), and `/letters?as_of=` answers from the log as it stood at any past position.
+"""
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None, *,
+               poll: Callable[[Store, str], Any] | None = None,
+               background: Any | None = None) -> FastAPI:
+    """The application. Without ``store`` it opens the one the settings name (and closes it
+    on shutdown); ``poll`` replaces the real fetcher for ``POST /sources/{id}/fetch``;
+    ``background`` is started and stopped with the app (the worker, under ``serve``)."""
+    from ..scheduler import Poller
+
+    settings = settings or get_settings()
+    owned = store is None
+    store = store or open_store(settings.database_url)
+    for projection in ALL.values():
+        store.ensure_projection(projection)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.heads.start()
+        if background is not None:
+            background.start()
+        try:
+            yield
+        finally:
+            if background is not None:
+                background.stop()
+            await app.state.heads.stop()
+            app.state.poller.leases.close()
+            if owned:
+                store.close()
+
+    app = FastAPI(title="letterwatch", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.latest = LatestCache(store)
+    app.state.as_of = AsOf()
+    app.state.heads = Heads(store)
+    app.state.poller = Poller(store, settings, poll=poll)
+    app.state.metrics = Metrics(store)
+
+    errors.install(app)
+    for module in (letters, people, articles, sources, events, watches, admin, page):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Outermost, so that every answer is counted, rejections included.
+    app.add_middleware(_MetricsMiddleware, metrics=app.state.metrics)
+    return app
+
+
+class _MetricsMiddleware:
+    def __init__(self, app: Any, metrics: Metrics) -> None:
+        self.app = metrics.middleware(app)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory service.api:app_from_env`` (several API workers)."""
+    return create_app(get_settings())

@@ -1,0 +1,124 @@
+"""Operations: rebuild projections, liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from events.projections import ALL
+from store import Store
+from store.projector import rebuild
+
+from .deps import get_settings, get_store, require_admin
+from .models import RebuildIn, RebuildOut, Ready
+
+router = APIRouter(tags=["admin"])
+
+
+@router.post("/admin/rebuild", response_model=RebuildOut, dependencies=[Depends(require_admin)],
+             summary="Rebuild projections from the log")
+def rebuild_projections(store: Annotated[Store, Depends(get_store)],
+                        body: RebuildIn | None = None) -> dict[str, Any]:
+    """Replays the log into fresh tables and swaps them in; reads go on meanwhile."""
+    names = (body.projections if body and body.projections else None) or list(ALL)
+    unknown = sorted(set(names) - set(ALL))
+    if unknown:
+        raise HTTPException(422, f"unknown projections {unknown}; known: {sorted(ALL)}")
+    return {"rebuilt": {name: rebuild(store, ALL[name]) for name in dict.fromkeys(names)}}
+
+
+@router.get("/healthz", summary="The process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def readiness(store: Store, max_lag: int) -> dict[str, Any]:
+    if not store.healthy():
+        return {"ready": False, "store": False, "head": 0, "projections": [],
+                "detail": "the database does not answer"}
+    head = store.head()
+    lags = [{"name": cp.name, "version": cp.version, "position": cp.position,
+             "lag": head - cp.position} for cp in store.checkpoints() if cp.target == "live"]
+    behind = [p["name"] for p in lags if p["lag"] > max_lag]
+    missing = sorted(set(ALL) - {p["name"] for p in lags})
+    detail = ""
+    if behind:
+        detail = f"projections more than {max_lag} events behind: {', '.join(behind)}"
+    if missing:
+        detail = f"projections not set up: {', '.join(missing)}"
+    return {"ready": not behind and not missing, "store": True, "head": head,
+            "projections": lags, "detail": detail}
+
+
+@router.get("/readyz", response_model=Ready, summary="Database reachable, projections current",
+            responses={503: {"model": Ready, "description": "not ready"}})
+def readyz(request: Request, store: Annotated[Store, Depends(get_store)]) -> Any:
+    out = readiness(store, get_settings(request).ready_max_lag)
+    return out if out["ready"] else JSONResponse(out, status_code=503)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}})
+def metrics(request: Request) -> Response:
+    return Response(generate_latest(request.app.state.metrics.registry),
+                    media_type=CONTENT_TYPE_LATEST)
+
+
+class Metrics:
+    """Request counts and latencies per route, and the log's figures read at scrape time."""
+
+    def __init__(self, store: Store) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("letterwatch_http_requests", "HTTP requests answered",
+                                ["method", "route", "status"], registry=self.registry)
+        self.latency = Histogram("letterwatch_http_request_seconds", "time to answer",
+                                 ["route"], registry=self.registry,
+                                 buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
+        self.store = store
+        self.registry.register(self)
+
+    def collect(self) -> Any:
+        head = GaugeMetricFamily("letterwatch_log_head", "last position in the event log")
+        lag = GaugeMetricFamily("letterwatch_projection_lag", "events not yet folded",
+                                labels=["projection"])
+        up = GaugeMetricFamily("letterwatch_store_up", "1 when the database answers")
+        try:
+            h = self.store.head()
+            head.add_metric([], h)
+            for cp in self.store.checkpoints():
+                if cp.target == "live":
+                    lag.add_metric([cp.name], h - cp.position)
+            up.add_metric([], 1)
+        except Exception:  # noqa: BLE001 - a scrape must not fail because the store did
+            up.add_metric([], 0)
+        yield from (head, lag, up)
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def measure(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            start = time.perf_counter()
+            status = 500
+
+            async def record(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                await send(message)
+
+            try:
+                await app(scope, receive, record)
+            finally:
+                route = scope.get("route")
+                name = getattr(route, "path", "unmatched")
+                self.requests.labels(scope["method"], name, str(status)).inc()
+                self.latency.labels(name).observe(time.perf_counter() - start)
+
+        return measure

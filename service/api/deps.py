@@ -1,0 +1,53 @@
+"""What every route shares: the store, the settings and who may read or write."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from store import Store
+
+from ..settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="LETTERWATCH_ADMIN_TOKEN for writes; "
+                    "LETTERWATCH_READ_TOKEN (or the admin token) for reads when one is set")
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _matches(given: HTTPAuthorizationCredentials | None, token: str | None) -> bool:
+    if given is None or not token:
+        return False
+    # Constant-time comparison: response timing must not reveal how much of a guess matched.
+    return hmac.compare_digest(given.credentials.encode(), token.encode())
+
+
+def require_read(request: Request,
+                 creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    """Reads are open unless a read token is set; the admin token reads too."""
+    settings: Settings = request.app.state.settings
+    if not settings.read_token:
+        return
+    if _matches(creds, settings.read_token) or _matches(creds, settings.admin_token):
+        return
+    raise HTTPException(401, "this server needs a bearer token for reads",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_admin(request: Request,
+                  creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    """Writes need the admin token; with none configured, writes are off."""
+    settings: Settings = request.app.state.settings
+    if not settings.admin_token:
+        raise HTTPException(403, "writes are disabled: set LETTERWATCH_ADMIN_TOKEN to enable them")
+    if not _matches(creds, settings.admin_token):
+        raise HTTPException(401, "writes need 'Authorization: Bearer <admin token>'",
+                            headers={"WWW-Authenticate": "Bearer"})

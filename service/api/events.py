@@ -1,0 +1,144 @@
+"""/events: the log itself, paged, and as a live Server-Sent Events tail."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from events import known_types
+from store import Store
+
+from .deps import get_store, require_read
+from .models import EventPage
+
+router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(require_read)])
+KEEPALIVE_SECONDS = 15.0
+
+
+@router.get("", response_model=EventPage, summary="Events after a position")
+def list_events(
+    store: Annotated[Store, Depends(get_store)],
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    type: Annotated[list[str] | None, Query(max_length=20,  # noqa: A002 - the API's word
+                                            description="only these event types")] = None,
+) -> dict[str, Any]:
+    """Oldest first; page on with ``after=next_after``."""
+    if type:
+        unknown = sorted(set(type) - set(known_types()))
+        if unknown:
+            raise HTTPException(422, f"unknown event types {unknown}; known: "
+                                f"{sorted(known_types())}")
+    items = [r.as_dict() for r in store.read_all(after=after, limit=limit, types=type)]
+    return {"items": items, "next_after": items[-1]["position"] if items else after,
+            "head": store.head()}
+
+
+class Heads:
+    """Wakes every live tail when the log grows, from one waiting thread per process
+    (not one per client)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.head = 0
+        self._changed: asyncio.Condition | None = None
+        self._stop = threading.Event()
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self._changed = asyncio.Condition()
+        self.head = await run_in_threadpool(self.store.head)
+        self._task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await run_in_threadpool(self.store.wait_for_events, self.head, 1.0)
+                head = await run_in_threadpool(self.store.head)
+            except Exception:  # noqa: BLE001 - the database may come back
+                await asyncio.sleep(1.0)
+                continue
+            if head != self.head:
+                self.head = head
+                async with self._changed:
+                    self._changed.notify_all()
+
+    async def wait(self, after: int, timeout: float) -> None:
+        if self._changed is None:  # not started (no lifespan): poll instead
+            await asyncio.sleep(min(timeout, 0.5))
+            self.head = await run_in_threadpool(self.store.head)
+            return
+        if self.head > after:
+            return
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: self.head > after), timeout)
+            except TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+
+
+@router.get("/stream", summary="Live tail (Server-Sent Events)",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "one SSE message per event; id is its position"}})
+async def stream_events(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    after: Annotated[int | None, Query(ge=0, le=2**62, description="start after this position; "
+                                       "default: the head (only new events)")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=100_000,
+                                       description="close the stream after this many")] = None,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+) -> StreamingResponse:
+    """Each event as ``id: <position>``, ``event: <type>``, ``data: <json>``. A client that
+    reconnects sends ``Last-Event-ID`` and resumes right after the last event it saw."""
+    if last_event_id is not None:
+        if not last_event_id.strip().isdigit():
+            raise HTTPException(422, "Last-Event-ID must be a log position")
+        start = int(last_event_id)
+    elif after is not None:
+        start = after
+    else:
+        start = await run_in_threadpool(store.head)
+    heads: Heads = request.app.state.heads
+    return StreamingResponse(_tail(request, store, heads, start, limit),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+async def _tail(request: Request, store: Store, heads: Heads, after: int,
+                limit: int | None) -> AsyncIterator[bytes]:
+    sent = 0
+    yield b"retry: 2000\n\n"
+    while True:
+        batch = await run_in_threadpool(lambda: list(store.read_all(after=after, limit=200)))
+        for r in batch:
+            after = r.position
+            data = orjson.dumps(r.as_dict()).decode()
+            yield f"id: {r.position}\nevent: {r.type}\ndata: {data}\n\n".encode()
+            sent += 1
+            if limit is not None and sent >= limit:
+                return
+        if batch:
+            continue
+        if await request.is_disconnected():
+            return
+        await heads.wait(after, KEEPALIVE_SECONDS)
+        if heads.head <= after:
+            yield b": keepalive\n\n"

@@ -1,0 +1,130 @@
+"""/letters: the correspondence found, filtered, paged, as of any past position."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from store import Store
+
+from . import queries
+from .deps import get_store, require_read
+from .models import LetterDetail, LetterPage, LetterRef
+from .queries import BadInput, LetterFilter
+
+router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)])
+
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Name = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def letter_filter(
+    sender: Name = None,
+    recipient: Name = None,
+    person: Annotated[str | None, Query(min_length=1, max_length=200,
+                                        description="sender or recipient")] = None,
+    kind: Annotated[str | None, Query(min_length=1, max_length=40,
+                                      description="letter, message, telegram, ...")] = None,
+    since: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")] = None,
+    until: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]], inclusive")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                                   description="text in the evidence sentences")] = None,
+) -> LetterFilter:
+    if since and until and since > until + "~":
+        raise HTTPException(422, f"since ({since}) is after until ({until})")
+    return LetterFilter(sender, recipient, person, kind, since, until, q)
+
+
+@router.get("", response_model=LetterPage, summary="Letters, newest first")
+def list_letters(
+    request: Request,
+    f: Annotated[LetterFilter, Depends(letter_filter)],
+    store: Annotated[Store, Depends(get_store)],
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    as_of: Annotated[str | None, Query(
+        max_length=64, description="a log position, or an ISO date/time: answer from the log "
+        "as it stood then")] = None,
+) -> dict[str, Any]:
+    """Newest first by letter date, then by first report; undated letters last."""
+    try:
+        if as_of is None:
+            items, nxt = queries.page_letters(store, f, limit, cursor)
+            return {"items": items, "next_cursor": nxt, "as_of": None}
+        asof: queries.AsOf = request.app.state.as_of
+        position = asof.resolve(store, as_of)
+        items, nxt = queries.page_letters_in(asof.letters(store, position), f, limit, cursor)
+        return {"items": items, "next_cursor": nxt, "as_of": position}
+    except BadInput as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+class LatestCache:
+    """The first page of /letters, serialised once per change of the letters projection.
+
+    It is what dashboards poll; answering from bytes in memory keeps it cheap, and the
+    checkpoint is looked at no more than every ``ttl`` seconds.
+    """
+
+    def __init__(self, store: Store, ttl: float = 0.25) -> None:
+        self.store, self.ttl = store, ttl
+        self._position = -1
+        self._checked = 0.0
+        self._pages: dict[int, bytes] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, limit: int) -> bytes:
+        now = time.monotonic()
+        if now - self._checked > self.ttl:
+            async with self._lock:
+                if now - self._checked > self.ttl:
+                    position = await run_in_threadpool(self._checkpoint)
+                    if position != self._position:
+                        self._pages = {}
+                        self._position = position
+                    self._checked = time.monotonic()
+        body = self._pages.get(limit)
+        if body is None:
+            items, nxt = await run_in_threadpool(queries.page_letters, self.store,
+                                                 LetterFilter(), limit)
+            body = orjson.dumps({"items": items, "next_cursor": nxt, "as_of": None})
+            self._pages[limit] = body
+        return body
+
+    def _checkpoint(self) -> int:
+        return self.store.checkpoint("letters").position
+
+
+@router.get("/latest", response_model=LetterPage, summary="The newest letters")
+async def latest_letters(request: Request,
+                         limit: Annotated[int, Query(ge=1, le=200)] = 20) -> Response:
+    """The first page of /letters (no filters), served from memory until new events fold."""
+    body = await request.app.state.latest.get(limit)
+    return Response(body, media_type="application/json")
+
+
+def _ref(row: dict[str, Any]) -> LetterRef:
+    return LetterRef(letter_id=row["letter_id"], sender=row["sender"],
+                     recipient=row["recipient"], kind=row["kind"], date=row["date"])
+
+
+@router.get("/{letter_id}", response_model=LetterDetail, summary="One letter and its evidence",
+            responses={404: {"description": "no such letter"}})
+def get_letter(letter_id: Annotated[str, Path(max_length=64)],
+               store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+    """Every article reporting it with its evidence sentence, the log positions behind it,
+    the letter it answers and the replies it got."""
+    row = queries.get_letter(store, letter_id)
+    if row is None:
+        raise HTTPException(404, f"no letter {letter_id!r}")
+    out = queries.letter_out(row)
+    out["positions"] = sorted({s["position"] for s in out["sources"] if s["position"]})
+    parent = queries.get_letter(store, row["in_reply_to"]) if row["in_reply_to"] else None
+    out["in_reply_to_letter"] = _ref(parent) if parent else None
+    out["replies"] = [_ref(r) for r in queries.replies_to(store, letter_id)]
+    return out

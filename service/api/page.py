@@ -1,0 +1,68 @@
+"""The page at ``/``: the latest letters as a timeline, who writes to whom, and source health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from store import Store
+
+from . import queries
+from .deps import get_store, require_read
+from .letters import DATE
+from .queries import LetterFilter, outlet
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+templates = Jinja2Templates(directory=str(WEB / "templates"))  # autoescape is on for .html
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+
+
+def href(url: str | None) -> str | None:
+    """Only web addresses become links: a ``javascript:`` URL in crawled data must not run."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    person: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
+) -> HTMLResponse:
+    import re
+
+    person, kind = _clean(person), _clean(kind)
+    # The page is for people: a malformed date is shown as a note rather than an error.
+    problems = []
+    since, until = _clean(since), _clean(until)
+    for label, value in (("from", since), ("to", until)):
+        if value and not re.match(DATE, value):
+            problems.append(f"'{value}' is not a date like 2019, 2019-06 or 2019-06-30 ({label})")
+    if problems:
+        since = until = None
+    f = LetterFilter(person=person, kind=kind, since=since, until=until)
+    letters, _ = queries.page_letters(store, f, 100)
+    kinds = [r["kind"] for r in store.query(
+        f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")]
+    sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
+                          f"ORDER BY source_id")
+    context: dict[str, Any] = {
+        "letters": letters, "filters": {"person": person or "", "kind": kind or "",
+                                        "since": since or "", "until": until or ""},
+        "problems": problems, "kinds": kinds, "matrix": queries.matrix(store, 8),
+        "people": queries.people(store, None, 200, 0), "sources": sources,
+        "head": store.head(), "outlet": outlet, "href": href,
+    }
+    return templates.TemplateResponse(request, "index.html", context)

@@ -1,0 +1,40 @@
+"""/people: everyone who wrote or received a letter, computed from the letters table."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+
+from store import Store
+
+from . import queries
+from .deps import get_store, require_read
+from .models import PersonDetail, PersonPage
+
+router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)])
+
+
+@router.get("", response_model=PersonPage, summary="People, most letters first")
+def list_people(
+    store: Annotated[Store, Depends(get_store)],
+    q: Annotated[str | None, Query(min_length=1, max_length=200,
+                                   description="part of the name")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> dict[str, Any]:
+    return {"items": queries.people(store, q, limit, offset)}
+
+
+@router.get("/{person_id}", response_model=PersonDetail, summary="One person's correspondence",
+            responses={404: {"description": "nobody of that name wrote or received a letter"}})
+def get_person(
+    person_id: Annotated[str, Path(max_length=200, description="person_id, or the name in any "
+                                   "spelling that differs only by case, spaces, hyphens or dots")],
+    store: Annotated[Store, Depends(get_store)],
+) -> dict[str, Any]:
+    """Their letters both ways, newest first, and each counterpart with counts."""
+    found = queries.person(store, person_id)
+    if found is None:
+        raise HTTPException(404, f"no letters from or to {person_id!r}")
+    return found
