@@ -1,0 +1,47 @@
+"""Correspondence extraction: the letters, messages and telegrams an article says were sent."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["EXTRACTOR_VERSION", "FoundLetter", "extract_letters"]
+
+# Bump whenever the output for some input can change (rules, gazetteer, date handling).
+EXTRACTOR_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundLetter:
+    """One letter an article reports: who wrote to whom, when, through whom, and where it says so."""
+
+    sender: str
+    recipient: str
+    kind: str
+    date: str | None
+    via: str | None
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    reply_to: int | None = None
+
+    def as_dict(self) -> dict:
+        """All fields as a JSON-ready dict."""
+        return asdict(self)
+
+
+def extract_letters(text: str, *, title: str | None = None, published: str | None = None) -> list[FoundLetter]:
+    """Letters reported in `text` (with optional headline and ISO publication date), one per letter."""
+    from .extract import extract_raw
+
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be str or None, not {type(title).__name__}")
+    if published is not None and not isinstance(published, str):
+        raise TypeError(f"published must be an ISO date string or None, not {type(published).__name__}")
+    if not text.strip() and not (title and title.strip()):
+        return []
+    return [
+        FoundLetter(r.sender, r.recipient, r.kind, r.date, r.via, r.evidence, r.start, r.end, r.confidence, r.reply_to)
+        for r in extract_raw(text, title, published)
+    ]

@@ -1,0 +1,407 @@
+"""People mentioned in an article: names, short forms, titles, places and pronouns, resolved."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from .gazetteer import GENERIC_TITLES, Gazetteer, load_gazetteer, norm
+
+__all__ = ["Mention", "ArticleEntities", "find_entities"]
+
+
+@dataclass(slots=True)
+class Mention:
+    """One reference to a person (or a place standing for its leader, or a pronoun)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | short | title | place | generic | pronoun | descriptor
+    person: str | None = None
+    possessive: bool = False
+    pronoun: str | None = None  # he/she/they/i/two for pronouns and "the two leaders"
+    role: str | None = None  # for descriptors: official, envoy, ...
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:'(?!s\b)[^\W\d_]+)*")
+_POSS = re.compile(r"'s?\b|s'")
+_JOIN_OK = re.compile(r"^(?: |\. ?|-)$")
+
+
+def _joins(prev_tok: str, gap: str) -> bool:
+    """Tokens of one name are separated by a space, or by a dot after an initial ("W. Bush")."""
+    if not _JOIN_OK.match(gap):
+        return False
+    return "." not in gap or len(prev_tok) == 1 or prev_tok.isupper()
+
+# Capitalised words that start no person's name.
+_STOP_CAPS = set("""
+the a an in on at for from to of and but or nor so yet as by with without into onto upon about after before
+during while when where since until unless if though although because whether than then there here this that
+these those it its he she they we you i his her their our your my me him them us who whom whose which what
+north south east west northern southern eastern western korea korean koreas president prime minister secretary
+general chairman leader comrade respected mr mrs ms dr sir madam ambassador envoy state department house white
+blue central news agency party committee workers people peoples republic democratic united states nations union
+council assembly supreme federation russian chinese american japanese monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october november december jan feb
+mar apr jun jul aug sep sept oct nov dec reuters ap afp yonhap kcna xinhua tass ria novosti photo getty images
+file pool twitter facebook whatsapp linkedin instagram youtube telegram read more related advertisement your
+excellency dear samdech techo akka moha sena padei h e he premier vice deputy minister ministry foreign affairs
+office embassy government administration kingdom empire army navy military force forces war peninsula summit
+letter letters message messages greetings greeting note invitation telegram sends send sent writes wrote receives
+received reply replies visit ahead new year day national liberation founding anniversary celebration correction
+movement press daily times post journal herald tribune news world asia pacific europe africa america middle
+street palace hall city island province region zone demilitarized demilitarised capital earlier later meanwhile
+however following according speaking asked pressed both other critics efforts latest breaking live update updated
+published posted source by staff writer editor correspondent reporting comments share follow subscribe sign log
+home top trending watch video audio listen more also just like thank thanks please support join today yesterday
+tonight kim's university school college institute center centre foundation association organization organisation
+company corporation group bank fund hotel studios airport station port parliament congress senate court police
+""".split())
+
+_ROLE_WORDS = (
+    "official|officials|envoy|emissary|ambassador|diplomat|minister|secretary|spokesman|spokeswoman|spokesperson|"
+    "adviser|advisor|aide|negotiator|representative|director|chief|speaker|delegation|delegate|messenger|"
+    "sister|brother|wife|husband|counterpart|lawmaker|senator|general|premier"
+)
+_DESCRIPTOR = re.compile(
+    rf"\b(?P<det>an?|the|one)\s+(?:(?:[A-Z][\w.]*|senior|top|high-ranking|special|visiting|former|personal)\s+){{0,4}}"
+    rf"(?P<role>official|envoy|emissary|ambassador|diplomat|aide|negotiator|representative|delegation|messenger)\b"
+)
+_APPOSITION = re.compile(
+    rf"\b(?P<role>{_ROLE_WORDS})\b[,]?\s+(?P<name>(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s+(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:-[A-Za-z]+)?){{1,3}})"
+)
+
+_SEAT_AS_MODIFIER = re.compile(
+    r"\s+(?:[A-Z]|officials?\b|spokes\w+|press\b|aides?\b|staff\b|advis[eo]rs?\b|lawn\b|grounds\b|website\b|"
+    r"statement\b|sources?\b|correspondents?\b|briefing\b|national\b|chief\s+of\s+staff|counsel\b|readout\b|transcript\b)"
+)
+
+_PRONOUNS = {
+    "he": ("he", False), "him": ("he", False), "his": ("he", True), "himself": ("he", False),
+    "she": ("she", False), "her": ("she", True), "hers": ("she", True), "herself": ("she", False),
+    "they": ("they", False), "them": ("they", False), "their": ("they", True),
+    "i": ("i", False), "me": ("i", False), "my": ("i", True),
+}
+_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself|they|them|their|I|me|my)\b", re.I)
+_GROUP_RE = re.compile(
+    r"\b(?:the\s+two(?:\s+(?:leaders|men|presidents|heads\s+of\s+state|sides))?|both\s+(?:leaders|men|presidents)|the\s+leaders|the\s+pair)\b",
+    re.I,
+)
+
+# Words that would be common English if read as a short name; they need the full name nearby.
+_COMMON_SHORT = {"moon", "may", "hill", "rice", "park", "lee", "kang", "ban", "hu", "wen", "ri", "li", "wang", "kim",
+                 "chung", "choe", "cook", "brown", "young", "king", "martin", "smith", "graham", "green", "fox",
+                 "carr", "wong", "tan", "han", "suh", "roh", "yoon", "cho", "jiang", "bush", "clinton", "abe", "mao",
+                 "murphy", "lula", "sharaa", "assad", "al-assad", "al-sharaa", "hun"}
+_ALWAYS_SHORT = {"kim", "bush", "clinton", "abe", "assad", "al-assad", "lula", "mao", "moon"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    title: re.Pattern
+    office_of: re.Pattern
+    seat: re.Pattern
+    place: re.Pattern
+    country_of: dict[str, str]
+    office_words: list[str]
+
+
+def _alt(words: list[str]) -> str:
+    words = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    g = load_gazetteer()
+    country_forms: dict[str, str] = {}
+    for c in g.countries.values():
+        for n in c.names + c.adjectives:
+            if n.startswith("the "):
+                continue
+            country_forms.setdefault(n, c.code)
+    offices = set(GENERIC_TITLES)
+    for c in g.countries.values():
+        offices.update(c.titles)
+    offices.update({"chairman", "general secretary", "secretary general", "crown prince", "speaker"})
+    ctry = _alt(list(country_forms))
+    off = _alt(list(offices))
+    mods = r"(?:(?:then|former|outgoing|incoming|late|new|current|top|reclusive|young|elderly|veteran|nuclear-armed|isolated)\s+)"
+    title = re.compile(
+        rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<country>{ctry})(?P<poss>'s)?\s+{mods}?(?P<office>{off})(?![\w-])",
+        re.I,
+    )
+    office_of = re.compile(
+        rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<office>{off})(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?(?P<country>{ctry})(?![\w-])",
+        re.I,
+    )
+    seats = {s: c.code for c in g.countries.values() for s in c.seats}
+    seat = re.compile(rf"(?<![\w-])(?:(?P<det>the)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
+    place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
+    place = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<place>{_alt(list(place_names))})(?![\w-])")
+    lookup = {norm(k): v for k, v in country_forms.items()}
+    lookup.update({norm(k): v for k, v in seats.items()})
+    return _Patterns(title, office_of, seat, place, lookup, sorted(offices))
+
+
+@dataclass(slots=True)
+class ArticleEntities:
+    """All mentions in one text with the article-level tables used to resolve them."""
+
+    mentions: list[Mention]
+    named: set[str]
+    bindings: dict[tuple[str, str], str] = field(default_factory=dict)
+    descriptors: dict[str, str] = field(default_factory=dict)
+
+    def in_span(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or (tok.startswith(("al-", "el-")) and tok[3:4].isupper())
+
+
+def _possessive_after(text: str, end: int) -> tuple[bool, int]:
+    m = _POSS.match(text, end)
+    if m:
+        return True, m.end()
+    return False, end
+
+
+def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[int, int]] | None = None,
+                  extra_named: set[str] | None = None) -> ArticleEntities:
+    """Find and resolve every person reference in `text` (already normalised)."""
+    g = load_gazetteer()
+    pats = _patterns()
+    toks = _tokens(text)
+    taken = bytearray(len(text) + 1)
+    mentions: list[Mention] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def take(m: Mention) -> None:
+        for i in range(m.start, m.end):
+            taken[i] = 1
+        mentions.append(m)
+
+    # 1. full names from the gazetteer, longest first at each position
+    full_hits: list[tuple[int, int, set[str]]] = []
+    i = 0
+    n_tok = len(toks)
+    maxn = g.max_name_tokens
+    while i < n_tok:
+        a, b, tok = toks[i]
+        if not _is_cap(tok):
+            i += 1
+            continue
+        hit = None
+        for n in range(min(maxn, n_tok - i), 0, -1):
+            end = toks[i + n - 1][1]
+            if n > 1 and not all(_joins(toks[k][2], text[toks[k][1]:toks[k + 1][0]]) for k in range(i, i + n - 1)):
+                continue
+            key = norm(text[a:end])
+            cands = g.full_names.get(key)
+            if cands:
+                hit = (a, end, cands, n)
+                break
+        if hit:
+            full_hits.append(hit[:3])
+            i += hit[3]
+        else:
+            i += 1
+    named: set[str] = set(extra_named or ())
+    for a, b, cands in full_hits:
+        person = g.pick(cands, when, named) if len(cands) > 1 else next(iter(cands))
+        if len(cands) == 1:
+            named.add(person)
+    for a, b, cands in full_hits:
+        person = g.pick(cands, when, named) if len(cands) > 1 else next(iter(cands))
+        named.add(person)
+        poss, _ = _possessive_after(text, b)
+        take(Mention(a, b, text[a:b], "name", person, poss))
+
+    # 2. titles: "Russian President", "the North Korean leader", "President of the Syrian Arab Republic"
+    bindings: dict[tuple[str, str], str] = {}
+    title_hits: list[tuple[int, int, str, str, bool]] = []
+    for rx in (pats.title, pats.office_of):
+        for m in rx.finditer(text):
+            code = pats.country_of.get(norm(m.group("country")))
+            office = g.office_key(code, m.group("office")) if code else None
+            if not office:
+                continue
+            a, b = m.start(), m.end()
+            if not free(a, b):
+                # "Russian President Vladimir Putin": bind the title to the name that follows it
+                continue
+            title_hits.append((a, b, code, office, m.group("det") is not None))
+    for m in pats.seat.finditer(text):
+        code = pats.country_of.get(norm(m.group("seat")))
+        # "White House officials", "Kremlin spokesman Dmitry Peskov": the seat names an institution there
+        if _SEAT_AS_MODIFIER.match(text, m.end()) and not m.group("suffix"):
+            continue
+        if code and free(m.start(), m.end()):
+            title_hits.append((m.start(), m.end(), code, g.countries[code].leader if g.countries[code].leader in g.countries[code].offices else "hos", True))
+    title_hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    name_starts = {mm.start: mm for mm in mentions}
+    last_end = -1
+    for a, b, code, office, has_det in title_hits:
+        if a < last_end:
+            continue
+        last_end = b
+        # a name right after the title ("Russian President Vladimir Putin", "U.S. President H.E. Donald Trump")
+        nxt = re.match(r"[\s,]*(?:H\.\s?E\.\s*|Mr\.?\s+|Ms\.?\s+|Comrade\s+)?", text[b:b + 12])
+        after = b + (nxt.end() if nxt else 0)
+        follow = name_starts.get(after)
+        if follow is not None and follow.person:
+            bindings[(code, office)] = follow.person
+            continue
+        for i in range(a, b):
+            taken[i] = 1
+        poss, _ = _possessive_after(text, b)
+        mentions.append(Mention(a, b, text[a:b], "title", None, poss, role=f"{code}:{office}"))
+
+    # 3. generic names: capitalised runs that are nobody in the gazetteer ("W. Patrick Murphy")
+    headline_ranges = headline_ranges or []
+
+    def in_headline(pos: int) -> bool:
+        return any(x <= pos < y for x, y in headline_ranges)
+
+    generic_aliases: dict[str, str] = {}
+    i = 0
+    while i < n_tok:
+        a, b, tok = toks[i]
+        if not _is_cap(tok) or taken[a] or tok.lower() in _STOP_CAPS or in_headline(a):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n_tok and j - i < 3:
+            na, nb, ntok = toks[j + 1]
+            gap = text[toks[j][1]:na]
+            if not _joins(toks[j][2], gap) or not _is_cap(ntok) or taken[na] or ntok.lower() in _STOP_CAPS:
+                break
+            if ntok.isupper() and len(ntok) > 2:
+                break
+            j += 1
+        # a single initial before the run ("W. Patrick Murphy")
+        start = a
+        if i > 0:
+            pa, pb, ptok = toks[i - 1]
+            if (len(ptok) == 1 and ptok.isupper() and text[pb:pb + 1] == "." and a - pb <= 2 and not taken[pa]
+                    and not (pa >= 2 and text[pa - 1] == "." and text[pa - 2].isupper())):
+                start = pa
+        if j > i and not tok.isupper():
+            end = toks[j][1]
+            surface = text[start:end]
+            key = norm(surface)
+            if key not in g.full_names and g.country_of(key) is None:
+                poss, _ = _possessive_after(text, end)
+                take(Mention(start, end, surface, "generic", surface, poss))
+                parts = surface.replace(".", " ").split()
+                for p in (parts[0], parts[-1]):
+                    if len(p) > 2 and p.lower() not in _STOP_CAPS:
+                        generic_aliases.setdefault(norm(p), surface)
+                for p in parts[1:]:
+                    if "-" in p:
+                        generic_aliases.setdefault(norm(p), surface)
+            i = j + 1
+            continue
+        i += 1
+
+    # eastern-order gazetteer names are also called by their given name ("Yong-chol")
+    person_aliases: dict[str, str] = {}
+    for m in mentions:
+        if m.kind == "name" and m.person and g.person_country.get(m.person) in {"KP", "KR", "CN"}:
+            parts = norm(m.person).split()
+            if len(parts) == 3:
+                person_aliases.setdefault(f"{parts[1]} {parts[2]}", m.person)
+
+    # 4. short forms: "Putin", "Mr Kim", "Chairman Kim", "Bosworth", "Yong-chol"
+    for idx, (a, b, tok) in enumerate(toks):
+        if taken[a] or not _is_cap(tok):
+            continue
+        key = norm(tok)
+        person = None
+        if key in person_aliases:
+            person = person_aliases[key]
+        elif key in g.short_names:
+            cands = g.short_names[key]
+            named_c = [c for c in cands if c in named]
+            if named_c:
+                person = g.pick(set(named_c), when, named)
+            elif key not in _COMMON_SHORT or key in _ALWAYS_SHORT:
+                person = g.pick(cands, when, named)
+            if person is None and key in generic_aliases:
+                person = generic_aliases[key]
+        elif key in generic_aliases:
+            person = generic_aliases[key]
+        if person is None:
+            continue
+        if tok.isupper() and len(tok) > 3 and key not in g.short_names:
+            continue
+        poss, _ = _possessive_after(text, b)
+        take(Mention(a, b, tok, "short", person, poss))
+
+    # 5. places standing for their leader ("a message to Pyongyang"), resolved later if used
+    for m in pats.place.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        code = pats.country_of.get(norm(m.group("place")))
+        if code is None:
+            continue
+        poss, _ = _possessive_after(text, m.end())
+        take(Mention(m.start(), m.end(), m.group(0), "place", None, poss, role=f"{code}:{g.countries[code].leader}"))
+
+    # 6. descriptors ("a North Korean official") and who they turn out to be ("the official, Kim Yong Nam")
+    descriptors: dict[str, str] = {}
+    for m in _APPOSITION.finditer(text):
+        name_start = m.start("name")
+        named_m = next((x for x in mentions if x.start == name_start and x.person), None)
+        if named_m is not None:
+            descriptors.setdefault(m.group("role").lower(), named_m.person)
+    for m in _DESCRIPTOR.finditer(text):
+        a, b = m.start(), m.end()
+        if not free(b - len(m.group("role")), b):
+            continue
+        if re.match(r"[\s,]+(?:(?:[A-Z]\.\s?)*[A-Z][a-z])", text[b:b + 6]):
+            continue  # a name follows; the name itself is the mention
+        take(Mention(a, b, text[a:b], "descriptor", None, False, role=m.group("role").lower()))
+
+    # 7. pronouns and "the two leaders"
+    for m in _GROUP_RE.finditer(text):
+        if free(m.start(), m.end()):
+            take(Mention(m.start(), m.end(), m.group(0), "pronoun", None, False, pronoun="two"))
+    for m in _PRONOUN_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        w = m.group(0)
+        if w == "I" or w.lower() != "i":
+            p, poss = _PRONOUNS[w.lower()]
+            if w.lower() == "her":
+                # "her letter" (possessive) versus "sent her a letter" (object)
+                nxt = re.match(r"\s+(?:a|an|the)\b", text[m.end():m.end() + 5])
+                poss = nxt is None and bool(re.match(r"\s+[a-z\"']", text[m.end():m.end() + 3]))
+            take(Mention(m.start(), m.end(), w, "pronoun", None, poss, pronoun=p))
+
+    mentions.sort(key=lambda x: x.start)
+    return ArticleEntities(mentions, named, bindings, descriptors)
+
+
+def resolve_title(ents: ArticleEntities, role: str, when: date | None) -> str | None:
+    """The holder of a title mention ("KP:leader") at the article's date, preferring people the article names."""
+    g = load_gazetteer()
+    code, office = role.split(":", 1)
+    if (code, office) in ents.bindings:
+        return ents.bindings[(code, office)]
+    return g.holder(code, office, when, ents.named)
+
+
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()

@@ -1,0 +1,1118 @@
+"""Find the letters an article reports and resolve them to people and dates."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from . import patterns as P
+from .dates import Anchor, DateSpan, anchor_for, find_article_date, find_dates, parse_published
+from .entities import ArticleEntities, Mention, find_entities, resolve_title
+from .gazetteer import load_gazetteer
+from .sentences import Sentence, normalize, split_sentences
+
+__all__ = ["RawLetter", "extract_raw"]
+
+# How much a date found in different places can be trusted for the letter.
+RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT, RANK_REPLY, RANK_FALLBACK = 5, 4, 3, 2, 1
+RECENT_DAYS = 60
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # W (word), P (punctuation), E (entity)
+    text: str  # lowercased word, punctuation, or entity surface
+    start: int  # article offset
+    end: int
+    ent: int = -1  # index into the sentence's mentions
+    poss: bool = False
+
+
+@dataclass(slots=True)
+class Hit:
+    """One mention of a letter in one sentence, before mentions are merged into letters."""
+
+    sentence: int
+    sender: str | None
+    recipient: str | None
+    kind: str | None
+    via: str | None = None
+    dates: list[tuple[DateSpan, int]] = field(default_factory=list)
+    definite: bool = False
+    distinct: bool = False
+    reply: bool = False
+    original_of: int | None = None  # index of the hit that answers this one
+    headline: bool = False
+    strong: bool = True
+    weak: bool = False
+    place_party: bool = False
+    pos: int = 0  # article offset of the trigger, for ordering
+
+    @property
+    def full(self) -> bool:
+        return self.sender is not None and self.recipient is not None
+
+
+@dataclass(slots=True)
+class RawLetter:
+    sender: str
+    recipient: str
+    kind: str
+    date: str | None
+    via: str | None
+    evidence: str
+    start: int
+    end: int
+    confidence: float
+    reply_to: int | None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    sender: str
+    recipient: str
+    hits: list[Hit] = field(default_factory=list)
+    reply: bool = False
+
+    @property
+    def last_pos(self) -> int:
+        return max(h.pos for h in self.hits)
+
+    def best_date(self, ranks: tuple[int, ...] = (RANK_ATTACHED, RANK_REPORT)) -> DateSpan | None:
+        cands = [(r, -d.days, -h.pos, d) for h in self.hits for d, r in h.dates if r in ranks]
+        if not cands:
+            return None
+        return max(cands, key=lambda x: (x[0], x[1]))[3]
+
+
+class _Doc:
+    """One article prepared for extraction: text, sentences, entities and the date anchor."""
+
+    def __init__(self, text: str, title: str | None, published: str | None) -> None:
+        self.raw_text = text
+        body = normalize(text)
+        first_line = next((ln.strip() for ln in body.split("\n") if ln.strip()), "")
+        self.title_len = 0
+        doc = body
+        if title and title.strip():
+            t = normalize(title.strip().replace("\n", " "))
+            if t != first_line:
+                doc = t + "\n\n" + body
+                self.title_len = len(t) + 2
+        self.text = doc
+        pub = parse_published(published)
+        if pub is None:
+            found = find_article_date(body)
+            pub = (found, found) if found else None
+        self.anchor: Anchor = anchor_for(pub)
+        self.when: date | None = None
+        if self.anchor.known:
+            self.when = self.anchor.start + (self.anchor.end - self.anchor.start) / 2
+        self.sentences: list[Sentence] = split_sentences(doc)
+        heads = [(s.start, s.end) for s in self.sentences if s.headline or s.start < self.title_len]
+        self.ents: ArticleEntities = find_entities(doc, self.when, headline_ranges=heads)
+        self._persons: dict[int, str | None] = {}
+
+    def in_title(self, pos: int) -> bool:
+        return pos < self.title_len
+
+    def person(self, m: Mention) -> str | None:
+        key = id(m)
+        if key not in self._persons:
+            p = m.person
+            if m.kind in ("title", "place") and m.role:
+                p = resolve_title(self.ents, m.role, self.when)
+            elif m.kind == "descriptor":
+                p = self.ents.descriptors.get(m.role or "")
+            self._persons[key] = p
+        return self._persons[key]
+
+
+def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
+    text = doc.text
+    toks: list[Tok] = []
+    pos = sent.start
+    for idx, m in enumerate(ments + [None]):  # type: ignore[operator]
+        seg_end = m.start if m is not None else sent.end
+        for w in P.WORD_RE.finditer(text, pos, seg_end):
+            s = w.group(0)
+            # the possessive after an entity belongs to the entity token
+            if toks and toks[-1].kind == "E" and toks[-1].end == w.start() and s in ("'", "'s", "s"):
+                toks[-1].poss = True
+                continue
+            if toks and toks[-1].kind == "E" and toks[-1].poss and s == "s" and text[w.start() - 1] == "'":
+                continue
+            toks.append(Tok("W" if s[0].isalnum() else "P", s.lower(), w.start(), w.end()))
+        if m is None:
+            break
+        toks.append(Tok("E", m.text, m.start, m.end, idx, m.possessive))
+        pos = m.end
+    return toks
+
+
+class _SentenceReader:
+    """Finds letter mentions in one sentence."""
+
+    def __init__(self, doc: _Doc, si: int, ctx: "_Context") -> None:
+        self.doc = doc
+        self.si = si
+        self.sent = doc.sentences[si]
+        self.ments = doc.ents.in_span(self.sent.start, self.sent.end)
+        self.toks = _tokens(doc, self.sent, self.ments)
+        self.ctx = ctx
+        self.headline = self.sent.headline or doc.in_title(self.sent.start)
+        self.resolved: dict[int, str | None] = {}
+        self.subject_idx = self._sentence_subject()
+
+    # -------------------------------------------------------------- entities
+
+    def _sentence_subject(self) -> int | None:
+        for i, t in enumerate(self.toks):
+            if t.kind == "E" and not self._prep_before(i):
+                m = self.ments[t.ent]
+                if m.kind != "pronoun" or m.pronoun in ("he", "she"):
+                    return i
+        return None
+
+    def _prep_before(self, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and self.toks[j].kind == "W" and self.toks[j].text in ("the", "a", "an", "both"):
+            j -= 1
+        return j >= 0 and self.toks[j].kind == "W" and self.toks[j].text in P.PREPOSITIONS
+
+    def who(self, i: int) -> str | None:
+        """The person an entity token refers to, resolving pronouns from context."""
+        t = self.toks[i]
+        if t.kind != "E":
+            return None
+        if i in self.resolved:
+            return self.resolved[i]
+        m = self.ments[t.ent]
+        if m.kind != "pronoun":
+            p = self.doc.person(m)
+        else:
+            p = self._pronoun(i, m)
+        self.resolved[i] = p
+        return p
+
+    def is_place(self, i: int) -> bool:
+        t = self.toks[i]
+        return t.kind == "E" and self.ments[t.ent].kind == "place"
+
+    def _pronoun(self, i: int, m: Mention) -> str | None:
+        g = load_gazetteer()
+        if m.pronoun in ("i", "they", "two"):
+            return None
+        female = m.pronoun == "she"
+
+        def ok(p: str | None) -> bool:
+            return bool(p) and g.is_female(p) == female
+
+        # "thanked Kim for his letter": the possessive follows the object it refers to
+        if m.possessive and i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
+            p = self.who(i - 2)
+            if ok(p):
+                return p
+        obj = m.text.lower() in ("him", "her") and not m.possessive
+        subj = self.subject_idx
+        if not obj and subj is not None and subj < i:
+            p = self.who(subj)
+            if ok(p):
+                return p
+        if obj:
+            excluded = self.who(subj) if subj is not None and subj < i else None
+            for j in range(i - 1, -1, -1):
+                if self.toks[j].kind == "E" and not (self.ments[self.toks[j].ent].kind == "pronoun"):
+                    p = self.who(j)
+                    if ok(p) and p != excluded:
+                        return p
+            for p in reversed(self.ctx.recent):
+                if ok(p) and p != excluded:
+                    return p
+            return None
+        if self.ctx.last_subject and ok(self.ctx.last_subject):
+            return self.ctx.last_subject
+        for p in reversed(self.ctx.recent):
+            if ok(p):
+                return p
+        return None
+
+    def group(self, i: int) -> list[str]:
+        """People a plural ("they", "the two leaders") refers to: the latest pair in the article."""
+        t = self.toks[i]
+        if t.kind != "E":
+            return []
+        m = self.ments[t.ent]
+        if m.kind == "pronoun" and m.pronoun in ("they", "two"):
+            if self.ctx.last_pair:
+                return list(self.ctx.last_pair)
+            uniq: list[str] = []
+            for p in reversed(self.ctx.recent):
+                if p not in uniq:
+                    uniq.append(p)
+                if len(uniq) == 2:
+                    return uniq[::-1]
+            return []
+        p = self.who(i)
+        return [p] if p else []
+
+    # -------------------------------------------------------------- helpers
+
+    def _word(self, i: int) -> str:
+        return self.toks[i].text if 0 <= i < len(self.toks) and self.toks[i].kind != "E" else ""
+
+    def _subject(self, v: int, allow_prep: bool = False) -> list[int]:
+        """Entity tokens that are the subject of the verb at `v` (several when coordinated)."""
+        j = v - 1
+        depth = 0
+        steps = 0
+        while j >= 0 and steps < 40:
+            steps += 1
+            t = self.toks[j]
+            if t.kind == "P":
+                if t.text in (";", ":") or (t.text == '"' and depth == 0 and False):
+                    return []
+                j -= 1
+                continue
+            if t.kind == "W" and t.text in ("that", "who", "which") and j < v - 1:
+                # "told reporters that he was given": the subject is inside the clause, already passed
+                return []
+            if t.kind == "E":
+                m = self.ments[t.ent]
+                if (not self._prep_before(j) or allow_prep) and not t.poss and not (m.kind == "pronoun" and m.possessive):
+                    out = [j]
+                    k = j - 1
+                    while k >= 1 and self._word(k) in ("and", ",") and self.toks[k - 1].kind == "E":
+                        out.insert(0, k - 1)
+                        k -= 2
+                    return out
+            if t.kind == "W" and t.text in P.KIND_HEADS and j < v - 1:
+                return [-1 - j]  # a letter noun is the subject ("The message extended greetings to ...")
+            j -= 1
+        return []
+
+    def _modal_or_negated(self, v: int) -> bool:
+        """True when the verb at `v` is planned, hypothetical, denied or negated."""
+        j = v - 1
+        n = 0
+        while j >= 0 and n < 5:
+            t = self.toks[j]
+            if t.kind != "W":
+                break
+            w = t.text
+            if w in P.NEGATIONS or w in P.MODALS:
+                return True
+            if w == "to" and n <= 1:
+                return True
+            if w in P.CONDITIONALS:
+                return True
+            n += 1
+            j -= 1
+        for k in range(max(0, v - 12), v):
+            if self._word(k) in ("if", "whether", "unless") or self._word(k) in ("denied", "denies", "deny"):
+                return True
+        return False
+
+    def _np_left(self, h: int) -> tuple[int, int | None, list[int], set[str]]:
+        """Start of the noun phrase headed at `h`, its possessor, entity modifiers and word modifiers."""
+        j = h - 1
+        mods: set[str] = set()
+        ent_mods: list[int] = []
+        poss = None
+        while j >= 0 and h - j <= 7:
+            t = self.toks[j]
+            if t.kind == "E":
+                if t.poss or (self.ments[t.ent].kind == "pronoun" and self.ments[t.ent].possessive):
+                    poss = j
+                    j -= 1
+                    break
+                if j - 1 >= 0 and self._is_verbish(j - 1):
+                    break  # "sends Trump letter": an indirect object, not a modifier
+                ent_mods.append(j)
+                j -= 1
+                continue
+            if t.kind == "P":
+                if t.text in ('"', "'", "-"):
+                    j -= 1
+                    continue
+                break
+            w = t.text
+            if w in ("a", "an", "the", "this", "that", "these", "those", "another", "two", "several", "both", "one", "its", "no", "any", "some"):
+                mods.add(w)
+                j -= 1
+                break
+            if w in P.PREPOSITIONS or w in ("and", "or", "but") or self._is_verbish(j) or w in P.AUXILIARIES:
+                break
+            mods.add(w)
+            j -= 1
+        return j + 1, poss, ent_mods, mods
+
+    def _is_verbish(self, i: int) -> bool:
+        w = self._word(i)
+        return bool(w) and (
+            w in P.SEND_VERBS or w in P.DELIVER_VERBS or w in P.RECEIVE_VERBS or w in P.EXCHANGE_VERBS
+            or w in P.SAY_VERBS or w in P.REPLY_VERBS or w in ("is", "was", "were", "are", "has", "had", "have", "been")
+        )
+
+    def _governing_verb(self, s: int) -> tuple[int | None, int | None, str | None]:
+        """(verb index, indirect-object entity index, preposition) governing the NP starting at `s`."""
+        j = s - 1
+        io = None
+        steps = 0
+        while j >= 0 and steps < 6:
+            steps += 1
+            t = self.toks[j]
+            if t.kind == "E":
+                if io is None and not t.poss:
+                    io = j
+                    j -= 1
+                    continue
+                return None, None, None
+            if t.kind == "P":
+                if t.text in ('"', "'"):
+                    j -= 1
+                    continue
+                return None, io, None
+            w = t.text
+            if w in P.SEND_VERBS or w in P.DELIVER_VERBS or w in P.RECEIVE_VERBS or w in P.EXCHANGE_VERBS:
+                if w == "hand" and self._word(j + 1) in ("deliver", "delivered", "delivers", "delivering"):
+                    return j + 1, io, None
+                return j, io, None
+            if w in ("on", "over", "along", "back") and j - 1 >= 0 and (
+                self._word(j - 1) in P.DELIVER_VERBS or self._word(j - 1) in P.SEND_VERBS
+            ):
+                j -= 1
+                continue
+            if w in ("in", "with", "through", "via"):
+                return None, io, w
+            if w in P.PREPOSITIONS:
+                return None, io, w
+            if w in P.AUXILIARIES or w in ("personal", "him", "her"):
+                j -= 1
+                continue
+            return None, io, None
+        return None, io, None
+
+    def _right_slots(self, e: int) -> dict:
+        """Prepositional slots after the noun at `e`: from, to, for, of, by, through."""
+        out: dict = {}
+        j = e + 1
+        n = len(self.toks)
+        prev_word = ""
+        steps = 0
+        while j < n and steps < 28:
+            steps += 1
+            t = self.toks[j]
+            if t.kind == "P":
+                if t.text in (";", "(") or (t.text == "," and self._word(j + 1) in ("and", "but", "while", "who", "which", "saying", "adding")):
+                    break
+                j += 1
+                continue
+            if t.kind == "W":
+                w = t.text
+                if w in P.KIND_HEADS and j > e + 1:
+                    break
+                if w in ("while", "but") or (w == "and" and j + 1 < n and self.toks[j + 1].kind == "E" and j + 2 < n and self._is_verbish(j + 2)):
+                    break
+                if w in ("response", "reply") and self._word(j - 1) == "in":
+                    out.setdefault("reply", True)
+                if w == "back" and j == e + 1:
+                    out.setdefault("reply", True)
+                nxt = j + 1
+                while nxt < n and self._word(nxt) in ("the", "a", "an", "u", "s"):
+                    nxt += 1
+                if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
+                    ent = nxt
+                    tnext = self.toks[ent]
+                    if w == "from":
+                        out.setdefault("from", ent)
+                    elif w == "to" and not tnext.poss:
+                        if prev_word in ("response", "reply"):
+                            pass
+                        else:
+                            out.setdefault("to", ent)
+                    elif w == "for":
+                        if self._word(ent + 1) == "to" and self._word(ent + 2) in P.DELIVER_VERBS:
+                            out.setdefault("via", ent)
+                        elif not tnext.poss:
+                            out.setdefault("for", ent)
+                    elif w == "of" and j == e + 1:
+                        out.setdefault("of", ent)
+                    elif w == "by":
+                        back = j - 1
+                        while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
+                            back -= 1
+                        pw = self._word(back)
+                        if pw in P.AUTHOR_PARTICIPLES:
+                            out.setdefault("from", ent)
+                        elif pw in P.DELIVER_PARTICIPLES or back == e:
+                            out.setdefault("via", ent)
+                        else:
+                            # "hand-delivered to North Korean officials in Pyongyang by envoy Hill"
+                            for k in range(e + 1, j):
+                                if self._word(k) in P.DELIVER_PARTICIPLES:
+                                    out.setdefault("via", ent)
+                                    break
+                    elif w in ("through", "via"):
+                        out.setdefault("via", ent)
+                    j = ent + 1
+                    prev_word = w
+                    continue
+                if w in ("that", "which") and j + 2 < n and self.toks[j + 1].kind == "E":
+                    verb = self._word(j + 2)
+                    if verb in P.RECEIVE_VERBS:
+                        out.setdefault("to", j + 1)
+                    elif verb in P.SEND_VERBS:
+                        out.setdefault("from", j + 1)
+                if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
+                    out.setdefault("to", j + 2)
+                if w in ("on", "via", "through") and self._word(j + 1) in P.PLATFORMS:
+                    out["platform"] = True
+                prev_word = w
+                j += 1
+                continue
+            # an entity not introduced by a preposition starts another clause
+            if j > e + 1 and self._is_verbish(j + 1) and self._word(j - 1) not in ("that", "which"):
+                break
+            j += 1
+        return out
+
+    # -------------------------------------------------------------- triggers
+
+    def read(self) -> list[Hit]:
+        hits: list[Hit] = []
+        toks = self.toks
+        consumed: set[int] = set()
+        for h, t in enumerate(toks):
+            if t.kind != "W":
+                continue
+            w = t.text
+            if w in P.KIND_HEADS and h not in consumed:
+                hits.extend(self._noun_trigger(h, consumed))
+            elif w in P.WRITE_VERBS and not self._noun_follows(h):
+                hits.extend(self._write_to(h))
+            elif w in P.REPLY_VERBS:
+                hits.extend(self._reply_verb(h))
+            elif w in P.CONGRATULATE_VERBS:
+                hits.extend(self._congratulate(h))
+        self._link_replies(hits)
+        return hits
+
+    def _noun_follows(self, v: int) -> bool:
+        for k in range(v + 1, min(len(self.toks), v + 7)):
+            w = self._word(k)
+            if w in P.KIND_HEADS:
+                return True
+            if w in (".", ",", ";") or (self.toks[k].kind == "W" and w in ("to", "that", "about")):
+                return False
+        return False
+
+    def _noun_trigger(self, h: int, consumed: set[int]) -> list[Hit]:
+        toks = self.toks
+        head = toks[h].text
+        kind = P.KIND_HEADS[head]
+        s, poss, ent_mods, mods = self._np_left(h)
+        # "message of greetings": the first noun names the kind
+        if self._word(h + 1) == "of" and self._word(h + 2) in P.KIND_HEADS:
+            consumed.add(h + 2)
+        if head in ("note", "notes"):
+            if not (mods or poss is not None or ent_mods) or self._word(s - 1) == "on":
+                return []
+            if self._word(h + 1) in ("that", "how"):
+                return []
+        if head.startswith("greeting") and self._word(h - 1) in ("season's",):
+            return []
+        raw_mods = {m.strip("\"'") for m in mods}
+        if raw_mods & P.EXCLUDED_MODIFIERS:
+            if not ({"new", "year"} <= raw_mods and head.startswith("greeting")):
+                return []
+        if self._word(h + 1) == "of" and self._word(h + 2) in ("credence", "intent", "the", "credentials", "recall", "resignation", "appointment"):
+            if self._word(h + 2) != "the" or self._word(h + 3) == "law":
+                return []
+        if "no" in raw_mods:
+            return []
+        v, io, prep = self._governing_verb(s)
+        verb = self._word(v) if v is not None else ""
+        if verb in ("tweeted", "posted", "broadcast", "televised"):
+            return []
+        if head.startswith("invitation") and (verb in ("accepted", "declined", "rejected", "received") or self._word(s - 1) == "the" and self._word(s - 2) == "at"):
+            return []
+        if self._word(h - 1) == "the" and self._word(h - 2) == "at" and head.startswith("invitation"):
+            return []
+        hypothetical = bool(raw_mods & P.HYPOTHETICAL_MODIFIERS)
+        if v is not None and self._modal_or_negated(v):
+            return []
+        if v is None and self._modal_or_negated(s):
+            # "plans to travel to Washington to hand deliver a letter"
+            if any(self._word(k) in ("to",) and self._word(k + 1) in P.DELIVER_VERBS | P.SEND_VERBS for k in range(max(0, s - 4), s)):
+                return []
+        if hypothetical:
+            return []
+        right = self._right_slots(h)
+        if right.get("platform"):
+            return []
+        sender_i: list[int] = []
+        recip_i: list[int] = []
+        via_i: int | None = right.get("via")
+        explicit_sender = False
+        if poss is not None:
+            sender_i = [poss]
+            explicit_sender = True
+        elif ent_mods:
+            sender_i = [ent_mods[-1]]
+            explicit_sender = True
+        if "from" in right:
+            sender_i = [right["from"]]
+            explicit_sender = True
+        elif "of" in right and not sender_i:
+            sender_i = [right["of"]]
+            explicit_sender = True
+        if "to" in right:
+            recip_i = [right["to"]]
+        elif "for" in right and not head.startswith("invitation"):
+            recip_i = [right["for"]]
+        elif "for" in right and head.startswith("invitation"):
+            recip_i = [right["for"]]
+        strong = v is not None
+        reply = bool(right.get("reply")) or "reply" in raw_mods or self._word(h - 1) == "reply"
+        definite = bool(mods & {"the", "this", "that", "these", "those", "its"}) or poss is not None
+        distinct = bool(raw_mods & P.DISTINCT_MODIFIERS) and not (raw_mods & {"earlier", "previous"} and definite)
+        subj_np_kind = None
+        exchange = False
+        if v is not None:
+            if io is not None and verb not in P.RECEIVE_VERBS and not recip_i:
+                recip_i = [io]
+            subj = self._subject(v, allow_prep=self._word(v - 1) == "for")
+            if subj and subj[0] < 0:
+                subj_np_kind = P.KIND_HEADS.get(self.toks[-1 - subj[0]].text)
+                subj = []
+            if verb in P.EXCHANGE_VERBS:
+                exchange = True
+                people = [p for i in subj for p in self.group(i)]
+                if len(people) == 1:
+                    other = right.get("with")
+                    w_i = self._find_after(h, "with")
+                    if w_i is not None:
+                        people += self.group(w_i)
+                if len(people) < 2:
+                    b_i = self._find_after(h, "between")
+                    if b_i is not None:
+                        people = self.group(b_i) + (self.group(b_i + 2) if self._word(b_i + 1) == "and" else [])
+                return self._exchange_hits(people, kind, h, definite, distinct)
+            if verb in P.RECEIVE_VERBS:
+                if subj and not recip_i:
+                    recip_i = subj
+                # "he was given a message to pass to North Korea": the receiver is a go-between
+            elif verb in P.DELIVER_VERBS:
+                if self._word(v - 1) in ("was", "were", "been", "being") and subj:
+                    if "to" in right and self._to_pass(h):
+                        via_i = subj[0]
+                    elif not recip_i:
+                        recip_i = subj
+                elif explicit_sender and subj:
+                    via_i = via_i if via_i is not None else subj[0]
+                elif subj and not sender_i:
+                    sender_i = subj
+            else:  # sent, wrote, penned, dispatched, extended
+                if self._word(v - 1) in ("was", "were", "been", "being"):
+                    if subj and not recip_i and verb in ("sent", "addressed", "extended", "forwarded"):
+                        recip_i = subj
+                elif subj and not sender_i:
+                    sender_i = subj
+                elif subj and explicit_sender and sender_i and self.who(subj[0]) != self.who(sender_i[0]):
+                    via_i = via_i if via_i is not None else subj[0]
+        elif prep in ("in", "with"):
+            inst = s - 1
+            subj = self._subject(inst)
+            if subj and subj[0] >= 0:
+                if not sender_i:
+                    sender_i = subj
+                if not recip_i:
+                    obj = self._object_between(subj[-1], inst)
+                    if obj is not None:
+                        recip_i = [obj]
+            elif not sender_i:
+                after = self._entity_after_clause(h)
+                if after is not None:
+                    sender_i = [after]
+            strong = True
+        elif prep == "to" and self._word(s - 2) in ("response", "reply"):
+            # "in response to Xi's message": the earlier letter of a pair
+            pass
+        elif prep in ("for",) and self._word(s - 2) in ("thanks", "thanked", "thank", "gratitude", "appreciation"):
+            pass
+        # a passive verb after the noun: "a letter was handed to Moon", "the letter was received"
+        if v is None:
+            pv = self._passive_after(h)
+            if pv is not None:
+                strong = True
+                pverb = self._word(pv)
+                if pverb in P.RECEIVE_VERBS and not recip_i:
+                    rb = self._find_after(pv, "by")
+                    if rb is not None:
+                        recip_i = [rb]
+        senders = [p for i in sender_i for p in self.group(i)] if sender_i else []
+        recips = [p for i in recip_i for p in self.group(i)] if recip_i else []
+        if not senders and self._thanks_for(s):
+            senders, recips = self._thanks_for(s)
+        via = self.who(via_i) if via_i is not None else None
+        if via is None and via_i is not None:
+            via = None
+        place_party = any(self.is_place(i) for i in sender_i + recip_i)
+        hits: list[Hit] = []
+        kind_out = kind
+        if subj_np_kind:
+            kind_out = subj_np_kind
+            definite = True
+        if head.startswith("invitation") and not (senders and recips):
+            if not (definite and (senders or recips)):
+                return []
+        if kind_out is None and not strong and not senders:
+            return []
+        pos = self.toks[h].start
+        for sp in senders or [None]:
+            for rp in recips or [None]:
+                if sp is not None and sp == rp:
+                    continue
+                hits.append(Hit(
+                    self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
+                    reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
+                ))
+        for hit in hits:
+            hit.original_of = None
+        if self._word(s - 1) == "to" and self._word(s - 2) in ("response", "reply") or self._word(s - 1) in ("answering",):
+            for hit in hits:
+                hit.reply = False
+                hit.original_of = -1  # filled in by _link_replies
+        return hits
+
+    def _to_pass(self, h: int) -> bool:
+        for k in range(h + 1, min(len(self.toks), h + 4)):
+            if self._word(k) == "to" and self._word(k + 1) in P.DELIVER_VERBS:
+                return True
+        return False
+
+    def _thanks_for(self, s: int) -> tuple[list[str], list[str]] | None:
+        """ "X expressed thanks to Y for sending a message": Y sent it to X."""
+        j = s - 1
+        while j >= 0 and self._word(j) in P.AUXILIARIES | {"sending", "his", "her", "the", "a"}:
+            j -= 1
+        if self._word(j) != "for":
+            return None
+        k = j - 1
+        if k >= 0 and self.toks[k].kind == "E":
+            sender = self.who(k)
+            for b in range(k - 1, max(-1, k - 8), -1):
+                if self._word(b) in ("thanks", "thanked", "thank", "gratitude", "grateful"):
+                    subj = self._subject(b)
+                    if subj and subj[0] >= 0:
+                        rec = self.who(subj[0])
+                        if sender and rec:
+                            return [sender], [rec]
+            return ([sender], []) if sender else None
+        return None
+
+    def _object_between(self, a: int, b: int) -> int | None:
+        for k in range(a + 1, b):
+            if self.toks[k].kind == "E" and not self._prep_before(k) and not self.toks[k].poss:
+                return k
+        return None
+
+    def _entity_after_clause(self, h: int) -> int | None:
+        """ "In a letter to Moon, Kim said": the subject after the introductory phrase."""
+        for k in range(h + 1, min(len(self.toks), h + 25)):
+            if self.toks[k].kind == "P" and self.toks[k].text == ",":
+                for q in range(k + 1, min(len(self.toks), k + 4)):
+                    if self.toks[q].kind == "E" and not self._prep_before(q):
+                        return q
+                return None
+        return None
+
+    def _find_after(self, h: int, word: str) -> int | None:
+        for k in range(h + 1, min(len(self.toks), h + 10)):
+            if self._word(k) == word and k + 1 < len(self.toks):
+                q = k + 1
+                while q < len(self.toks) and self._word(q) in ("the", "a"):
+                    q += 1
+                if q < len(self.toks) and self.toks[q].kind == "E":
+                    return q
+        return None
+
+    def _passive_after(self, h: int) -> int | None:
+        j = h + 1
+        seen_aux = False
+        while j < len(self.toks) and j <= h + 5:
+            w = self._word(j)
+            if w in ("was", "were", "is", "are", "been", "being", "has", "had"):
+                seen_aux = True
+            elif seen_aux and (w in P.DELIVER_VERBS or w in P.RECEIVE_VERBS or w in P.SEND_VERBS):
+                if self._modal_or_negated(j):
+                    return None
+                return j
+            elif w not in P.AUXILIARIES:
+                if not seen_aux:
+                    return None
+            j += 1
+        return None
+
+    def _exchange_hits(self, people: list[str], kind: str | None, h: int, definite: bool, distinct: bool) -> list[Hit]:
+        people = [p for p in dict.fromkeys(people) if p]
+        if len(people) != 2:
+            return []
+        a, b = people
+        pos = self.toks[h].start
+        dates = self._dates(h)
+        return [
+            Hit(self.si, a, b, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos),
+            Hit(self.si, b, a, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos),
+        ]
+
+    def _write_to(self, v: int) -> list[Hit]:
+        if self._modal_or_negated(v):
+            return []
+        nxt = v + 1
+        while nxt < len(self.toks) and self._word(nxt) in ("back", "personally", "directly", "again", "also"):
+            nxt += 1
+        recip = None
+        if self._word(nxt) == "to" and nxt + 1 < len(self.toks) and self.toks[nxt + 1].kind == "E":
+            recip = nxt + 1
+        elif nxt < len(self.toks) and self.toks[nxt].kind == "E" and (self.headline or self._word(nxt + 1) in (",", "and", "on", "in", "last", "this", "")) and not self.toks[nxt].poss:
+            recip = nxt  # "Trump wrote Kim" (American usage, headlines)
+        if recip is None:
+            return []
+        subj = self._subject(v)
+        if not subj or subj[0] < 0:
+            return []
+        senders = [p for i in subj for p in self.group(i)]
+        rec = self.who(recip)
+        pos = self.toks[v].start
+        reply = self._word(v + 1) == "back"
+        return [Hit(self.si, s, rec, None, None, self._dates(v), headline=self.headline, pos=pos, reply=reply)
+                for s in senders if s and rec and s != rec]
+
+    def _reply_verb(self, v: int) -> list[Hit]:
+        if self._modal_or_negated(v):
+            return []
+        subj = self._subject(v)
+        if not subj or subj[0] < 0:
+            return []
+        sender = self.who(subj[-1])
+        recip = None
+        if self._word(v + 1) == "to" and v + 2 < len(self.toks) and self.toks[v + 2].kind == "E":
+            recip = self.who(v + 2)
+        if not sender:
+            return []
+        return [Hit(self.si, sender, recip, None, None, self._dates(v), reply=True, headline=self.headline,
+                    strong=False, weak=True, pos=self.toks[v].start)]
+
+    def _congratulate(self, v: int) -> list[Hit]:
+        if self._modal_or_negated(v) or v + 1 >= len(self.toks) or self.toks[v + 1].kind != "E":
+            return []
+        subj = self._subject(v)
+        if not subj or subj[0] < 0:
+            return []
+        sender, recip = self.who(subj[-1]), self.who(v + 1)
+        if not sender or not recip or sender == recip:
+            return []
+        return [Hit(self.si, sender, recip, None, None, self._dates(v), headline=self.headline, strong=False,
+                    weak=True, pos=self.toks[v].start)]
+
+    def _link_replies(self, hits: list[Hit]) -> None:
+        originals = [h for h in hits if h.original_of == -1]
+        answers = [h for h in hits if h.original_of is None and h not in originals]
+        for o in originals:
+            o.original_of = None
+            for a in answers:
+                a.reply = True
+                if o.recipient is None and a.sender:
+                    o.recipient = a.sender
+            o.reply = False
+            o.distinct = False
+            o.definite = True
+
+    # -------------------------------------------------------------- dates
+
+    def _dates(self, h: int) -> list[tuple[DateSpan, int]]:
+        """Dates in the sentence, ranked: near the letter words first, then by a reporting verb."""
+        sent = self.sent
+        text = self.doc.text[sent.start:sent.end]
+        found = find_dates(text, self.doc.anchor)
+        if not found:
+            return self.ctx.context_dates(self.si)
+        trigger = self.toks[h].start - sent.start
+        out = []
+        for d in found:
+            before = text[max(0, d.start - 25):d.start].lower().split()
+            after = text[d.end:d.end + 25].lower().split()
+            report = any(w.strip(",.") in P.REPORT_VERBS for w in before[-2:]) or any(
+                w.strip(",.") in P.REPORT_VERBS for w in after[:1]
+            )
+            rank = RANK_REPORT if report else RANK_ATTACHED
+            out.append((abs(d.start - trigger), d, rank))
+        out.sort(key=lambda x: (-x[2], x[0]))
+        return [(d.span, r) for _, d, r in out[:1]] + [(d.span, RANK_REPORT) for _, d, r in out[1:2] if r == RANK_REPORT]
+
+
+class _Context:
+    """What the article has said so far: recent people, the last subject and the last pair."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+        self.recent: list[str] = []
+        self.last_subject: str | None = None
+        self.last_pair: tuple[str, str] | None = None
+        self._para_dates: dict[int, list[tuple[int, DateSpan]]] = {}
+
+    def note_sentence(self, reader: _SentenceReader) -> None:
+        for i, t in enumerate(reader.toks):
+            if t.kind == "E":
+                p = reader.who(i)
+                if p:
+                    self.recent.append(p)
+        if reader.subject_idx is not None:
+            p = reader.who(reader.subject_idx)
+            if p:
+                self.last_subject = p
+        self.recent = self.recent[-30:]
+        sent = reader.sent
+        text = self.doc.text[sent.start:sent.end]
+        for d in find_dates(text, self.doc.anchor):
+            self._para_dates.setdefault(sent.para, []).append((reader.si, d.span))
+
+    def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
+        """A recent date from an earlier sentence of the same paragraph: the narrative's time."""
+        sent = self.doc.sentences[si]
+        cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
+        anchor = self.doc.anchor
+        for d in reversed(cands):
+            if d.end >= anchor.start - timedelta(days=RECENT_DAYS) and d.start <= anchor.end:
+                return [(d, RANK_CONTEXT)]
+        return []
+
+
+def _recent(d: DateSpan, anchor: Anchor) -> bool:
+    return d.end >= anchor.start - timedelta(days=RECENT_DAYS)
+
+
+def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
+    cd = c.best_date()
+    hd = _hit_date(h)
+    if cd is not None and hd is not None:
+        return cd.overlaps(hd)
+    if cd is None and hd is None:
+        return True
+    d = cd if cd is not None else hd
+    assert d is not None
+    return _recent(d, anchor)
+
+
+def _hit_date(h: Hit) -> DateSpan | None:
+    best = [d for d, r in h.dates if r in (RANK_ATTACHED, RANK_REPORT)]
+    return best[0] if best else None
+
+
+def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    for h in hits:
+        if h.sender and h.recipient and h.sender == h.recipient:
+            continue
+        if h.full:
+            same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
+            target = None
+            if not h.distinct:
+                compatible = [c for c in same if _compatible(c, h, anchor) or h.definite]
+                if compatible:
+                    target = max(compatible, key=lambda c: c.last_pos)
+            elif h.headline:
+                target = same[-1] if same else None
+            if target is None:
+                target = _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
+                clusters.append(target)
+            target.hits.append(h)
+            continue
+        if h.sender is None and h.recipient is None:
+            if h.definite and clusters:
+                c = max(clusters, key=lambda c: c.last_pos)
+                c.hits.append(h)
+            continue
+        known_sender = h.sender is not None
+        same = [c for c in clusters if (c.sender == h.sender if known_sender else c.recipient == h.recipient)]
+        if h.reply and not known_sender:
+            same = []
+        if h.reply and known_sender and h.recipient is None:
+            # "Kim replied": to whoever last wrote to Kim
+            origs = [c for c in clusters if c.recipient == h.sender]
+            if origs:
+                o = max(origs, key=lambda c: c.last_pos)
+                h.recipient = o.sender
+                if h.kind is None:
+                    h.kind = _vote_kind(o)
+                tgt = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient) and _compatible(c, h, anchor)]
+                if tgt:
+                    tgt[-1].hits.append(h)
+                    tgt[-1].reply = True
+                else:
+                    nc = _Cluster(h.sender, h.recipient, [h], reply=True)
+                    clusters.append(nc)
+            continue
+        compatible = [c for c in same if _compatible(c, h, anchor)]
+        if (h.definite or h.headline or h.weak) and same:
+            (compatible or same)
+            target = max(compatible or same, key=lambda c: c.last_pos)
+            target.hits.append(h)
+            continue
+        if compatible and not h.distinct:
+            max(compatible, key=lambda c: c.last_pos).hits.append(h)
+            continue
+        if h.headline or h.weak or not h.strong:
+            continue
+        # an indefinite letter with one party named: the other party is the usual correspondent
+        other = None
+        if same:
+            ref = max(same, key=lambda c: c.last_pos)
+            other = ref.recipient if known_sender else ref.sender
+        else:
+            party = h.sender if known_sender else h.recipient
+            rel = [c for c in clusters if party in (c.sender, c.recipient)]
+            if rel:
+                ref = max(rel, key=lambda c: c.last_pos)
+                other = ref.recipient if ref.sender == party else ref.sender
+        if other is None:
+            continue
+        if known_sender:
+            h.recipient = other
+        else:
+            h.sender = other
+        if h.sender == h.recipient:
+            continue
+        nc = _Cluster(h.sender, h.recipient, [h])  # type: ignore[arg-type]
+        clusters.append(nc)
+    return clusters
+
+
+def _vote_kind(c: _Cluster) -> str:
+    votes: dict[str, float] = {}
+    first_full = None
+    for h in c.hits:
+        if h.kind is None:
+            continue
+        w = 1.0 if (h.full and not h.definite) else 0.5
+        if h.headline:
+            w = 0.75
+        votes[h.kind] = votes.get(h.kind, 0.0) + w
+        if first_full is None and h.full and not h.headline:
+            first_full = h.kind
+    if not votes:
+        if any(h.weak for h in c.hits) and not any(h.strong for h in c.hits):
+            return "message"
+        return "letter"
+    if "telegram" in votes:
+        return "telegram"
+    top = max(votes.values())
+    tied = [k for k, v in votes.items() if v == top]
+    if len(tied) == 1:
+        return tied[0]
+    if first_full in tied:
+        return first_full
+    return min(tied, key=P.KIND_ORDER.index)
+
+
+def extract_raw(text: str, title: str | None = None, published: str | None = None) -> list[RawLetter]:
+    """All letters the article reports, merged per letter, in order of first mention."""
+    doc = _Doc(text, title, published)
+    ctx = _Context(doc)
+    hits: list[Hit] = []
+    for si in range(len(doc.sentences)):
+        reader = _SentenceReader(doc, si, ctx)
+        found = reader.read()
+        hits.extend(found)
+        ctx.note_sentence(reader)
+        for h in found:
+            if h.full:
+                ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
+    clusters = _cluster(hits, doc.anchor)
+    out_clusters = []
+    for c in clusters:
+        body = [h for h in c.hits if not h.headline]
+        if not body:
+            continue  # a headline no sentence of the article bears out
+        if all(h.weak for h in c.hits) and not any(h.kind for h in c.hits):
+            continue  # "congratulated" alone may have been a call or a statement
+        out_clusters.append(c)
+    out_clusters.sort(key=lambda c: min(h.pos for h in c.hits))
+    return _finish(doc, out_clusters)
+
+
+def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
+    results: list[RawLetter] = []
+    index = {id(c): i for i, c in enumerate(clusters)}
+    reply_to: dict[int, int] = {}
+    for i, c in enumerate(clusters):
+        is_reply = c.reply or any(h.reply for h in c.hits)
+        if is_reply:
+            cands = [o for o in clusters if o is not c and (o.sender, o.recipient) == (c.recipient, c.sender)]
+            if cands:
+                first = min(h.pos for h in c.hits)
+                before = [o for o in cands if min(h.pos for h in o.hits) <= first]
+                o = (before or cands)[-1] if before else cands[0]
+                reply_to[i] = index[id(o)]
+    for i, c in enumerate(clusters):
+        kind = _vote_kind(c)
+        best = c.best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
+        if best is None and i in reply_to is False:
+            pass
+        date_iso = best.iso() if best else None
+        if date_iso is None and doc.anchor.known:
+            if i in {v for v in reply_to.values()}:
+                # an undated letter that a dated reply answers was sent in the reply's year
+                for k, v in reply_to.items():
+                    if v == i:
+                        rd = clusters[k].best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
+                        if rd and rd.anchored:
+                            date_iso = f"{rd.start.year:04d}" if rd.start.year == rd.end.year else None
+            if date_iso is None and _in_lead(doc, c):
+                a = doc.anchor
+                if (a.start.year, a.start.month) == (a.end.year, a.end.month):
+                    date_iso = f"{a.start.year:04d}-{a.start.month:02d}"
+        via = next((h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)), None)
+        ev = _evidence(doc, c)
+        conf = _confidence(c)
+        results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i)))
+    return results
+
+
+def _in_lead(doc: _Doc, c: _Cluster) -> bool:
+    """Whether the letter is the article's news: named in its first body sentences."""
+    body = [s for s in doc.sentences if not s.headline and not doc.in_title(s.start)]
+    lead = {doc.sentences.index(s) for s in body[:2]}
+    return any(h.sentence in lead for h in c.hits)
+
+
+def _evidence(doc: _Doc, c: _Cluster) -> tuple[str, int, int]:
+    def score(h: Hit) -> tuple:
+        return (h.headline, not h.full, h.definite and not h.full, not h.strong, h.pos)
+
+    h = min(c.hits, key=score)
+    s = doc.sentences[h.sentence]
+    if doc.in_title(s.start):
+        return s.text, -1, -1
+    start = s.start - doc.title_len
+    return doc.raw_text[start:start + (s.end - s.start)], start, start + (s.end - s.start)
+
+
+def _confidence(c: _Cluster) -> float:
+    best = 0.0
+    for h in c.hits:
+        v = 0.6
+        if h.full and h.strong:
+            v = 0.9
+        elif h.full:
+            v = 0.8
+        if h.weak:
+            v -= 0.2
+        if h.place_party:
+            v -= 0.1
+        if h.headline:
+            v -= 0.1
+        best = max(best, v)
+    best += 0.03 * (len(c.hits) - 1)
+    return round(max(0.05, min(0.98, best)), 2)
