@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 SOURCE_KINDS = ("feed", "sitemap", "urls", "site")
 SourceKind = Literal["feed", "sitemap", "urls", "site"]
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # as in sources files
 
 
 def _http_url(value: str) -> str:
@@ -155,7 +155,7 @@ class SourceIn(BaseModel):
     source_id: str | None = Field(None, pattern=ID_PATTERN,
                                   description="defaults to a slug of the name, else of the URL")
     name: str | None = Field(None, max_length=200)
-    interval_seconds: int = Field(3600, ge=60, le=30 * 86400)
+    interval_seconds: int = Field(3600, ge=10, le=30 * 86400)
     enabled: bool = True
     may_change: bool = False
 
@@ -170,7 +170,7 @@ class SourcePatch(BaseModel):
     url: str | None = Field(None, max_length=2000)
     kind: SourceKind | None = None
     name: str | None = Field(None, max_length=200)
-    interval_seconds: int | None = Field(None, ge=60, le=30 * 86400)
+    interval_seconds: int | None = Field(None, ge=10, le=30 * 86400)
     enabled: bool | None = None
     may_change: bool | None = None
     expected_version: int | None = Field(
