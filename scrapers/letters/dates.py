@@ -100,9 +100,9 @@ _DAY_MONTH = [
 _MONTH_YEAR = re.compile(rf"\b(?:(?P<part>early|late|mid|mid-)\s*)?{_MON},?\s+{_YEAR}\b")
 _WEEK_OF = re.compile(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|last)\s+week\s+of\s+{_MON}(?:,?\s+{_YEAR})?", re.I)
 _MONTH_ALONE = re.compile(
-    rf"\b(?P<prep>in|since|during|until|by|from|of|last|this|early|late|mid|mid-|earlier in|later in|in early|in late|in mid|in mid-)\s*{_MON}\b(?!\s+[0-3]?\d\b)(?!,?\s+(?:19|20)\d\d)"
+    rf"\b(?P<prep>(?i:in|since|during|until|by|from|of|last|this|early|late|mid|mid-|earlier in|later in|in early|in late|in mid|in mid-))\s*{_MON}\b(?!\s+[0-3]?\d\b)(?!,?\s+(?:19|20)\d\d)"
 )
-_YEAR_ALONE = re.compile(rf"\b(?:(?P<prep>in|since|during|of|until|by)\s+(?:(?P<part>early|late|mid)[\s-]+)?|\()(?P<year>(?:19|20)\d\d)\b(?!\s*-\s*\d)")
+_YEAR_ALONE = re.compile(rf"\b(?:(?P<prep>(?i:in|since|during|of|until|by))\s+(?:(?P<part>early|late|mid)[\s-]+)?|\()(?P<year>(?:19|20)\d\d)\b(?!\s*-\s*\d)")
 _OFFSET = re.compile(
     rf"\b{_NUM}\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>after|before|later than|earlier than)\s+(?:the\s+)?",
     re.I,

@@ -67,7 +67,7 @@ _ROLE_WORDS = (
     "sister|brother|wife|husband|counterpart|lawmaker|senator|general|premier"
 )
 _DESCRIPTOR = re.compile(
-    rf"\b(?P<det>an?|the|one)\s+(?:(?:[A-Z][\w.]*|senior|top|high-ranking|special|visiting|former|personal)\s+){{0,4}}"
+    rf"\b(?P<det>[Aa]n?|[Tt]he|[Oo]ne)\s+(?:(?:[A-Z][\w.]*|senior|top|high-ranking|special|visiting|former|personal)\s+){{0,4}}"
     rf"(?P<role>official|envoy|emissary|ambassador|diplomat|aide|negotiator|representative|delegation|messenger)\b"
 )
 _APPOSITION = re.compile(
@@ -262,6 +262,11 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         follow = name_starts.get(after)
         if follow is not None and follow.person:
             bindings[(code, office)] = follow.person
+            # one mention for "Russian President Vladimir Putin", so the title words are not read as text
+            for i in range(a, follow.start):
+                taken[i] = 1
+            follow.start = a
+            follow.text = text[a:follow.end]
             continue
         for i in range(a, b):
             taken[i] = 1
@@ -358,6 +363,21 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             continue
         poss, _ = _possessive_after(text, m.end())
         take(Mention(m.start(), m.end(), m.group(0), "place", None, poss, role=f"{code}:{g.countries[code].leader}"))
+
+    # "North Korea's Kim", "China's Xi Jinping": the country is part of how the person is named
+    mentions.sort(key=lambda x: x.start)
+    merged: list[Mention] = []
+    for m in mentions:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.kind == "place" and m.kind in ("name", "short", "title", "generic")
+                and (re.fullmatch(r"'s?\s+", text[prev.end:m.start]) if prev.possessive
+                     else re.fullmatch(r"\s+(?:[a-z]+\s+){0,2}", text[prev.end:m.start]))):
+            m.start = prev.start
+            m.text = text[m.start:m.end]
+            merged[-1] = m
+            continue
+        merged.append(m)
+    mentions[:] = merged
 
     # 6. descriptors ("a North Korean official") and who they turn out to be ("the official, Kim Yong Nam")
     descriptors: dict[str, str] = {}

@@ -127,6 +127,13 @@ class _Doc:
         return self._persons[key]
 
 
+_HONORIFICS = frozenset("""
+mr mrs ms dr sir madam president chairman chairwoman comrade general secretary premier prime minister king queen
+emperor respected supreme chancellor envoy ambassador special representative excellency dear vice deputy
+spokesman spokeswoman adviser advisor aide negotiator official
+""".split())
+
+
 def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
     text = doc.text
     toks: list[Tok] = []
@@ -144,7 +151,11 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
             toks.append(Tok("W" if s[0].isalnum() else "P", s.lower(), w.start(), w.end()))
         if m is None:
             break
-        toks.append(Tok("E", m.text, m.start, m.end, idx, m.possessive))
+        start = m.start
+        # "Chairman Kim", "President Moon", "envoy Stephen Bosworth": the honorific is part of the name
+        while toks and toks[-1].kind == "W" and toks[-1].text in _HONORIFICS and m.kind != "pronoun":
+            start = toks.pop().start
+        toks.append(Tok("E", m.text, start, m.end, idx, m.possessive))
         pos = m.end
     return toks
 
@@ -218,7 +229,14 @@ class _SentenceReader:
             p = self.who(subj)
             if ok(p):
                 return p
+        if not obj and subj is not None and subj > i and i <= 3:
+            # "In his letter to Moon, Kim said": the subject after the opening phrase
+            p = self.who(subj)
+            if ok(p):
+                return p
         if obj:
+            local = self._subject(i)
+            subj = local[0] if local and local[0] >= 0 else None
             excluded = self.who(subj) if subj is not None and subj < i else None
             for j in range(i - 1, -1, -1):
                 if self.toks[j].kind == "E" and not (self.ments[self.toks[j].ent].kind == "pronoun"):
@@ -260,34 +278,47 @@ class _SentenceReader:
     def _word(self, i: int) -> str:
         return self.toks[i].text if 0 <= i < len(self.toks) and self.toks[i].kind != "E" else ""
 
+    def _clause_start(self, v: int) -> int:
+        """First token of the clause containing `v`: after ";", "that", "who", ", and" or "said"."""
+        j = v - 1
+        while j >= 0:
+            t = self.toks[j]
+            w = t.text if t.kind != "E" else ""
+            if t.kind == "P" and w in (";", ":"):
+                return j + 1
+            if w in ("that", "who", "which", "whom", "but", "while", "whereas"):
+                return j + 1
+            if w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ",":
+                return j + 1
+            if w in ("said", "says", "reported", "announced", "confirmed", "stated", "added", "claimed") and j < v - 1:
+                return j + 1
+            j -= 1
+        return 0
+
     def _subject(self, v: int, allow_prep: bool = False) -> list[int]:
         """Entity tokens that are the subject of the verb at `v` (several when coordinated)."""
-        j = v - 1
-        depth = 0
-        steps = 0
-        while j >= 0 and steps < 40:
-            steps += 1
+        start = self._clause_start(v)
+        if allow_prep:
+            # "thanks to Kim for sending": the nearest person before "for"
+            for j in range(v - 1, start - 1, -1):
+                if self.toks[j].kind == "E" and not self.toks[j].poss:
+                    return [j]
+            return []
+        for j in range(start, v):
             t = self.toks[j]
-            if t.kind == "P":
-                if t.text in (";", ":") or (t.text == '"' and depth == 0 and False):
-                    return []
-                j -= 1
-                continue
-            if t.kind == "W" and t.text in ("that", "who", "which") and j < v - 1:
-                # "told reporters that he was given": the subject is inside the clause, already passed
-                return []
-            if t.kind == "E":
-                m = self.ments[t.ent]
-                if (not self._prep_before(j) or allow_prep) and not t.poss and not (m.kind == "pronoun" and m.possessive):
-                    out = [j]
-                    k = j - 1
-                    while k >= 1 and self._word(k) in ("and", ",") and self.toks[k - 1].kind == "E":
-                        out.insert(0, k - 1)
-                        k -= 2
-                    return out
-            if t.kind == "W" and t.text in P.KIND_HEADS and j < v - 1:
+            if t.kind == "W" and t.text in P.KIND_HEADS:
                 return [-1 - j]  # a letter noun is the subject ("The message extended greetings to ...")
-            j -= 1
+            if t.kind != "E":
+                continue
+            m = self.ments[t.ent]
+            if self._prep_before(j) or t.poss or (m.kind == "pronoun" and m.possessive):
+                continue
+            out = [j]
+            k = j + 1
+            while k + 1 < v and self._word(k) == "and" and self.toks[k + 1].kind == "E":
+                out.append(k + 1)
+                k += 2
+            return out
         return []
 
     def _modal_or_negated(self, v: int) -> bool:
@@ -340,6 +371,9 @@ class _SentenceReader:
                 mods.add(w)
                 j -= 1
                 break
+            if w in ("and", ",") and mods and j - 1 >= 0 and self.toks[j - 1].kind == "W" and self.toks[j - 1].text not in P.PREPOSITIONS and not self._is_verbish(j - 1) and self.toks[j - 1].text not in ("a", "an", "the"):
+                j -= 1
+                continue  # "a sincere and passionate message"
             if w in P.PREPOSITIONS or w in ("and", "or", "but") or self._is_verbish(j) or w in P.AUXILIARIES:
                 break
             mods.add(w)
@@ -403,7 +437,7 @@ class _SentenceReader:
             steps += 1
             t = self.toks[j]
             if t.kind == "P":
-                if t.text in (";", "(") or (t.text == "," and self._word(j + 1) in ("and", "but", "while", "who", "which", "saying", "adding")):
+                if t.text in (";", "(") or (t.text == "," and (self._word(j + 1) in ("and", "but", "while", "who", "which") or self._word(j + 1).endswith("ing"))):
                     break
                 j += 1
                 continue
@@ -418,7 +452,7 @@ class _SentenceReader:
                 if w == "back" and j == e + 1:
                     out.setdefault("reply", True)
                 nxt = j + 1
-                while nxt < n and self._word(nxt) in ("the", "a", "an", "u", "s"):
+                while nxt < n and (self._word(nxt) in ("the", "a", "an", "u", "s") or (self.toks[nxt].kind == "P" and self.toks[nxt].text == ".")):
                     nxt += 1
                 if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
                     ent = nxt
@@ -572,7 +606,7 @@ class _SentenceReader:
             recip_i = [right["for"]]
         elif "for" in right and head.startswith("invitation"):
             recip_i = [right["for"]]
-        strong = v is not None
+        strong = v is not None or explicit_sender or bool(recip_i)
         reply = bool(right.get("reply")) or "reply" in raw_mods or self._word(h - 1) == "reply"
         definite = bool(mods & {"the", "this", "that", "these", "those", "its"}) or poss is not None
         distinct = bool(raw_mods & P.DISTINCT_MODIFIERS) and not (raw_mods & {"earlier", "previous"} and definite)
@@ -790,7 +824,7 @@ class _SentenceReader:
                 for s in senders if s and rec and s != rec]
 
     def _reply_verb(self, v: int) -> list[Hit]:
-        if self._modal_or_negated(v):
+        if self._modal_or_negated(v) or self._word(v + 1) in P.KIND_HEADS or self._word(v - 1) in ("a", "an", "the", "his", "her", "in"):
             return []
         subj = self._subject(v)
         if not subj or subj[0] < 0:
@@ -893,21 +927,30 @@ def _recent(d: DateSpan, anchor: Anchor) -> bool:
     return d.end >= anchor.start - timedelta(days=RECENT_DAYS)
 
 
+def _dated(hits: list[Hit], rank: int) -> list[DateSpan]:
+    return [d for h in hits for d, r in h.dates if r == rank]
+
+
+def _fits(letter: DateSpan, report: DateSpan) -> bool:
+    """A letter reported on `report` was sent shortly before it."""
+    return letter.start <= report.end + timedelta(days=3) and letter.end >= report.start - timedelta(days=RECENT_DAYS)
+
+
 def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
-    cd = c.best_date()
-    hd = _hit_date(h)
-    if cd is not None and hd is not None:
-        return cd.overlaps(hd)
-    if cd is None and hd is None:
-        return True
-    d = cd if cd is not None else hd
-    assert d is not None
-    return _recent(d, anchor)
-
-
-def _hit_date(h: Hit) -> DateSpan | None:
-    best = [d for d, r in h.dates if r in (RANK_ATTACHED, RANK_REPORT)]
-    return best[0] if best else None
+    """Whether a mention can be the same letter as a cluster, judging by their dates."""
+    slack = timedelta(days=3)
+    c_att, h_att = _dated(c.hits, RANK_ATTACHED), _dated([h], RANK_ATTACHED)
+    c_rep, h_rep = _dated(c.hits, RANK_REPORT), _dated([h], RANK_REPORT)
+    if c_att and h_att:
+        return any(a.start <= b.end + slack and b.start <= a.end + slack for a in c_att for b in h_att)
+    if h_att and c_rep:
+        return any(_fits(a, r) for a in h_att for r in c_rep)
+    if c_att and h_rep:
+        return any(_fits(a, r) for a in c_att for r in h_rep)
+    dated = c_att or h_att
+    if dated:
+        return any(_recent(d, anchor) for d in dated)
+    return True
 
 
 def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
@@ -930,7 +973,11 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
             target.hits.append(h)
             continue
         if h.sender is None and h.recipient is None:
-            if h.definite and clusters:
+            if clusters and h.distinct and not h.headline:
+                ref = max(clusters, key=lambda c: c.last_pos)
+                h.sender, h.recipient = ref.sender, ref.recipient
+                clusters.append(_Cluster(ref.sender, ref.recipient, [h]))
+            elif h.definite and clusters:
                 c = max(clusters, key=lambda c: c.last_pos)
                 c.hits.append(h)
             continue

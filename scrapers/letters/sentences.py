@@ -38,7 +38,8 @@ _ABBREV = {
     "vs", "inc", "co", "corp", "ltd", "ft", "mt", "adm", "cmdr", "amb", "messrs", "hon", "rev", "gen",
     "approx", "est", "fig", "vol", "pres",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+")
+# "relations.The North's": scraped text sometimes loses the space after a full stop
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+|(?<=[a-z]{3})\.(?=[A-Z][a-z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[.!?]+[\"')\]]*$")
 _NEXT_START = re.compile(r"[\"'(\[]?[A-Z0-9\u00C0-\u024F]")
 
