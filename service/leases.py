@@ -18,12 +18,17 @@ from store import Store
 log = logging.getLogger(__name__)
 
 
+# Held in this process, by (namespace, name): shared by every Leases object, so the API's
+# "poll now" and the worker's scheduler exclude each other too.
+_HELD: set[tuple[str, str]] = set()
+_MUTEX = threading.Lock()
+
+
 class Leases:
     """Non-blocking named leases: ``with leases.hold(name) as got:`` runs the job only if got."""
 
-    def __init__(self) -> None:
-        self._held: set[str] = set()
-        self._mutex = threading.Lock()
+    def __init__(self, namespace: str = "") -> None:
+        self.namespace = namespace
 
     @classmethod
     def for_store(cls, store: Store) -> Leases:
@@ -31,16 +36,17 @@ class Leases:
 
         if isinstance(store, PostgresStore):
             return PgLeases(store.url, store.schema)
-        return cls()
+        return cls(store.url)
 
     @contextmanager
     def hold(self, name: str) -> Iterator[bool]:
         # Threads of one process exclude each other here first: PostgreSQL advisory locks are
         # re-entrant within a session, so they cannot tell two threads of one process apart.
-        with self._mutex:
-            got = name not in self._held
+        key = (self.namespace, name)
+        with _MUTEX:
+            got = key not in _HELD
             if got:
-                self._held.add(name)
+                _HELD.add(key)
         if not got:
             yield False
             return
@@ -53,8 +59,8 @@ class Leases:
             finally:
                 self._release(name)
         finally:
-            with self._mutex:
-                self._held.discard(name)
+            with _MUTEX:
+                _HELD.discard(key)
 
     def _acquire(self, name: str) -> bool:
         return True
@@ -76,7 +82,7 @@ class PgLeases(Leases):
     """Leases as ``pg_try_advisory_lock`` on a dedicated autocommit connection."""
 
     def __init__(self, url: str, schema: str) -> None:
-        super().__init__()
+        super().__init__(f"{url}#{schema}")
         self.url, self.schema = url, schema
         self._conn_lock = threading.Lock()
         self._conn = None
