@@ -80,14 +80,16 @@ _SEAT_AS_MODIFIER = re.compile(
 )
 
 _PRONOUNS = {
-    "he": ("he", False), "him": ("he", False), "his": ("he", True), "himself": ("he", False),
-    "she": ("she", False), "her": ("she", True), "hers": ("she", True), "herself": ("she", False),
+    "he": ("he", False), "him": ("he", False), "his": ("he", True),
+    "she": ("she", False), "her": ("she", True), "hers": ("she", True),
     "they": ("they", False), "them": ("they", False), "their": ("they", True),
     "i": ("i", False), "me": ("i", False), "my": ("i", True),
 }
-_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself|they|them|their|I|me|my)\b", re.I)
+_PRONOUN_RE = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|I|me|my)\b", re.I)
+# "the two" alone only when a verb follows ("The two exchanged greetings"), not "the two letters"
 _GROUP_RE = re.compile(
-    r"\b(?:the\s+two(?:\s+(?:leaders|men|presidents|heads\s+of\s+state|sides))?|both\s+(?:leaders|men|presidents)|the\s+leaders|the\s+pair)\b",
+    r"\b(?:the\s+two(?:\s+(?:[a-z]+\s+)?(?:leaders|men|presidents|heads\s+of\s+state))|the\s+two(?=\s+(?:had|have|has|also|then|later|exchanged|met|agreed|were|are|sent|wrote|[a-z]+ed)\b)|"
+    r"both\s+(?:leaders|men|presidents)|the\s+leaders|the\s+pair)\b",
     re.I,
 )
 
@@ -323,7 +325,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     # eastern-order gazetteer names are also called by their given name ("Yong-chol")
     person_aliases: dict[str, str] = {}
     for m in mentions:
-        if m.kind == "name" and m.person and g.person_country.get(m.person) in {"KP", "KR", "CN"}:
+        if m.kind == "name" and m.person and g.is_eastern(m.person):
             parts = norm(m.person).split()
             if len(parts) == 3:
                 person_aliases.setdefault(f"{parts[1]} {parts[2]}", m.person)

@@ -45,6 +45,7 @@ class Hit:
     strong: bool = True
     weak: bool = False
     place_party: bool = False
+    inferable: bool = False  # the other party may be taken from the article's correspondence
     pos: int = 0  # article offset of the trigger, for ordering
 
     @property
@@ -153,7 +154,10 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
             break
         start = m.start
         # "Chairman Kim", "President Moon", "envoy Stephen Bosworth": the honorific is part of the name
-        while toks and toks[-1].kind == "W" and toks[-1].text in _HONORIFICS and m.kind != "pronoun":
+        while m.kind != "pronoun" and toks and (
+            (toks[-1].kind == "W" and (toks[-1].text in _HONORIFICS or (len(toks[-1].text) == 1 and toks[-1].text in "he")))
+            or (toks[-1].kind == "P" and toks[-1].text == "." and len(toks) > 1 and toks[-2].text in ("h", "e"))
+        ):
             start = toks.pop().start
         toks.append(Tok("E", m.text, start, m.end, idx, m.possessive))
         pos = m.end
@@ -172,13 +176,30 @@ class _SentenceReader:
         self.ctx = ctx
         self.headline = self.sent.headline or doc.in_title(self.sent.start)
         self.resolved: dict[int, str | None] = {}
+        self.quoted = self._mark_quotes()
         self.subject_idx = self._sentence_subject()
 
     # -------------------------------------------------------------- entities
 
+    def _mark_quotes(self) -> list[bool]:
+        inside = False
+        out = []
+        for t in self.toks:
+            if t.kind == "P" and t.text == '"':
+                inside = not inside
+                out.append(False)
+                continue
+            out.append(inside)
+        return out
+
+    def _dateline(self, i: int) -> bool:
+        """ "SEOUL, April 22 (UPI) --", "Phnom Penh, November 21, 2019 -": a place that is not a party."""
+        t = self.toks[i]
+        return i == 0 and self.ments[t.ent].kind == "place" and self._word(1) in (",", "-", "(", ":")
+
     def _sentence_subject(self) -> int | None:
         for i, t in enumerate(self.toks):
-            if t.kind == "E" and not self._prep_before(i):
+            if t.kind == "E" and not self._prep_before(i) and not self.quoted[i] and not self._dateline(i):
                 m = self.ments[t.ent]
                 if m.kind != "pronoun" or m.pronoun in ("he", "she"):
                     return i
@@ -304,11 +325,14 @@ class _SentenceReader:
                 if self.toks[j].kind == "E" and not self.toks[j].poss:
                     return [j]
             return []
+        in_quote = self.quoted[v] if v < len(self.quoted) else False
         for j in range(start, v):
             t = self.toks[j]
+            if self.quoted[j] != in_quote:
+                continue
             if t.kind == "W" and t.text in P.KIND_HEADS:
                 return [-1 - j]  # a letter noun is the subject ("The message extended greetings to ...")
-            if t.kind != "E":
+            if t.kind != "E" or self._dateline(j):
                 continue
             m = self.ments[t.ent]
             if self._prep_before(j) or t.poss or (m.kind == "pronoun" and m.possessive):
@@ -573,12 +597,14 @@ class _SentenceReader:
         if self._word(h - 1) == "the" and self._word(h - 2) == "at" and head.startswith("invitation"):
             return []
         hypothetical = bool(raw_mods & P.HYPOTHETICAL_MODIFIERS)
+        presupposed = poss is not None or bool(mods & {"the", "this", "that", "these", "those", "its"})
+        unreal_verb = False
         if v is not None and self._modal_or_negated(v):
-            return []
-        if v is None and self._modal_or_negated(s):
-            # "plans to travel to Washington to hand deliver a letter"
-            if any(self._word(k) in ("to",) and self._word(k + 1) in P.DELIVER_VERBS | P.SEND_VERBS for k in range(max(0, s - 4), s)):
+            if not presupposed:
                 return []
+            unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
+        if v is None and not presupposed and self._modal_or_negated(s):
+            return []
         if hypothetical:
             return []
         right = self._right_slots(h)
@@ -608,8 +634,11 @@ class _SentenceReader:
             recip_i = [right["for"]]
         strong = v is not None or explicit_sender or bool(recip_i)
         reply = bool(right.get("reply")) or "reply" in raw_mods or self._word(h - 1) == "reply"
-        definite = bool(mods & {"the", "this", "that", "these", "those", "its"}) or poss is not None
-        distinct = bool(raw_mods & P.DISTINCT_MODIFIERS) and not (raw_mods & {"earlier", "previous"} and definite)
+        definite = presupposed
+        # "a second letter", "another message"; "the first letter" refers back instead
+        distinct = bool(raw_mods & P.DISTINCT_MODIFIERS) and (not definite or "another" in raw_mods)
+        if head.startswith("invitation") and not poss and self._word(s - 1) in ("is", "was") and self._word(s - 2) in ("second", "other", "latter", "one"):
+            distinct = True  # "the first letter is on cooperation, while the second is an invitation"
         subj_np_kind = None
         exchange = False
         if v is not None:
@@ -688,9 +717,7 @@ class _SentenceReader:
         recips = [p for i in recip_i for p in self.group(i)] if recip_i else []
         if not senders and self._thanks_for(s):
             senders, recips = self._thanks_for(s)
-        via = self.who(via_i) if via_i is not None else None
-        if via is None and via_i is not None:
-            via = None
+        via = self.who(via_i) if via_i is not None and not unreal_verb else None
         place_party = any(self.is_place(i) for i in sender_i + recip_i)
         hits: list[Hit] = []
         kind_out = kind
@@ -698,7 +725,7 @@ class _SentenceReader:
             kind_out = subj_np_kind
             definite = True
         if head.startswith("invitation") and not (senders and recips):
-            if not (definite and (senders or recips)):
+            if not (definite and (senders or recips)) and not distinct:
                 return []
         if kind_out is None and not strong and not senders:
             return []
@@ -710,6 +737,7 @@ class _SentenceReader:
                 hits.append(Hit(
                     self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
                     reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
+                    inferable=v is not None or "from" in right or "of" in right,
                 ))
         for hit in hits:
             hit.original_of = None
@@ -747,7 +775,7 @@ class _SentenceReader:
 
     def _object_between(self, a: int, b: int) -> int | None:
         for k in range(a + 1, b):
-            if self.toks[k].kind == "E" and not self._prep_before(k) and not self.toks[k].poss:
+            if self.toks[k].kind == "E" and not self._prep_before(k) and not self.toks[k].poss and self.quoted[k] == self.quoted[a]:
                 return k
         return None
 
@@ -874,6 +902,10 @@ class _SentenceReader:
             return self.ctx.context_dates(self.si)
         trigger = self.toks[h].start - sent.start
         out = []
+        anchor = self.doc.anchor
+        found = [d for d in found if not (anchor.known and d.span.start > anchor.end)]
+        if not found:
+            return self.ctx.context_dates(self.si)
         for d in found:
             before = text[max(0, d.start - 25):d.start].lower().split()
             after = text[d.end:d.end + 25].lower().split()
@@ -976,6 +1008,10 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
             if clusters and h.distinct and not h.headline:
                 ref = max(clusters, key=lambda c: c.last_pos)
                 h.sender, h.recipient = ref.sender, ref.recipient
+                if not h.dates:
+                    d = ref.best_date()
+                    if d is not None:
+                        h.dates = [(d, RANK_CONTEXT)]
                 clusters.append(_Cluster(ref.sender, ref.recipient, [h]))
             elif h.definite and clusters:
                 c = max(clusters, key=lambda c: c.last_pos)
@@ -1010,7 +1046,7 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
         if compatible and not h.distinct:
             max(compatible, key=lambda c: c.last_pos).hits.append(h)
             continue
-        if h.headline or h.weak or not h.strong:
+        if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
             continue
         # an indefinite letter with one party named: the other party is the usual correspondent
         other = None
@@ -1042,7 +1078,7 @@ def _vote_kind(c: _Cluster) -> str:
     for h in c.hits:
         if h.kind is None:
             continue
-        w = 1.0 if (h.full and not h.definite) else 0.5
+        w = 1.0 if (h.full and not h.definite) else 0.75 if not h.definite else 0.5
         if h.headline:
             w = 0.75
         votes[h.kind] = votes.get(h.kind, 0.0) + w

@@ -117,6 +117,9 @@ GENERIC_TITLES: dict[str, str] = {
 
 # Eastern name order: the family name comes first and is what articles use alone.
 _EASTERN = {"KP", "KR", "CN", "VN", "KH"}
+_KOREAN_SURNAMES = {"kim", "lee", "ri", "park", "pak", "choe", "choi", "chung", "jung", "jong", "moon", "mun", "kang",
+                    "yoon", "yun", "han", "cho", "jo", "suh", "so", "roh", "ro", "hyon", "hyun", "ban", "song", "yu",
+                    "hwang", "jang", "chang", "kwon", "shin", "sin", "oh", "o", "im", "lim", "ryu", "hong", "paek"}
 
 
 class Gazetteer:
@@ -182,16 +185,23 @@ class Gazetteer:
         parts = key.split()
         # "Kim Jong-un" is also written "Kim Jongun"; Korean and Chinese given names
         # are two syllables that English text hyphenates, spaces or joins.
-        if len(parts) == 3 and self.person_country.get(name) in _EASTERN:
+        if len(parts) == 3 and self.is_eastern(name):
             self.full_names.setdefault(f"{parts[0]} {parts[1]}{parts[2]}", set()).add(name)
 
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
         if len(parts) < 2:
             return []
-        if self.person_country.get(name) in _EASTERN:
+        if self.is_eastern(name):
             return [parts[0]]
         return [name.split()[-1]]
+
+    def is_eastern(self, name: str) -> bool:
+        """Family name first: Korean, Chinese, Vietnamese and Cambodian names."""
+        if self.person_country.get(name) in _EASTERN:
+            return True
+        first = name.split()[0].lower()
+        return first in _KOREAN_SURNAMES and len(name.replace("-", " ").split()) >= 2
 
     # ------------------------------------------------------------ look-ups
 

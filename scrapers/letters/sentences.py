@@ -67,7 +67,7 @@ def _headline(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > 220:
         return False
-    return s[-1] not in '.!?"\'' and len(s.split()) >= 3
+    return s[-1] not in '.!?"\'' 
 
 
 def split_sentences(text: str, base: int = 0, para_offset: int = 0) -> list[Sentence]:
