@@ -245,6 +245,12 @@ class _SentenceReader:
             if ok(p):
                 return p
         obj = m.text.lower() in ("him", "her") and not m.possessive
+        if not obj:
+            local = self._subject(i)
+            if local and 0 <= local[0] < i and self.ments[self.toks[local[0]].ent].kind != "pronoun":
+                p = self.who(local[0])
+                if ok(p):
+                    return p
         subj = self.subject_idx
         if not obj and subj is not None and subj < i:
             p = self.who(subj)
@@ -345,8 +351,8 @@ class _SentenceReader:
             return out
         return []
 
-    def _modal_or_negated(self, v: int) -> bool:
-        """True when the verb at `v` is planned, hypothetical, denied or negated."""
+    def _modal_or_negated(self, v: int, noun: bool = False) -> bool:
+        """True when the verb at `v` (or the noun phrase starting there) is planned, hypothetical or negated."""
         j = v - 1
         n = 0
         while j >= 0 and n < 5:
@@ -354,6 +360,8 @@ class _SentenceReader:
             if t.kind != "W":
                 break
             w = t.text
+            if noun and (w in P.SAY_VERBS or w in P.REPORT_VERBS or w in ("say", "comment", "mention", "elaborate", "disclose", "reveal", "confirm", "anything", "details")):
+                return False  # "have not said anything about a second letter": the denial is of the telling
             if w in P.NEGATIONS or w in P.MODALS:
                 return True
             if w == "to" and n <= 1:
@@ -363,7 +371,10 @@ class _SentenceReader:
             n += 1
             j -= 1
         for k in range(max(0, v - 12), v):
-            if self._word(k) in ("if", "whether", "unless") or self._word(k) in ("denied", "denies", "deny"):
+            w = self._word(k)
+            if noun and w in P.SAY_VERBS | P.REPORT_VERBS:
+                return False
+            if w in ("if", "whether", "unless") or w in ("denied", "denies", "deny"):
                 return True
         return False
 
@@ -395,6 +406,10 @@ class _SentenceReader:
                 mods.add(w)
                 j -= 1
                 break
+            if w in ("reply", "response", "return", "thank-you", "congratulatory"):
+                mods.add(w)
+                j -= 1
+                continue
             if w in ("and", ",") and mods and j - 1 >= 0 and self.toks[j - 1].kind == "W" and self.toks[j - 1].text not in P.PREPOSITIONS and not self._is_verbish(j - 1) and self.toks[j - 1].text not in ("a", "an", "the"):
                 j -= 1
                 continue  # "a sincere and passionate message"
@@ -603,7 +618,7 @@ class _SentenceReader:
             if not presupposed:
                 return []
             unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
-        if v is None and not presupposed and self._modal_or_negated(s):
+        if v is None and not presupposed and self._modal_or_negated(s, noun=True):
             return []
         if hypothetical:
             return []
@@ -674,7 +689,11 @@ class _SentenceReader:
                 elif explicit_sender and subj:
                     via_i = via_i if via_i is not None else subj[0]
                 elif subj and not sender_i:
-                    sender_i = subj
+                    # "the envoy delivered a letter to Kim" carries it; "Kim delivered a letter" sends it
+                    if self._principal(subj[0]):
+                        sender_i = subj
+                    else:
+                        via_i = via_i if via_i is not None else subj[0]
             else:  # sent, wrote, penned, dispatched, extended
                 if self._word(v - 1) in ("was", "were", "been", "being"):
                     if subj and not recip_i and verb in ("sent", "addressed", "extended", "forwarded"):
@@ -746,6 +765,17 @@ class _SentenceReader:
                 hit.reply = False
                 hit.original_of = -1  # filled in by _link_replies
         return hits
+
+    def _principal(self, i: int) -> bool:
+        """Whether the person at token `i` leads a country (and so writes rather than carries letters)."""
+        p = self.who(i)
+        if p is None:
+            return False
+        when = self.doc.when
+        for t in load_gazetteer().offices_of(p):
+            if t.office in ("hos", "hog", "leader", "president") and (when is None or t.covers(when)):
+                return True
+        return self.ments[self.toks[i].ent].kind in ("title", "place")
 
     def _to_pass(self, h: int) -> bool:
         for k in range(h + 1, min(len(self.toks), h + 4)):
