@@ -58,7 +58,7 @@ AUTHOR_PARTICIPLES = frozenset("written signed penned authored".split())
 
 MODALS = frozenset("""
 will would could should may might must shall can 'll going plans plan planned planning intends intend intended
-set expected due wants want wanted hopes hope hoped ready willing likely unlikely about supposed considering
+set expected due wants want wanted hopes hope hoped ready willing likely unlikely supposed considering
 consider considers mulling weighing preparing prepares prepared tries trying tried seeking seeks sought aims
 aimed aiming able
 """.split())
