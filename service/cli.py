@@ -231,6 +231,17 @@ def extract_letters_cmd(
         extract_letters_jsonl(inp, sys.stdout)
 
 
+# --- running the service: serve, api, worker, demo (defined in service.app) ----------------
+
+def _register_service_commands() -> None:
+    from .app import register
+
+    register(app)
+
+
+_register_service_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,224 @@
+"""The processes users run: the worker (projections, scheduler, webhooks) and the API server,
+together (``serve``) or apart (``api``, ``worker``), and the commands that start them."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from typing import Annotated, Any
+
+import typer
+
+from events.projections import ALL
+from store import Store, StoreError, open_store
+from store.projector import ensure_current, follow
+
+from .scheduler import Poller, PollFn, Scheduler
+from .settings import Settings, get_settings
+from .watches import Deliverer
+
+log = logging.getLogger("letterwatch")
+
+
+class Follower:
+    """Keeps every projection folded up to the head of the log, in a thread of its own."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="projections", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                follow(self.store, ALL.values(), self._stop, idle_wait=0.5)
+            except Exception:  # noqa: BLE001 - the database may come back: keep trying
+                log.exception("projection follower failed; retrying in 2 s")
+                self._stop.wait(2.0)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+class Worker:
+    """Everything but HTTP: folds projections, polls due sources, delivers webhooks.
+
+    It opens a store of its own, so its waits on the log never share a connection with the
+    API's in the same process.
+    """
+
+    def __init__(self, settings: Settings, store: Store | None = None, *,
+                 poll: PollFn | None = None, follow: bool = True, schedule: bool = True) -> None:
+        self.settings = settings
+        self._owned = store is None
+        self.store = store or open_store(settings.database_url)
+        self.follower = Follower(self.store) if follow else None
+        self.poller = Poller(self.store, settings, poll=poll)
+        self.deliverer = Deliverer(self.store, settings, leases=self.poller.leases)
+        self.scheduler = Scheduler(self.poller, self.deliverer) if schedule else None
+
+    def start(self) -> None:
+        ensure_current(self.store, ALL.values())  # a projection whose code changed is rebuilt
+        if self.settings.sources_file:
+            self.sync_sources(self.settings.sources_file)
+        if self.follower is not None:
+            self.follower.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
+
+    def sync_sources(self, path: str) -> None:
+        from scrapers.sources import load_sources_file, sync_sources
+
+        changes = sync_sources(self.store, load_sources_file(path))
+        if changes:
+            log.info("sources file %s: %d changes recorded", path, len(changes))
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.follower is not None:
+            self.follower.stop()
+        self.deliverer.close()
+        self.poller.leases.close()
+        if self._owned:
+            self.store.close()
+
+
+def run_until_signalled(worker: Worker) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly (a poll in flight finishes first)."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    worker.start()
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        worker.stop()
+
+
+# --- commands (registered on the ``letterwatch`` app by service.cli) --------------------------
+
+Host = Annotated[str | None, typer.Option(help="address to listen on [default: settings.host]")]
+Port = Annotated[int | None, typer.Option(help="port [default: settings.port]")]
+
+
+def _check_store(settings: Settings) -> None:
+    from .cli import err
+
+    try:
+        open_store(settings.database_url).close()
+    except (StoreError, ValueError) as exc:
+        err.print(f"[red]error:[/red] cannot open the database: {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _prepare(settings: Settings) -> None:
+    """Set up projections (rebuilding any whose code changed) with a progress bar."""
+    from .cli import _progress
+
+    store = open_store(settings.database_url)
+    try:
+        progress, update = _progress()
+        with progress:
+            ensure_current(store, ALL.values(), progress=update)
+    finally:
+        store.close()
+
+
+def serve(host: Host = None, port: Port = None,
+          log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+    """Run the API, the page and the worker in one process (fits the SQLite default).
+
+    The worker folds new events, polls each source on its schedule and delivers webhooks.
+
+    The page is at http://HOST:PORT/ and the API's documentation at /docs.
+    """
+    import uvicorn
+
+    from .api import create_app
+    from .cli import err
+
+    settings = get_settings()
+    _check_store(settings)
+    _prepare(settings)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    worker = Worker(settings)
+    app = create_app(settings, background=worker)
+    host, port = host or settings.host, port or settings.port
+    err.print(f"letterwatch: page and API on http://{host}:{port}/ , worker running "
+              f"(database {settings.database_url})")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def api(host: Host = None, port: Port = None,
+        workers: Annotated[int | None, typer.Option(
+            help="uvicorn worker processes [default: settings.api_workers]")] = None,
+        log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+    """Run only the API and the page (several may share one PostgreSQL).
+
+    Answers come from projections that `letterwatch worker` keeps current.
+
+    With LETTERWATCH_API_FOLLOW=true this process folds new events itself.
+    """
+    import uvicorn
+
+    settings = get_settings()
+    _check_store(settings)
+    _prepare(settings)
+    uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
+                port=port or settings.port, workers=workers or settings.api_workers,
+                log_level=log_level)
+
+
+def api_app() -> Any:
+    """The API of ``letterwatch api``, in each uvicorn worker process."""
+    from .api import create_app
+
+    settings = get_settings()
+    background = Worker(settings, schedule=False) if settings.api_follow else None
+    return create_app(settings, background=background)
+
+
+def worker(log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+    """Run the worker alone: projections, scheduled polls and webhook deliveries.
+
+    Several workers may share one PostgreSQL: each source is polled by one at a time.
+
+    Stops cleanly on Ctrl-C or SIGTERM.
+    """
+    from .cli import err
+
+    settings = get_settings()
+    _check_store(settings)
+    _prepare(settings)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    err.print(f"letterwatch worker: polling due sources every {settings.scheduler_tick_seconds:g} s "
+              f"(database {settings.database_url}); Ctrl-C to stop")
+    run_until_signalled(Worker(settings))
+
+
+def register(app: typer.Typer) -> None:
+    """Add serve, api, worker and demo to the ``letterwatch`` command."""
+    from .demo import demo
+
+    app.command()(serve)
+    app.command()(api)
+    app.command()(worker)
+    app.command()(demo)
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
+    """Poll ``predicate`` until true or the timeout ends (used by the demo and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
