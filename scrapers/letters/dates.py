@@ -276,9 +276,21 @@ def _overlaps_any(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in taken)
 
 
+_ANY_DATE = re.compile(
+    r"\d|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
+    r"tonight|this morning|this afternoon|this evening|week|month|year",
+    re.I,
+)
+_OFFSET_HINT = re.compile(r"(?i)\b(?:days?|weeks?|months?)\s+(?:after|before|later|earlier|ago)\b")
+
+
 def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
     """Every date expression in `text` with its interval, relative ones resolved against `anchor`."""
     out: list[DateMention] = []
+    if not _ANY_DATE.search(text):
+        return out
+    offsets = _OFFSET_HINT.search(text) is not None
     taken: list[tuple[int, int]] = []
 
     def add(a: int, b: int, span: DateSpan | None, relative: bool) -> None:
@@ -288,7 +300,7 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         out.append(DateMention(a, b, span, relative))
 
     # "24 days after the June 12 summit": the offset is applied to the date that follows
-    for m in _OFFSET.finditer(text):
+    for m in (_OFFSET.finditer(text) if offsets else ()):
         rest = text[m.end():m.end() + 40]
         base = _first_date(rest, anchor)
         if base is None:
@@ -304,7 +316,7 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         else:
             span = DateSpan(bspan.start + timedelta(days=sign * days), bspan.end + timedelta(days=sign * days), bspan.anchored)
         add(m.start(), m.end() + blen, span, True)
-    for m in _AGO.finditer(text):
+    for m in (_AGO.finditer(text) if offsets else ()):
         n = int(m.group("num")) if m.group("num").isdigit() else _NUMBERS.get(m.group("num").lower(), 1)
         unit = m.group("unit").lower()
         if unit.startswith("day"):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -103,8 +104,9 @@ _ALWAYS_SHORT = {"kim", "bush", "clinton", "abe", "assad", "al-assad", "lula", "
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    title: re.Pattern
-    office_of: re.Pattern
+    office: re.Pattern
+    title_tail: re.Pattern
+    office_of_tail: re.Pattern
     seat: re.Pattern
     place: re.Pattern
     country_of: dict[str, str]
@@ -132,12 +134,14 @@ def _patterns() -> _Patterns:
     ctry = _alt(list(country_forms))
     off = _alt(list(offices))
     mods = r"(?:(?:then|former|outgoing|incoming|late|new|current|top|reclusive|young|elderly|veteran|nuclear-armed|isolated)\s+)"
-    title = re.compile(
-        rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<country>{ctry})(?P<poss>'s)?\s+{mods}?(?P<office>{off})(?![\w-])",
+    # Office words are rare, so they are found first and the country is looked for around them.
+    office = re.compile(rf"(?<![\w-])(?P<office>{off})(?![\w-])", re.I)
+    title_tail = re.compile(
+        rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<country>{ctry})(?P<poss>'s)?\s+{mods}?$",
         re.I,
     )
-    office_of = re.compile(
-        rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<office>{off})(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?(?P<country>{ctry})(?![\w-])",
+    office_of_tail = re.compile(
+        rf"(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?(?P<country>{ctry})(?![\w-])",
         re.I,
     )
     seats = {s: c.code for c in g.countries.values() for s in c.seats}
@@ -146,7 +150,7 @@ def _patterns() -> _Patterns:
     place = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<place>{_alt(list(place_names))})(?![\w-])")
     lookup = {norm(k): v for k, v in country_forms.items()}
     lookup.update({norm(k): v for k, v in seats.items()})
-    return _Patterns(title, office_of, seat, place, lookup, sorted(offices))
+    return _Patterns(office, title_tail, office_of_tail, seat, place, lookup, sorted(offices))
 
 
 @dataclass(slots=True)
@@ -157,15 +161,25 @@ class ArticleEntities:
     named: set[str]
     bindings: dict[tuple[str, str], str] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)
+    _starts: list[int] | None = None
 
     def in_span(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end]
+        if self._starts is None:
+            self._starts = [m.start for m in self.mentions]
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=32768)
 def _is_cap(tok: str) -> bool:
     return tok[:1].isupper() or (tok.startswith(("al-", "el-")) and tok[3:4].isupper())
 
@@ -190,8 +204,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         return not any(taken[a:b])
 
     def take(m: Mention) -> None:
-        for i in range(m.start, m.end):
-            taken[i] = 1
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         mentions.append(m)
 
     # 1. full names from the gazetteer, longest first at each position
@@ -205,6 +218,9 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             i += 1
             continue
         hit = None
+        if norm(tok) not in g.first_tokens:
+            i += 1
+            continue
         for n in range(min(maxn, n_tok - i), 0, -1):
             end = toks[i + n - 1][1]
             if n > 1 and not all(_joins(toks[k][2], text[toks[k][1]:toks[k + 1][0]]) for k in range(i, i + n - 1)):
@@ -233,17 +249,23 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     # 2. titles: "Russian President", "the North Korean leader", "President of the Syrian Arab Republic"
     bindings: dict[tuple[str, str], str] = {}
     title_hits: list[tuple[int, int, str, str, bool]] = []
-    for rx in (pats.title, pats.office_of):
-        for m in rx.finditer(text):
-            code = pats.country_of.get(norm(m.group("country")))
-            office = g.office_key(code, m.group("office")) if code else None
-            if not office:
+    for om in pats.office.finditer(text):
+        os_, oe = om.start(), om.end()
+        word = om.group("office")
+        found = []
+        tail = pats.title_tail.search(text, max(0, os_ - 56), os_)
+        if tail:
+            found.append((tail.start(), oe, tail.group("country"), tail.group("det")))
+        after = pats.office_of_tail.match(text, oe)
+        if after:
+            det = re.search(r"(?i)\b(the|a|an)\s+$", text[max(0, os_ - 5):os_])
+            found.append((os_ - (len(det.group(0)) if det else 0), after.end(), after.group("country"), det))
+        for a, b, country, det in found:
+            code = pats.country_of.get(norm(country))
+            office = g.office_key(code, word) if code else None
+            if not office or not free(a, b):
                 continue
-            a, b = m.start(), m.end()
-            if not free(a, b):
-                # "Russian President Vladimir Putin": bind the title to the name that follows it
-                continue
-            title_hits.append((a, b, code, office, m.group("det") is not None))
+            title_hits.append((a, b, code, office, det is not None))
     for m in pats.seat.finditer(text):
         code = pats.country_of.get(norm(m.group("seat")))
         # "White House officials", "Kremlin spokesman Dmitry Peskov": the seat names an institution there
@@ -278,8 +300,12 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     # 3. generic names: capitalised runs that are nobody in the gazetteer ("W. Patrick Murphy")
     headline_ranges = headline_ranges or []
 
+    head_mask = bytearray(len(text) + 1)
+    for x, y in headline_ranges:
+        head_mask[x:y] = b"\x01" * (y - x)
+
     def in_headline(pos: int) -> bool:
-        return any(x <= pos < y for x, y in headline_ranges)
+        return bool(head_mask[pos])
 
     generic_aliases: dict[str, str] = {}
     i = 0

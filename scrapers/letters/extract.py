@@ -927,7 +927,7 @@ class _SentenceReader:
         """Dates in the sentence, ranked: near the letter words first, then by a reporting verb."""
         sent = self.sent
         text = self.doc.text[sent.start:sent.end]
-        found = find_dates(text, self.doc.anchor)
+        found = self.ctx.dates_of(self.si)
         if not found:
             return self.ctx.context_dates(self.si)
         trigger = self.toks[h].start - sent.start
@@ -957,6 +957,7 @@ class _Context:
         self.last_subject: str | None = None
         self.last_pair: tuple[str, str] | None = None
         self._para_dates: dict[int, list[tuple[int, DateSpan]]] = {}
+        self._dates: dict[int, list] = {}
 
     def note_sentence(self, reader: _SentenceReader) -> None:
         for i, t in enumerate(reader.toks):
@@ -970,9 +971,15 @@ class _Context:
                 self.last_subject = p
         self.recent = self.recent[-30:]
         sent = reader.sent
-        text = self.doc.text[sent.start:sent.end]
-        for d in find_dates(text, self.doc.anchor):
+        for d in self.dates_of(reader.si):
             self._para_dates.setdefault(sent.para, []).append((reader.si, d.span))
+
+    def dates_of(self, si: int) -> list:
+        """Date expressions of sentence `si`, found once."""
+        if si not in self._dates:
+            sent = self.doc.sentences[si]
+            self._dates[si] = find_dates(self.doc.text[sent.start:sent.end], self.doc.anchor)
+        return self._dates[si]
 
     def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
         """A recent date from an earlier sentence of the same paragraph: the narrative's time."""

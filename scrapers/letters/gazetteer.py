@@ -178,6 +178,14 @@ class Gazetteer:
             for s in shorts:
                 self.short_names.setdefault(norm(s), set()).add(name)
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        # the normalised first word of every full name, to skip most capitalised words quickly;
+        # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
+        self.first_tokens: set[str] = set()
+        for k in self.full_names:
+            first = k.split()[0]
+            self.first_tokens.add(first)
+            if len(first) <= 4:
+                self.first_tokens.add(first[0])
 
     def _add_full(self, variant: str, name: str) -> None:
         key = norm(variant)
