@@ -111,6 +111,8 @@ class _Patterns:
     place: re.Pattern
     country_of: dict[str, str]
     office_words: list[str]
+    office_first: frozenset[str]
+    seat_first: frozenset[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -145,12 +147,14 @@ def _patterns() -> _Patterns:
         re.I,
     )
     seats = {s: c.code for c in g.countries.values() for s in c.seats}
-    seat = re.compile(rf"(?<![\w-])(?:(?P<det>the)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
+    seat = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
     place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
     place = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<place>{_alt(list(place_names))})(?![\w-])")
     lookup = {norm(k): v for k, v in country_forms.items()}
     lookup.update({norm(k): v for k, v in seats.items()})
-    return _Patterns(office, title_tail, office_of_tail, seat, place, lookup, sorted(offices))
+    office_first = frozenset(o.split()[0].lower() for o in offices)
+    seat_first = frozenset(x.split()[0] for x in seats)
+    return _Patterns(office, title_tail, office_of_tail, seat, place, lookup, sorted(offices), office_first, seat_first)
 
 
 @dataclass(slots=True)
@@ -249,11 +253,28 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     # 2. titles: "Russian President", "the North Korean leader", "President of the Syrian Arab Republic"
     bindings: dict[tuple[str, str], str] = {}
     title_hits: list[tuple[int, int, str, str, bool]] = []
-    for om in pats.office.finditer(text):
+    tok_starts = [t[0] for t in toks]
+
+    def starts_before(pos: int) -> list[int]:
+        """Word starts in the 56 characters before `pos`, earliest first (longest title first)."""
+        hi = bisect_left(tok_starts, pos)
+        lo = bisect_left(tok_starts, pos - 56)
+        return tok_starts[lo:hi]
+
+    for a_, b_, tok_ in toks:
+        if tok_.lower() not in pats.office_first:
+            continue
+        om = pats.office.match(text, a_)
+        if om is None:
+            continue
         os_, oe = om.start(), om.end()
         word = om.group("office")
         found = []
-        tail = pats.title_tail.search(text, max(0, os_ - 56), os_)
+        tail = None
+        for ts in starts_before(os_):
+            tail = pats.title_tail.match(text, ts, os_)
+            if tail:
+                break
         if tail:
             found.append((tail.start(), oe, tail.group("country"), tail.group("det")))
         after = pats.office_of_tail.match(text, oe)
@@ -266,7 +287,11 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             if not office or not free(a, b):
                 continue
             title_hits.append((a, b, code, office, det is not None))
-    for m in pats.seat.finditer(text):
+    seat_matches = [pats.seat.match(text, a_ - 4 if text[max(0, a_ - 4):a_] in ("the ", "The ") else a_)
+                    for a_, b_, tok_ in toks if tok_ in pats.seat_first]
+    for m in seat_matches:
+        if m is None:
+            continue
         code = pats.country_of.get(norm(m.group("seat")))
         # "White House officials", "Kremlin spokesman Dmitry Peskov": the seat names an institution there
         if _SEAT_AS_MODIFIER.match(text, m.end()) and not m.group("suffix"):
@@ -423,13 +448,17 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         take(Mention(a, b, text[a:b], "descriptor", None, False, role=m.group("role").lower()))
 
     # 7. pronouns and "the two leaders"
-    for m in _GROUP_RE.finditer(text):
+    low = text.lower()
+    group_iter = _GROUP_RE.finditer(text) if ("two" in low or "both" in low or "leaders" in low or "pair" in low) else ()
+    for m in group_iter:
         if free(m.start(), m.end()):
             take(Mention(m.start(), m.end(), m.group(0), "pronoun", None, False, pronoun="two"))
-    for m in _PRONOUN_RE.finditer(text):
-        if not free(m.start(), m.end()):
+    for a_, b_, w in toks:
+        if w.lower() not in _PRONOUNS or (w != "I" and w.lower() == "i") or not free(a_, b_):
             continue
-        w = m.group(0)
+        m = _PRONOUN_RE.match(text, a_)
+        if m is None or m.end() != b_:
+            continue
         if w == "I" or w.lower() != "i":
             p, poss = _PRONOUNS[w.lower()]
             if w.lower() == "her":

@@ -1,11 +1,12 @@
 """Find the letters an article reports and resolve them to people and dates."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import patterns as P
-from .dates import Anchor, DateSpan, anchor_for, find_article_date, find_dates, parse_published
+from .dates import Anchor, DateMention, DateSpan, anchor_for, find_article_date, find_dates, parse_published
 from .entities import ArticleEntities, Mention, find_entities, resolve_title
 from .gazetteer import load_gazetteer
 from .sentences import Sentence, normalize, split_sentences
@@ -957,7 +958,9 @@ class _Context:
         self.last_subject: str | None = None
         self.last_pair: tuple[str, str] | None = None
         self._para_dates: dict[int, list[tuple[int, DateSpan]]] = {}
-        self._dates: dict[int, list] = {}
+        self._dates: dict[int, list[DateMention]] = {}
+        self._all_dates: list[DateMention] | None = None
+        self._date_starts: list[int] = []
 
     def note_sentence(self, reader: _SentenceReader) -> None:
         for i, t in enumerate(reader.toks):
@@ -974,11 +977,21 @@ class _Context:
         for d in self.dates_of(reader.si):
             self._para_dates.setdefault(sent.para, []).append((reader.si, d.span))
 
-    def dates_of(self, si: int) -> list:
-        """Date expressions of sentence `si`, found once."""
+    def dates_of(self, si: int) -> list[DateMention]:
+        """Date expressions of sentence `si` (offsets within the sentence); the article is scanned once."""
+        if self._all_dates is None:
+            self._all_dates = find_dates(self.doc.text, self.doc.anchor)
+            self._date_starts = [d.start for d in self._all_dates]
         if si not in self._dates:
             sent = self.doc.sentences[si]
-            self._dates[si] = find_dates(self.doc.text[sent.start:sent.end], self.doc.anchor)
+            lo = bisect_left(self._date_starts, sent.start)
+            out = []
+            for d in self._all_dates[lo:]:
+                if d.start >= sent.end:
+                    break
+                if d.end <= sent.end:
+                    out.append(DateMention(d.start - sent.start, d.end - sent.start, d.span, d.relative))
+            self._dates[si] = out
         return self._dates[si]
 
     def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
