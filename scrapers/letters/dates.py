@@ -282,6 +282,8 @@ _ANY_DATE = re.compile(
     r"tonight|this morning|this afternoon|this evening|week|month|year",
     re.I,
 )
+_MONTH_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
 _OFFSET_HINT = re.compile(r"(?i)\b(?:days?|weeks?|months?)\s+(?:after|before|later|earlier|ago)\b")
 
 
@@ -291,6 +293,10 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
     if not _ANY_DATE.search(text):
         return out
     offsets = _OFFSET_HINT.search(text) is not None
+    # cheap tests that let most regexes skip most texts
+    low = text.lower()
+    months = _MONTH_HINT.search(text) is not None
+    years = _YEAR_HINT.search(text) is not None
     taken: list[tuple[int, int]] = []
 
     def add(a: int, b: int, span: DateSpan | None, relative: bool) -> None:
@@ -329,12 +335,12 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
             d0 = anchor.start - timedelta(days=30 * n + 10)
             d1 = anchor.end - timedelta(days=30 * n - 10)
         add(m.start(), m.end(), _span(d0, d1, anchor), True)
-    for rx in _FULL:
+    for rx in (_FULL if years else ()):
         for m in rx.finditer(text):
             d = _full_match_date(m)
             if d:
                 add(m.start(), m.end(), DateSpan(d, d, True), False)
-    for m in _WEEK_OF.finditer(text):
+    for m in (_WEEK_OF.finditer(text) if "week of" in low else ()):
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
         if m.group("year"):
             y, anchored = int(m.group("year")), True
@@ -348,11 +354,11 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         else:
             a, b = date(y, mon, 1 + 7 * k), date(y, mon, min(last, 7 + 7 * k))
         add(m.start(), m.end(), DateSpan(a, b, anchored), not m.group("year"))
-    for m in _MONTH_YEAR.finditer(text):
+    for m in (_MONTH_YEAR.finditer(text) if months and years else ()):
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
         y = int(m.group("year"))
         add(m.start(), m.end(), DateSpan(date(y, mon, 1), _month_end(y, mon), True), False)
-    for rx in _DAY_MONTH:
+    for rx in (_DAY_MONTH if months else ()):
         for m in rx.finditer(text):
             mon = _MONTHS[m.group("mon").lower().rstrip(".")]
             if m.group("mon") == "May" and not m.group("day"):
@@ -367,14 +373,14 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
                 if d is None:
                     continue
             add(m.start(), m.end(), DateSpan(d, d, anchor.known), True)
-    for m in _MONTH_ALONE.finditer(text):
+    for m in (_MONTH_ALONE.finditer(text) if months else ()):
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
         if m.group("mon") in ("May", "March") and m.group("prep").lower() in ("of", "from"):
             continue
         prep = m.group("prep").lower()
         y, mo = _recent_month(mon, anchor, strictly_before=prep == "last")
         add(m.start(), m.end(), DateSpan(date(y, mo, 1), _month_end(y, mo), anchor.known), True)
-    for m in _YEAR_ALONE.finditer(text):
+    for m in (_YEAR_ALONE.finditer(text) if years else ()):
         y = int(m.group("year"))
         if m.group(0).startswith("(") and not text[m.end():m.end() + 1] == ")":
             continue
@@ -388,7 +394,8 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         d0 = _weekday_before(wd, anchor.start, strictly)
         d1 = _weekday_before(wd, anchor.end, strictly)
         add(m.start(), m.end(), _span(d0, d1, anchor), True)
-    for m in _RELATIVE.finditer(text):
+    relative = any(k in low for k in ("yesterday", "today", "tonight", "this ", "last ", "weekend", "earlier this", "later this"))
+    for m in (_RELATIVE.finditer(text) if relative else ()):
         add(m.start(), m.end(), _relative(m.group("rel"), anchor), True)
     out.sort(key=lambda x: x.start)
     return out

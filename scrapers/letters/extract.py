@@ -1,6 +1,7 @@
 """Find the letters an article reports and resolve them to people and dates."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -949,6 +950,13 @@ class _SentenceReader:
         return [(d.span, r) for _, d, r in out[:1]] + [(d.span, RANK_REPORT) for _, d, r in out[1:2] if r == RANK_REPORT]
 
 
+# Words without which no letter can be reported.
+_TRIGGER_HINT = re.compile(
+    r"(?i)letter|message|telegram|note|invitation|greeting|congratulat|condolence|missive|wrote|write|written|penned|"
+    r"repl|respond|answer|exchang"
+)
+
+
 class _Context:
     """What the article has said so far: recent people, the last subject and the last pair."""
 
@@ -1151,6 +1159,8 @@ def _vote_kind(c: _Cluster) -> str:
 
 def extract_raw(text: str, title: str | None = None, published: str | None = None) -> list[RawLetter]:
     """All letters the article reports, merged per letter, in order of first mention."""
+    if not _TRIGGER_HINT.search(text) and not (title and _TRIGGER_HINT.search(title)):
+        return []  # most news never mentions correspondence: skip the full reading
     doc = _Doc(text, title, published)
     ctx = _Context(doc)
     hits: list[Hit] = []
