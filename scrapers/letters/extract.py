@@ -48,6 +48,7 @@ class Hit:
     weak: bool = False
     place_party: bool = False
     inferable: bool = False  # the other party may be taken from the article's correspondence
+    answers: list["Hit"] = field(default_factory=list)  # hits of letters that reply to this one
     pos: int = 0  # article offset of the trigger, for ordering
 
     @property
@@ -459,6 +460,8 @@ class _SentenceReader:
                 continue
             if w in ("in", "with", "through", "via"):
                 return None, io, w
+            if w == "to" and io is not None and j >= 1 and (self._word(j - 1) in P.SEND_VERBS or self._word(j - 1) in P.DELIVER_VERBS):
+                return j - 1, io, None  # "conveyed to Hun Sen a letter of Trump"
             if w in P.PREPOSITIONS:
                 return None, io, w
             if w in P.AUXILIARIES or w in ("personal", "him", "her"):
@@ -484,7 +487,7 @@ class _SentenceReader:
                 continue
             if t.kind == "W":
                 w = t.text
-                if w in P.KIND_HEADS and j > e + 1:
+                if w in P.KIND_HEADS and j > e + 1 and not (j == e + 2 and self._word(e + 1) == "of"):
                     break
                 if w in ("while", "but") or (w == "and" and j + 1 < n and self.toks[j + 1].kind == "E" and j + 2 < n and self._is_verbish(j + 2)):
                     break
@@ -915,6 +918,7 @@ class _SentenceReader:
         answers = [h for h in hits if h.original_of is None and h not in originals]
         for o in originals:
             o.original_of = None
+            o.answers = list(answers)
             for a in answers:
                 a.reply = True
                 if o.recipient is None and a.sender:
@@ -1074,7 +1078,18 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
             elif h.definite and clusters:
                 c = max(clusters, key=lambda c: c.last_pos)
                 c.hits.append(h)
+                h.sender, h.recipient = c.sender, c.recipient
             continue
+        if h.recipient is None and h.answers:
+            # "the letter was in response to Xi's message": Xi wrote to whoever wrote the reply
+            h.recipient = next((a.sender for a in h.answers if a.sender and a.sender != h.sender), None)
+            if h.full:
+                same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
+                target = same[-1] if same else _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
+                if not same:
+                    clusters.append(target)
+                target.hits.append(h)
+                continue
         known_sender = h.sender is not None
         same = [c for c in clusters if (c.sender == h.sender if known_sender else c.recipient == h.recipient)]
         if h.reply and not known_sender:
