@@ -16,12 +16,14 @@ from store import Store
 from store.projector import rebuild
 
 from .deps import get_settings, get_store, require_admin
+from .errors import ADMIN_RESPONSES, invalid
 from .models import RebuildIn, RebuildOut, Ready
 
 router = APIRouter(tags=["admin"])
 
 
 @router.post("/admin/rebuild", response_model=RebuildOut, dependencies=[Depends(require_admin)],
+             responses=ADMIN_RESPONSES,
              summary="Rebuild projections from the log")
 def rebuild_projections(store: Annotated[Store, Depends(get_store)],
                         body: RebuildIn | None = None) -> dict[str, Any]:
@@ -29,7 +31,7 @@ def rebuild_projections(store: Annotated[Store, Depends(get_store)],
     names = (body.projections if body and body.projections else None) or list(ALL)
     unknown = sorted(set(names) - set(ALL))
     if unknown:
-        raise HTTPException(422, f"unknown projections {unknown}; known: {sorted(ALL)}")
+        raise invalid("body", "projections", f"unknown projections {unknown}; known: {sorted(ALL)}")
     return {"rebuilt": {name: rebuild(store, ALL[name]) for name in dict.fromkeys(names)}}
 
 

@@ -10,10 +10,12 @@ from store import Store
 
 from . import queries
 from .deps import get_store, require_read
+from .errors import READ_RESPONSES, invalid
 from .models import ArticleDetail, ArticlePage
 from .queries import BadInput
 
-router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[Depends(require_read)],
+                   responses=READ_RESPONSES)
 
 
 @router.get("", response_model=ArticlePage, summary="Articles, latest first")
@@ -27,7 +29,7 @@ def list_articles(
     try:
         items, nxt = queries.page_articles(store, q, limit, cursor)
     except BadInput as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise invalid("query", exc.field, str(exc)) from exc
     return {"items": items, "next_cursor": nxt}
 
 

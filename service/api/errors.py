@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from store import ConcurrencyError, StoreUnavailable
@@ -15,7 +19,34 @@ def install(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: ConcurrencyError) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "current_version": exc.actual}, status_code=409)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code != 405:
+            return await http_exception_handler(request, exc)
+        # Name every method the path supports, not only the first route's.
+        path = request.url.path
+        methods = sorted({m for r in request.app.routes if isinstance(r, APIRoute)
+                          and r.path_regex.match(path) for m in r.methods})
+        return JSONResponse({"detail": f"{request.method} is not allowed here; use "
+                             f"{', '.join(methods)}"}, status_code=405,
+                            headers={"Allow": ", ".join(methods)})
+
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
         return JSONResponse({"detail": f"the database is unavailable: {exc}"}, status_code=503,
                             headers={"Retry-After": "5"})
+
+
+def invalid(location: str, name: str, message: str) -> RequestValidationError:
+    """A 422 shaped like FastAPI's own validation errors, so clients parse one format:
+    ``{"detail": [{"loc": [location, name], "msg": message, "type": "value_error"}]}``."""
+    return RequestValidationError([{"loc": (location, name), "msg": message,
+                                    "type": "value_error", "input": None}])
+
+
+# Documented on routes that check tokens, so the schema lists every answer they give.
+READ_RESPONSES: dict[int | str, dict] = {401: {"description": "a read token is needed"}}
+ADMIN_RESPONSES: dict[int | str, dict] = {
+    401: {"description": "the admin token is needed"},
+    403: {"description": "writes are disabled (no admin token configured)"},
+}

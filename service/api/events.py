@@ -16,9 +16,11 @@ from events import known_types
 from store import Store
 
 from .deps import get_store, require_read
+from .errors import READ_RESPONSES, invalid
 from .models import EventPage
 
-router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(require_read)],
+                   responses=READ_RESPONSES)
 KEEPALIVE_SECONDS = 15.0
 
 
@@ -34,8 +36,8 @@ def list_events(
     if type:
         unknown = sorted(set(type) - set(known_types()))
         if unknown:
-            raise HTTPException(422, f"unknown event types {unknown}; known: "
-                                f"{sorted(known_types())}")
+            raise invalid("query", "type", f"unknown event types {unknown}; known: "
+                          f"{sorted(known_types())}")
     items = [r.as_dict() for r in store.read_all(after=after, limit=limit, types=type)]
     return {"items": items, "next_after": items[-1]["position"] if items else after,
             "head": store.head()}
@@ -110,7 +112,7 @@ async def stream_events(
     reconnects sends ``Last-Event-ID`` and resumes right after the last event it saw."""
     if last_event_id is not None:
         if not last_event_id.strip().isdigit():
-            raise HTTPException(422, "Last-Event-ID must be a log position")
+            raise invalid("header", "last-event-id", "Last-Event-ID must be a log position")
         start = int(last_event_id)
     elif after is not None:
         start = after

@@ -14,10 +14,12 @@ from store import Store
 
 from . import queries
 from .deps import get_store, require_read
+from .errors import READ_RESPONSES, invalid
 from .models import LetterDetail, LetterPage, LetterRef
 from .queries import BadInput, LetterFilter
 
-router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)],
+                   responses=READ_RESPONSES)
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Name = Annotated[str | None, Query(min_length=1, max_length=200)]
@@ -36,7 +38,7 @@ def letter_filter(
                                    description="text in the evidence sentences")] = None,
 ) -> LetterFilter:
     if since and until and since > until + "~":
-        raise HTTPException(422, f"since ({since}) is after until ({until})")
+        raise invalid("query", "since", f"since ({since}) is after until ({until})")
     return LetterFilter(sender, recipient, person, kind, since, until, q)
 
 
@@ -61,7 +63,7 @@ def list_letters(
         items, nxt = queries.page_letters_in(asof.letters(store, position), f, limit, cursor)
         return {"items": items, "next_cursor": nxt, "as_of": position}
     except BadInput as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise invalid("query", exc.field, str(exc)) from exc
 
 
 class LatestCache:

@@ -10,9 +10,11 @@ from store import Store
 
 from . import queries
 from .deps import get_store, require_read
+from .errors import READ_RESPONSES
 from .models import PersonDetail, PersonPage
 
-router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)],
+                   responses=READ_RESPONSES)
 
 
 @router.get("", response_model=PersonPage, summary="People, most letters first")

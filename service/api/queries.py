@@ -77,7 +77,11 @@ def letter_out(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class BadInput(ValueError):
-    """Input that parsed but makes no sense; shown to the client as a 422."""
+    """Input that parsed but makes no sense; shown to the client as a 422 about ``field``."""
+
+    def __init__(self, message: str, field: str = "cursor") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,8 @@ class AsOf:
         try:
             at = datetime.fromisoformat(when)
         except ValueError as exc:
-            raise BadInput(f"as_of {when!r} is neither a log position nor an ISO date/time") from exc
+            raise BadInput(f"as_of {when!r} is neither a log position nor an ISO date/time",
+                           "as_of") from exc
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
         iso = at.astimezone(UTC).isoformat()

@@ -14,10 +14,12 @@ from store import ANY, NO_STREAM, Store
 from store.projector import catch_up
 
 from .deps import get_store, require_admin, require_read
+from .errors import ADMIN_RESPONSES, READ_RESPONSES, invalid
 from .models import FetchResult, Source, SourceIn, SourceList, SourcePatch
 from .queries import SOURCES_T
 
-router = APIRouter(prefix="/sources", tags=["sources"])
+router = APIRouter(prefix="/sources", tags=["sources"], responses={**READ_RESPONSES,
+                                                                   **ADMIN_RESPONSES})
 SourceId = Annotated[str, Path(max_length=64, description="the source's id")]
 
 
@@ -100,7 +102,7 @@ def change_source(source_id: SourceId, body: SourcePatch,
     """Appends SourceChanged with only the new values; with ``expected_version`` the change is
     refused (409) if anything was appended to the source's stream since you read it."""
     if not body.changes():
-        raise HTTPException(422, "nothing to change: give at least one setting")
+        raise invalid("body", "changes", "nothing to change: give at least one setting")
     row = load(store, source_id)
     changes = {k: v for k, v in body.changes().items() if row.get(k) != v}
     expected = ANY if body.expected_version is None else body.expected_version

@@ -13,10 +13,12 @@ from store import NO_STREAM, Store
 
 from .. import watches as w
 from .deps import get_settings, get_store, require_admin
+from .errors import ADMIN_RESPONSES
 from .models import WatchCreated, WatchDetail, WatchIn, WatchList
 
 # Webhook URLs often carry a receiver's token: every watch endpoint needs the admin token.
-router = APIRouter(prefix="/watches", tags=["watches"], dependencies=[Depends(require_admin)])
+router = APIRouter(prefix="/watches", tags=["watches"], dependencies=[Depends(require_admin)],
+                   responses=ADMIN_RESPONSES)
 WatchId = Annotated[str, Path(max_length=64)]
 
 
