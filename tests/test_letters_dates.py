@@ -1,0 +1,92 @@
+"""Dates: the article's own date, and dates in sentences resolved against it."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scrapers.letters.dates import DateSpan, anchor_for, find_article_date, find_dates, parse_published
+
+
+def iso(text: str, published: str | None) -> list[str | None]:
+    return [d.span.iso() for d in find_dates(text, anchor_for(parse_published(published)))]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2019-09-16", (date(2019, 9, 16), date(2019, 9, 16))),
+    ("2019-09-16T10:11:00Z", (date(2019, 9, 16), date(2019, 9, 16))),
+    ("2023-10", (date(2023, 10, 1), date(2023, 10, 31))),
+    ("2019", (date(2019, 1, 1), date(2019, 12, 31))),
+    (None, None),
+    ("", None),
+    ("yesterday-ish", None),
+    ("2019-02-30", None),
+])
+def test_publication_dates(value, expected):
+    assert parse_published(value) == expected
+
+
+def test_intervals_print_at_the_precision_they_support():
+    assert DateSpan(date(2019, 8, 9), date(2019, 8, 9)).iso() == "2019-08-09"
+    assert DateSpan(date(2019, 8, 1), date(2019, 8, 31)).iso() == "2019-08"
+    assert DateSpan(date(2019, 7, 29), date(2019, 8, 4)).iso() == "2019"
+    assert DateSpan(date(2019, 12, 30), date(2020, 1, 5)).iso() is None
+    assert DateSpan(date(2019, 8, 9), date(2019, 8, 9), anchored=False).iso() is None
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("sent on Thursday", "2020-03-05", ["2020-03-05"]),
+    ("received Wednesday", "2022-04-22", ["2022-04-20"]),
+    ("last Friday", "2022-04-22", ["2022-04-15"]),
+    ("yesterday", "2018-12-31", ["2018-12-30"]),
+    ("last week", "2019-01-24", ["2019-01"]),
+    ("this week", "2007-12-07", ["2007-12"]),
+    ("last month", "2019-01-10", ["2018-12"]),
+    ("late last year", "2018-03-20", ["2017"]),
+    ("in August", "2019-09-16", ["2019-08"]),
+    ("in December", "2019-09-16", ["2018-12"]),
+    ("on 9 August", "2019-09-16", ["2019-08-09"]),
+    ("on June 12", "2018-07-12", ["2018-06-12"]),
+    ("in the third week of August", "2019-09-16", ["2019-08"]),
+    ("24 days after the June 12 summit", "2018-07-12", ["2018-07-06"]),
+    ("two days ago", "2019-09-16", ["2019-09-14"]),
+    ("two weeks ago", "2019-09-16", ["2019"]),
+    ("in 2018", "2023-10-12", ["2018"]),
+    ("on October 19", "2021-10-23", ["2021-10-19"]),
+    ("November 16, Juche 111 (2022)", None, ["2022-11-16"]),
+    ("Monday 16 September 2019", None, ["2019-09-16"]),
+])
+def test_date_expressions(text, published, expected):
+    assert iso(text, published) == expected
+
+
+def test_may_the_verb_is_not_may_the_month():
+    assert iso("Trump may write to Kim", "2019-06-01") == []
+    assert iso("in May", "2019-06-01") == ["2019-05"]
+
+
+def test_years_inside_ranges_are_not_dates():
+    assert iso("the 1950-1953 Korean War", "2019-06-01") == []
+
+
+def test_relative_dates_without_a_publication_date_are_kept_but_not_reported():
+    spans = find_dates("on Thursday", anchor_for(None))
+    assert len(spans) == 1 and spans[0].span.iso() is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hyonhee Shin\nMonday 16 September 2019 10:11 EDT\nBody text here.", date(2019, 9, 16)),
+    ("By Patrick Goodenough | January 1, 2019 | 10:44pm EST\nBody.", date(2019, 1, 1)),
+    ("Phnom Penh, November 21, 2019 - The ambassador handed over two letters on a long line of text here.", date(2019, 11, 21)),
+    ("Date: 23/10/2021 | Source: KCNA", date(2021, 10, 23)),
+    ("Some body text without any date.", None),
+    ("", None),
+])
+def test_article_date_from_its_text(text, expected):
+    assert find_article_date(text) == expected
+
+
+def test_a_caption_date_deep_in_a_long_line_is_not_the_article_date():
+    long_caption = ("US President Donald Trump shakes hands with North Korean leader Kim Jong Un as they meet at the "
+                    "demilitarized zone separating the two Koreas, in Panmunjom, South Korea, June 30, 2019. PHOTO: REUTERS")
+    assert find_article_date("Headline\n\n" + long_caption) is None

@@ -1,0 +1,61 @@
+"""People in an article: names, short forms, titles, places and descriptions."""
+from __future__ import annotations
+
+from datetime import date
+
+from scrapers.letters.entities import find_entities, resolve_title
+
+
+def people(text: str, when: date | None = None) -> list[tuple[str, str | None]]:
+    ents = find_entities(text, when)
+    out = []
+    for m in ents.mentions:
+        if m.kind in ("title", "place"):
+            out.append((m.text, resolve_title(ents, m.role or "", when)))
+        elif m.kind != "pronoun":
+            out.append((m.text, m.person))
+    return out
+
+
+def test_full_names_and_short_forms():
+    got = people("Kim Jong-un met Vladimir Putin. Putin thanked Mr Kim.", date(2019, 4, 25))
+    assert ("Kim Jong-un", "Kim Jong Un") in got
+    assert ("Putin", "Vladimir Putin") in got and ("Kim", "Kim Jong Un") in got
+
+
+def test_a_title_before_a_name_is_one_mention_and_binds_the_office():
+    ents = find_entities("Russian President Vladimir Putin spoke. The Russian president left.", None)
+    first = ents.mentions[0]
+    assert first.text == "Russian President Vladimir Putin" and first.person == "Vladimir Putin"
+    assert ents.bindings[("RU", "hos")] == "Vladimir Putin"
+
+
+def test_titles_alone_resolve_by_date():
+    assert people("the North Korean leader", date(2009, 1, 1)) == [("the North Korean leader", "Kim Jong Il")]
+    assert people("President of the Syrian Arab Republic", date(2022, 11, 16))[0][1] == "Bashar al-Assad"
+    assert people("the Kremlin", date(2018, 8, 15)) == [("the Kremlin", "Vladimir Putin")]
+
+
+def test_a_seat_of_government_used_as_an_adjective_is_not_a_person():
+    assert people("White House officials declined to comment.", date(2019, 1, 1)) == []
+
+
+def test_people_outside_the_gazetteer_are_found_and_called_by_a_part_of_their_name():
+    got = people("Ambassador Sarah Example-Jones arrived. Example-Jones handed over the letter.")
+    assert ("Sarah Example-Jones", "Sarah Example-Jones") in got
+    assert ("Example-Jones", "Sarah Example-Jones") in got
+
+
+def test_korean_given_names_used_alone():
+    got = people("Kim Yong-chol visited. Yong-chol passed on a letter.")
+    assert ("Yong-chol", "Kim Yong Chol") in got
+
+
+def test_descriptions_are_resolved_by_apposition():
+    ents = find_entities("A North Korean official handed over a message. Putin met the official, Kim Yong Nam.", None)
+    assert ents.descriptors["official"] == "Kim Yong Nam"
+
+
+def test_country_possessive_joins_the_name():
+    got = people("China's Xi Jinping received it.", date(2020, 1, 1))
+    assert got == [("China's Xi Jinping", "Xi Jinping")]
