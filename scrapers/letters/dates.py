@@ -279,7 +279,7 @@ def _overlaps_any(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
 _ANY_DATE = re.compile(
     r"\d|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
     r"Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
-    r"tonight|this morning|this afternoon|this evening|week|month|year",
+    r"tonight|this morning|this afternoon|this evening|week|month|year|ago\b",
     re.I,
 )
 _MONTH_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
