@@ -291,3 +291,28 @@ def test_future_dates_in_the_sentence_are_not_the_letter_date():
 
 def test_published_as_datetime_is_accepted():
     assert one("Kim Jong Un sent a letter to Moon Jae-in yesterday.", published="2018-12-31T08:00:00+09:00").date == "2018-12-30"
+
+
+def test_a_letter_dated_in_an_opening_phrase():
+    x = one("In a letter dated June 11, Trump told Kim Jong Un that the meeting would go ahead.", published="2018-06-20")
+    assert (x.sender, x.recipient, x.date) == ("Donald Trump", "Kim Jong Un", "2018-06-11")
+
+
+def test_replied_to_a_message_is_a_message_back():
+    text = "Kim Jong Un sent a message to Xi Jinping on Saturday. Xi Jinping replied to Kim Jong Un's message on Sunday."
+    letters = extract_letters(text, published="2023-03-06")
+    assert [(l.sender, l.kind, l.date, l.reply_to) for l in letters] == [
+        ("Kim Jong Un", "message", "2023-03-04", None), ("Xi Jinping", "message", "2023-03-05", 0)]
+
+
+def test_replied_to_reporters_is_not_a_letter():
+    assert extract_letters("Kim Jong Un replied to Donald Trump at a press conference.", published="2019-03-10") == []
+
+
+def test_an_ambassador_who_delivered_it():
+    x = one("Putin's message to Kim Jong Un was delivered by Russian Ambassador Alexander Matsegora.", published="2019-01-02")
+    assert (x.sender, x.via) == ("Vladimir Putin", "Alexander Matsegora")
+
+
+def test_a_speech_addressed_to_a_country_is_not_a_letter():
+    assert extract_letters("In his New Year's address, Kim Jong Un sent a message to South Korea.", published="2019-01-01") == []

@@ -131,6 +131,8 @@ class _Doc:
         return self._persons[key]
 
 
+_SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
+
 _HONORIFICS = frozenset("""
 mr mrs ms dr sir madam president chairman chairwoman comrade general secretary premier prime minister king queen
 emperor respected supreme chancellor envoy ambassador special representative excellency dear vice deputy
@@ -496,8 +498,17 @@ class _SentenceReader:
                 if w == "back" and j == e + 1:
                     out.setdefault("reply", True)
                 nxt = j + 1
-                while nxt < n and (self._word(nxt) in ("the", "a", "an", "u", "s") or (self.toks[nxt].kind == "P" and self.toks[nxt].text == ".")):
+                caps = 0
+                while nxt < n and (self._word(nxt) in ("the", "a", "an", "u", "s") or (self.toks[nxt].kind == "P" and self.toks[nxt].text == ".")
+                                   or (caps < 2 and self.toks[nxt].kind == "W" and self.doc.text[self.toks[nxt].start].isupper())):
+                    if self.toks[nxt].kind == "W" and self.doc.text[self.toks[nxt].start].isupper():
+                        caps += 1  # "by Russian Ambassador Alexander Matsegora"
                     nxt += 1
+                if (nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via")
+                        and self.ments[self.toks[nxt].ent].kind == "pronoun" and self.ments[self.toks[nxt].ent].possessive):
+                    j = nxt + 1  # "from her brother": the party is the brother, not her
+                    prev_word = w
+                    continue
                 if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
                     ent = nxt
                     tnext = self.toks[ent]
@@ -721,6 +732,10 @@ class _SentenceReader:
                 after = self._entity_after_clause(h)
                 if after is not None:
                     sender_i = [after]
+                    if not recip_i:
+                        obj = self._object_between(after, min(len(self.toks), after + 6))
+                        if obj is not None:
+                            recip_i = [obj]
             strong = True
         elif prep == "to" and self._word(s - 2) in ("response", "reply"):
             # "in response to Xi's message": the earlier letter of a pair
@@ -743,6 +758,8 @@ class _SentenceReader:
             senders, recips = self._thanks_for(s)
         via = self.who(via_i) if via_i is not None and not unreal_verb else None
         place_party = any(self.is_place(i) for i in sender_i + recip_i)
+        if recip_i and all(self.is_place(i) for i in recip_i) and any(self._word(k) in _SPEECH_WORDS for k in range(len(self.toks))):
+            return []  # "in his New Year's address, Kim sent a message to South Korea"
         hits: list[Hit] = []
         kind_out = kind
         if subj_np_kind:
@@ -1052,6 +1069,12 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     for h in hits:
         if h.sender and h.recipient and h.sender == h.recipient:
             continue
+        if h.full and h.reply and h.weak:
+            origs = [c for c in clusters if (c.sender, c.recipient) == (h.recipient, h.sender)]
+            if not origs:
+                continue  # "X replied to Y" with no letter from Y in the article: a remark, not a letter
+            h.weak = False
+            h.kind = h.kind or _vote_kind(origs[-1])
         if h.full:
             same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
             target = None
