@@ -49,4 +49,6 @@ READ_RESPONSES: dict[int | str, dict] = {401: {"description": "a read token is n
 ADMIN_RESPONSES: dict[int | str, dict] = {
     401: {"description": "the admin token is needed"},
     403: {"description": "writes are disabled (no admin token configured)"},
+    400: {"description": "the body is not JSON"},
+    413: {"description": "the body is larger than max_request_bytes"},
 }
