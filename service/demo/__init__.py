@@ -43,7 +43,7 @@ def demo(
         })
         site = DemoSite().start()
         try:
-            err.print(f"demo news site on {site.base}/ (feed {site.feed_url})")
+            console.print(f"demo news site on {site.base}/ (feed {site.feed_url})")
             store = _open(settings.database_url)
             try:
                 _add_source(store, site.feed_url)
@@ -57,7 +57,7 @@ def demo(
             finally:
                 store.close()
             print_letters(rows)
-            console.print(f"{articles} articles crawled from {found} listed, "
+            console.print(f"{articles} articles crawled ({found} listed in the feed), "
                           f"{len(rows)} letters found")
             if not rows:
                 err.print("[red]error:[/red] the demo found no letters")
@@ -107,15 +107,11 @@ def _crawl(store: Any, settings: Any, err: Any) -> int:
                   transient=True) as progress:
         task = progress.add_task("crawling the demo site")
 
-        def report(*args: Any, **kwargs: Any) -> None:
-            shown = " ".join(str(a) for a in args if a is not None)
-            progress.update(task, description=f"crawling the demo site: {shown}"[:100])
+        def report(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=f"crawling the demo site: {stage} {done}/{total}")
 
         result = crawl_sync(store, policy, source_ids=[DEMO_SOURCE], progress=report)
-    for name in ("listed", "urls_seen", "entries_seen", "pages"):
-        if isinstance(getattr(result, name, None), int):
-            return int(getattr(result, name))
-    return len(store.query("SELECT url FROM p_articles_urls"))
+    return int(result.new_urls)
 
 
 def _serve(settings: Any, port: int, err: Any) -> None:
