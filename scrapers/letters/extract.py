@@ -187,7 +187,9 @@ class _SentenceReader:
     # -------------------------------------------------------------- entities
 
     def _mark_quotes(self) -> list[bool]:
-        inside = False
+        quotes = [i for i, t in enumerate(self.toks) if t.kind == "P" and t.text == '"']
+        # a sentence that ends a quotation begun in an earlier sentence starts inside it
+        inside = bool(len(quotes) % 2 and quotes[0] > 0 and self.toks[quotes[0] - 1].text in (",", ".", "!", "?"))
         out = []
         for t in self.toks:
             if t.kind == "P" and t.text == '"':
@@ -991,6 +993,27 @@ class _Context:
         self._all_dates: list[DateMention] | None = None
         self._date_starts: list[int] = []
 
+    def note_plain(self, si: int) -> None:
+        """Track people and the subject of a sentence that mentions no letter, without parsing it."""
+        sent = self.doc.sentences[si]
+        subject_seen = False
+        for m in self.doc.ents.in_span(sent.start, sent.end):
+            if m.kind == "pronoun":
+                subject_seen = True  # "He said ...": the subject is whoever it was before
+                continue
+            p = self.doc.person(m)
+            if not p:
+                continue
+            self.recent.append(p)
+            if not subject_seen:
+                before = self.doc.text[max(sent.start, m.start - 12):m.start].lower().split()
+                if not before or (before[-1] not in P.PREPOSITIONS and before[-1] not in ("the", "a", "an", "both")):
+                    self.last_subject = p
+                    subject_seen = True
+        self.recent = self.recent[-30:]
+        for d in self.dates_of(si):
+            self._para_dates.setdefault(sent.para, []).append((si, d.span))
+
     def note_sentence(self, reader: _SentenceReader) -> None:
         for i, t in enumerate(reader.toks):
             if t.kind == "E":
@@ -1203,6 +1226,10 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     ctx = _Context(doc)
     hits: list[Hit] = []
     for si in range(len(doc.sentences)):
+        sent = doc.sentences[si]
+        if not _TRIGGER_HINT.search(doc.text, sent.start, sent.end):
+            ctx.note_plain(si)  # nothing to extract here; only keep track of who was mentioned
+            continue
         reader = _SentenceReader(doc, si, ctx)
         found = reader.read()
         hits.extend(found)
