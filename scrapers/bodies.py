@@ -162,10 +162,34 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
         return "utf-8"
     if _fits(body, "utf-8"):
         return "utf-8"
-    best = from_bytes(body[:200_000]).best()
-    if best is not None and best.encoding:
-        return _codec(best.encoding) or "utf-8"
-    return "utf-8"
+    return sniff_charset(body)
+
+
+# Encodings real web pages use; a sniffer's exotic first guess (a DOS or Baltic code page)
+# gives way to one of these when it reads the text nearly as well.
+_WEB_CHARSETS = ("cp1252", "cp1251", "cp1250", "iso8859-2", "iso8859-15", "koi8-r", "cp1253",
+                 "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874", "gb18030", "gbk",
+                 "gb2312", "big5", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949",
+                 "iso2022_jp", "mac-roman")
+_TAG = re.compile(rb"<(?:script|style)\b.*?</(?:script|style)>|<[^>]*>", re.S | re.I)
+
+
+def sniff_charset(body: bytes) -> str:
+    """The most likely charset of an undeclared or mis-declared page, judged on its text
+    (markup stripped, so the ASCII tags do not drown the few telling bytes)."""
+    text = _TAG.sub(b" ", body[:400_000])[:200_000]
+    results = list(from_bytes(text or body[:200_000]))
+    if not results:
+        return "utf-8"
+    best = results[0]
+    close = {_codec(r.encoding) for r in results if r.chaos <= best.chaos + 0.1}
+    for name in _WEB_ORDER:
+        if name in close:
+            return name
+    return _codec(best.encoding) or "utf-8"
+
+
+_WEB_ORDER = tuple(dict.fromkeys(filter(None, (_codec(n) for n in _WEB_CHARSETS))))
 
 
 def decode_text(body: bytes, content_type: str | None = None) -> tuple[str, str]:

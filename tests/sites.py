@@ -295,3 +295,92 @@ if pytest is not None:
         """A fresh scripted site for one test."""
         with Site() as s:
             yield s
+
+
+def seeds() -> list[dict]:
+    """The seed articles from seeds.jsonl: id, file, title, published, text, letters."""
+    import json
+
+    lines = (SEEDS / "seeds.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def news_page(title: str, body_html: str, *, published: str | None = "2019-09-16T10:11:00Z",
+              site_name: str = "The Daily Example", author: str | None = "Jane Reporter",
+              lang: str = "en", canonical: str | None = None, charset: str = "utf-8") -> str:
+    """A realistic news page around ``body_html``: head metadata, navigation, share bar,
+    ad slots, a newsletter box, related links, comments and a footer."""
+    from html import escape
+
+    meta_pub = (f'<meta property="article:published_time" content="{published}">'
+                if published else "")
+    meta_author = f'<meta name="author" content="{escape(author)}">' if author else ""
+    link_canonical = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="{charset}">
+<title>{escape(title)} | {escape(site_name)}</title>
+<meta property="og:title" content="{escape(title)}">
+<meta property="og:site_name" content="{escape(site_name)}">
+{meta_pub}{meta_author}{link_canonical}
+<link rel="alternate" type="application/rss+xml" href="/feed.xml" title="RSS">
+</head><body>
+<header class="site-header"><a href="/">{escape(site_name)}</a>
+<nav class="main-nav"><ul><li><a href="/world">World</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/business">Business</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/opinion">Opinion</a></li><li><a href="/video">Video</a></li></ul></nav>
+<form class="search"><input name="q" placeholder="Search"></form></header>
+<div class="ad-slot ad-leaderboard">Advertisement</div>
+<main><article class="story">
+<h1 class="headline">{escape(title)}</h1>
+<div class="byline">By {escape(author or 'Staff')} <time datetime="{published or ''}">{published or ''}</time></div>
+<div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">WhatsApp</a> <a href="#">Email</a></div>
+<div class="story-body">
+{body_html}
+</div>
+<div class="share-bar bottom"><span>Share this article</span> <a href="#">Facebook</a> <a href="#">Twitter</a></div>
+</article>
+<aside class="newsletter-box"><h3>Get our morning briefing</h3><p>Sign up for our free newsletter and get the day's top stories delivered to your inbox.</p><form><input type="email"><button>Subscribe</button></form></aside>
+<aside class="related"><h3>Related stories</h3><ul>
+<li><a href="/x/1">Markets rally as central bank holds rates steady</a></li>
+<li><a href="/x/2">Storm warning issued for the north coast this weekend</a></li>
+<li><a href="/x/3">Local team wins the regional championship final</a></li></ul></aside>
+<div class="ad-slot ad-mpu">Advertisement</div>
+<section id="comments" class="comments"><h3>Comments</h3>
+<div class="comment"><span class="user">reader42</span><p>Great article, thanks for sharing this with us all!</p></div>
+<div class="comment"><span class="user">skeptic</span><p>I do not believe a word of this, frankly.</p></div></section>
+</main>
+<footer class="site-footer"><ul><li><a href="/about">About us</a></li><li><a href="/contact">Contact</a></li>
+<li><a href="/privacy">Privacy policy</a></li><li><a href="/terms">Terms of use</a></li></ul>
+<p>© 2019 The Daily Example Ltd. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def seed_page(seed: dict, **kw) -> str:
+    """A seed article (its naive-scraper text, noise included) as paragraphs in a page."""
+    from html import escape
+
+    paras = "\n".join(f"<p>{escape(line.strip())}</p>" for line in seed["text"].split("\n")
+                      if line.strip())
+    return news_page(seed["title"], paras, published=kw.pop("published", seed["published"]),
+                     **kw)
+
+
+def rss(items: list[tuple[str, str]], *, title: str = "Example news") -> str:
+    """An RSS 2.0 feed of (title, link) items."""
+    from html import escape
+
+    body = "".join(f"<item><title>{escape(t)}</title><link>{escape(link)}</link>"
+                   f"<pubDate>Mon, 16 Sep 2019 10:{i:02d}:00 GMT</pubDate></item>"
+                   for i, (t, link) in enumerate(items))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{escape(title)}</title><link>/</link>{body}</channel></rss>")
+
+
+def news_sitemap(urls: list[tuple[str, str]]) -> str:
+    """A news sitemap of (loc, publication date) entries."""
+    body = "".join(f"<url><loc>{loc}</loc><lastmod>{day[:10]}</lastmod><news:news>"
+                   f"<news:publication_date>{day}</news:publication_date></news:news></url>"
+                   for loc, day in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + body + "</urlset>")

@@ -1,0 +1,81 @@
+"""Near-duplicate detection: a 64-bit simhash over word shingles, and an index that finds a
+stored hash within a few bits of a new one, so a syndicated story is counted once."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+_WORD = re.compile(r"\w+")
+SHINGLE = 3
+MIN_WORDS = 40  # shorter texts (briefs, captions) share too much by chance to compare
+MAX_DISTANCE = 3  # bits; the usual threshold for near-duplicate web pages at 64 bits
+# One lookup table per bit: byte -> 0/1, so counting a bit across all shingle hashes is a
+# bytes.translate + count in C rather than a Python loop over 64 x N bits.
+_BIT = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
+
+
+def simhash(text: str) -> int | None:
+    """The text's 64-bit simhash, or None when it is too short to compare."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    packed = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
+                      for s in shingles)
+    half = len(shingles) / 2
+    value = 0
+    for byte in range(8):
+        column = packed[byte::8]
+        for bit in range(8):
+            if column.translate(_BIT[bit]).count(1) > half:
+                value |= 1 << (byte * 8 + bit)
+    return value
+
+
+def distance(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def to_hex(value: int) -> str:
+    return f"{value:016x}"
+
+
+def from_hex(text: str) -> int:
+    return int(text, 16)
+
+
+class SimIndex:
+    """Simhashes of known articles, found again within ``MAX_DISTANCE`` bits.
+
+    Four 16-bit bands: two hashes at most 3 bits apart agree exactly on at least one band,
+    so only hashes sharing a band are compared.
+    """
+
+    def __init__(self, max_distance: int = MAX_DISTANCE) -> None:
+        assert max_distance < 4, "four bands find distances up to 3"
+        self.max_distance = max_distance
+        self._bands: list[dict[int, list[tuple[int, str]]]] = [{} for _ in range(4)]
+        self.size = 0
+
+    def add(self, value: int, article_id: str) -> None:
+        for i, band in enumerate(self._bands):
+            band.setdefault((value >> (16 * i)) & 0xFFFF, []).append((value, article_id))
+        self.size += 1
+
+    def add_all(self, items: Iterable[tuple[int, str]]) -> None:
+        for value, article_id in items:
+            self.add(value, article_id)
+
+    def find(self, value: int, *, exclude: str | None = None) -> str | None:
+        """The id of the closest known article within the distance, if any."""
+        best: tuple[int, str] | None = None
+        for i, band in enumerate(self._bands):
+            for other, article_id in band.get((value >> (16 * i)) & 0xFFFF, ()):
+                if article_id == exclude:
+                    continue
+                d = distance(value, other)
+                if d <= self.max_distance and (best is None or d < best[0]):
+                    best = (d, article_id)
+        return best[1] if best else None
