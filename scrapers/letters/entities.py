@@ -71,6 +71,7 @@ _DESCRIPTOR = re.compile(
     rf"\b(?P<det>[Aa]n?|[Tt]he|[Oo]ne)\s+(?:(?:[A-Z][\w.]*|senior|top|high-ranking|special|visiting|former|personal)\s+){{0,4}}"
     rf"(?P<role>official|envoy|emissary|ambassador|diplomat|aide|negotiator|representative|delegation|messenger)\b"
 )
+_ROLE_HINT = re.compile(r"official|envoy|emissary|ambassador|diplomat|aide|negotiator|representative|delegation|messenger")
 _APPOSITION = re.compile(
     rf"\b(?P<role>{_ROLE_WORDS})\b[,]?\s+(?P<name>(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s+(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:-[A-Za-z]+)?){{1,3}})"
 )
@@ -113,6 +114,7 @@ class _Patterns:
     office_words: list[str]
     office_first: frozenset[str]
     seat_first: frozenset[str]
+    place_first: frozenset[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -149,12 +151,13 @@ def _patterns() -> _Patterns:
     seats = {s: c.code for c in g.countries.values() for s in c.seats}
     seat = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
     place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
-    place = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<place>{_alt(list(place_names))})(?![\w-])")
+    place = re.compile(rf"(?<![\w-])(?P<place>{_alt(list(place_names))})(?![\w-])")
     lookup = {norm(k): v for k, v in country_forms.items()}
     lookup.update({norm(k): v for k, v in seats.items()})
     office_first = frozenset(o.split()[0].lower() for o in offices)
     seat_first = frozenset(x.split()[0] for x in seats)
-    return _Patterns(office, title_tail, office_of_tail, seat, place, lookup, sorted(offices), office_first, seat_first)
+    place_first = frozenset(_TOKEN.match(x).group(0) for x in place_names if _TOKEN.match(x))
+    return _Patterns(office, title_tail, office_of_tail, seat, place, lookup, sorted(offices), office_first, seat_first, place_first)
 
 
 @dataclass(slots=True)
@@ -213,18 +216,19 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
 
     # 1. full names from the gazetteer, longest first at each position
     full_hits: list[tuple[int, int, set[str]]] = []
-    i = 0
+    last_taken_tok = 0
     n_tok = len(toks)
     maxn = g.max_name_tokens
-    while i < n_tok:
+    first_tokens = g.first_tokens
+    starts = [k for k, (_, _, t) in enumerate(toks) if _is_cap(t) and norm(t) in first_tokens]
+    si_ = 0
+    while si_ < len(starts):
+        i = starts[si_]
+        si_ += 1
         a, b, tok = toks[i]
-        if not _is_cap(tok):
-            i += 1
+        if i < last_taken_tok:
             continue
         hit = None
-        if norm(tok) not in g.first_tokens:
-            i += 1
-            continue
         for n in range(min(maxn, n_tok - i), 0, -1):
             end = toks[i + n - 1][1]
             if n > 1 and not all(_joins(toks[k][2], text[toks[k][1]:toks[k + 1][0]]) for k in range(i, i + n - 1)):
@@ -236,9 +240,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
                 break
         if hit:
             full_hits.append(hit[:3])
-            i += hit[3]
-        else:
-            i += 1
+            last_taken_tok = i + hit[3]
     named: set[str] = set(extra_named or ())
     for a, b, cands in full_hits:
         person = g.pick(cands, when, named) if len(cands) > 1 else next(iter(cands))
@@ -408,7 +410,13 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         take(Mention(a, b, tok, "short", person, poss))
 
     # 5. places standing for their leader ("a message to Pyongyang"), resolved later if used
-    for m in pats.place.finditer(text):
+    place_matches = []
+    for a_, b_, tok_ in toks:
+        if tok_ in pats.place_first and not taken[a_]:
+            pm = pats.place.match(text, a_)
+            if pm:
+                place_matches.append(pm)
+    for m in place_matches:
         if not free(m.start(), m.end()):
             continue
         code = pats.country_of.get(norm(m.group("place")))
@@ -439,7 +447,8 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         named_m = next((x for x in mentions if x.start == name_start and x.person), None)
         if named_m is not None:
             descriptors.setdefault(m.group("role").lower(), named_m.person)
-    for m in _DESCRIPTOR.finditer(text):
+    desc_iter = _DESCRIPTOR.finditer(text) if _ROLE_HINT.search(text) else ()
+    for m in desc_iter:
         a, b = m.start(), m.end()
         if not free(b - len(m.group("role")), b):
             continue
