@@ -284,6 +284,30 @@ _ANY_DATE = re.compile(
 )
 _MONTH_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+_RELATIVE_HINT = re.compile(r"(?i)yesterday|today|tonight|this\s|last\s|weekend")
+
+
+def _windows(text: str, hint: re.Pattern, pad: int) -> list[tuple[int, int]]:
+    """Merged stretches of text around the places a hint matches; the full regexes run only there."""
+    out: list[tuple[int, int]] = []
+    for m in hint.finditer(text):
+        a, b = max(0, m.start() - pad), min(len(text), m.end() + pad)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _in_windows(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
+    seen = -1
+    for a, b in windows:
+        for m in rx.finditer(text, a, b):
+            if m.start() > seen:
+                seen = m.start()
+                yield m
+
+
 _OFFSET_HINT = re.compile(r"(?i)\b(?:days?|weeks?|months?)\s+(?:after|before|later|earlier|ago)\b")
 
 
@@ -295,7 +319,8 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
     offsets = _OFFSET_HINT.search(text) is not None
     # cheap tests that let most regexes skip most texts
     low = text.lower()
-    months = _MONTH_HINT.search(text) is not None
+    month_windows = _windows(text, _MONTH_HINT, 30)
+    months = bool(month_windows)
     years = _YEAR_HINT.search(text) is not None
     taken: list[tuple[int, int]] = []
 
@@ -354,12 +379,12 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         else:
             a, b = date(y, mon, 1 + 7 * k), date(y, mon, min(last, 7 + 7 * k))
         add(m.start(), m.end(), DateSpan(a, b, anchored), not m.group("year"))
-    for m in (_MONTH_YEAR.finditer(text) if months and years else ()):
+    for m in (_in_windows(_MONTH_YEAR, text, month_windows) if months and years else ()):
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
         y = int(m.group("year"))
         add(m.start(), m.end(), DateSpan(date(y, mon, 1), _month_end(y, mon), True), False)
     for rx in (_DAY_MONTH if months else ()):
-        for m in rx.finditer(text):
+        for m in _in_windows(rx, text, month_windows):
             mon = _MONTHS[m.group("mon").lower().rstrip(".")]
             if m.group("mon") == "May" and not m.group("day"):
                 continue
@@ -373,7 +398,7 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
                 if d is None:
                     continue
             add(m.start(), m.end(), DateSpan(d, d, anchor.known), True)
-    for m in (_MONTH_ALONE.finditer(text) if months else ()):
+    for m in (_in_windows(_MONTH_ALONE, text, month_windows) if months else ()):
         mon = _MONTHS[m.group("mon").lower().rstrip(".")]
         if m.group("mon") in ("May", "March") and m.group("prep").lower() in ("of", "from"):
             continue
@@ -395,7 +420,7 @@ def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
         d1 = _weekday_before(wd, anchor.end, strictly)
         add(m.start(), m.end(), _span(d0, d1, anchor), True)
     relative = any(k in low for k in ("yesterday", "today", "tonight", "this ", "last ", "weekend", "earlier this", "later this"))
-    for m in (_RELATIVE.finditer(text) if relative else ()):
+    for m in (_in_windows(_RELATIVE, text, _windows(text, _RELATIVE_HINT, 25)) if relative else ()):
         add(m.start(), m.end(), _relative(m.group("rel"), anchor), True)
     out.sort(key=lambda x: x.start)
     return out
