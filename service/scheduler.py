@@ -167,18 +167,37 @@ class Scheduler:
                                    seconds=settings.scheduler_tick_seconds,
                                    id="deliver-webhooks", next_run_time=datetime.now(UTC))
         self.polled = 0
+        self._inflight: set[str] = set()
         self._lock = threading.Lock()
 
     def tick(self) -> None:
+        """Hand each due source to the pool and return: a slow source delays no other, and
+        a source still being polled is not handed over again."""
         try:
-            polled = self.poller.run_due(self._pool)
+            catch_up(self.poller.store, SOURCES)
+            due = [row["source_id"] for row in self.poller.due()]
         except Exception:  # noqa: BLE001 - keep ticking; the store may come back
             log.exception("scheduler tick failed")
             return
-        with self._lock:
-            self.polled += len(polled)
-        if polled:
-            log.info("polled %s", ", ".join(polled))
+        for source_id in due:
+            with self._lock:
+                if source_id in self._inflight:
+                    continue
+                self._inflight.add(source_id)
+            self._pool.submit(self._poll, source_id)
+
+    def _poll(self, source_id: str) -> None:
+        try:
+            polled, detail = self.poller.poll_one(source_id)
+            if polled:
+                log.info("polled %s: %s", source_id, detail)
+                with self._lock:
+                    self.polled += 1
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("polling %s failed", source_id)
+        finally:
+            with self._lock:
+                self._inflight.discard(source_id)
 
     def start(self) -> None:
         self.scheduler.start()
