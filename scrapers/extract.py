@@ -22,6 +22,7 @@ from .metadata import read_meta
 # re-extracted (``letterwatch reextract``) and the new version's text replaces the old.
 EXTRACTOR_VERSION = "1.0.0"
 
+MIN_WORDS = 5
 MIN_FAST_CHARS = 250  # below this the fast pass probably missed the article
 
 
@@ -60,8 +61,8 @@ def extract_article(html: bytes | str, *, url: str | None = None,
         if len(fallback) > len(text):
             text = fallback
     text = clean_text(text, title=meta.title)
-    if not text.strip():
-        return None
+    if len(text.split()) < MIN_WORDS:
+        return None  # a menu item or a caption, not an article
     return ExtractedArticle(text=text, title=meta.title, author=meta.author,
                             published=meta.published, site_name=meta.site_name,
                             language=meta.language, canonical_url=meta.canonical_url,

@@ -160,13 +160,16 @@ _URL_LINE = re.compile(r"^\s*(\S+)")
 
 
 def parse_url_list(text: str, url: str) -> list[Entry]:
-    """One URL a line; blank lines and ``#`` comments ignored; bad lines skipped."""
+    """One URL a line (absolute, or a path on the list's host); blank lines, ``#`` comments
+    and anything else skipped."""
     entries: list[Entry] = []
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         match = _URL_LINE.match(line)
+        if not match or not match.group(1).lower().startswith(("http://", "https://", "/")):
+            continue  # a stray word, not a link
         try:
             entries.append(Entry(canonical_url(match.group(1), base=url)))
         except (BadURL, AttributeError):

@@ -10,7 +10,13 @@ from collections.abc import Iterable
 _WORD = re.compile(r"\w+")
 SHINGLE = 3
 MIN_WORDS = 40  # shorter texts (briefs, captions) share too much by chance to compare
-MAX_DISTANCE = 3  # bits; the usual threshold for near-duplicate web pages at 64 bits
+# Bits. A story re-published with a changed line or an agency credit moves several
+# majority votes on a short text, so 3 (usual for whole web pages) misses copies; two
+# different stories sit around 32 bits apart.
+MAX_DISTANCE = 7
+BANDS = MAX_DISTANCE + 1  # pigeonhole: within 7 bits, one of 8 bands matches exactly
+_BAND_BITS = 64 // BANDS
+_BAND_MASK = (1 << _BAND_BITS) - 1
 # One lookup table per bit: byte -> 0/1, so counting a bit across all shingle hashes is a
 # bytes.translate + count in C rather than a Python loop over 64 x N bits.
 _BIT = [bytes((b >> k) & 1 for b in range(256)) for k in range(8)]
@@ -49,19 +55,19 @@ def from_hex(text: str) -> int:
 class SimIndex:
     """Simhashes of known articles, found again within ``MAX_DISTANCE`` bits.
 
-    Four 16-bit bands: two hashes at most 3 bits apart agree exactly on at least one band,
+    Eight 8-bit bands: two hashes at most 7 bits apart agree exactly on at least one band,
     so only hashes sharing a band are compared.
     """
 
     def __init__(self, max_distance: int = MAX_DISTANCE) -> None:
-        assert max_distance < 4, "four bands find distances up to 3"
+        assert max_distance < BANDS, f"{BANDS} bands find distances up to {BANDS - 1}"
         self.max_distance = max_distance
-        self._bands: list[dict[int, list[tuple[int, str]]]] = [{} for _ in range(4)]
+        self._bands: list[dict[int, list[tuple[int, str]]]] = [{} for _ in range(BANDS)]
         self.size = 0
 
     def add(self, value: int, article_id: str) -> None:
         for i, band in enumerate(self._bands):
-            band.setdefault((value >> (16 * i)) & 0xFFFF, []).append((value, article_id))
+            band.setdefault((value >> (_BAND_BITS * i)) & _BAND_MASK, []).append((value, article_id))
         self.size += 1
 
     def add_all(self, items: Iterable[tuple[int, str]]) -> None:
@@ -72,7 +78,7 @@ class SimIndex:
         """The id of the closest known article within the distance, if any."""
         best: tuple[int, str] | None = None
         for i, band in enumerate(self._bands):
-            for other, article_id in band.get((value >> (16 * i)) & 0xFFFF, ()):
+            for other, article_id in band.get((value >> (_BAND_BITS * i)) & _BAND_MASK, ()):
                 if article_id == exclude:
                     continue
                 d = distance(value, other)
