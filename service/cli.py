@@ -242,6 +242,108 @@ def _register_service_commands() -> None:
 _register_service_commands()
 
 
+# --- crawling and text extraction (scrapers) -------------------------------------------------
+
+
+def _fetch_policy():
+    from scrapers.policy import FetchPolicy
+
+    return FetchPolicy.from_settings(get_settings())
+
+
+def _task_progress(progress: Progress, label: str):
+    tasks: dict[str, int] = {}
+
+    def update(what: str, done: int, total: int) -> None:
+        if what not in tasks:
+            tasks[what] = progress.add_task(f"{label} {what}", total=total or None)
+        progress.update(tasks[what], completed=done, total=total or None)
+
+    return update
+
+
+@app.command()
+def crawl(
+    source: Annotated[list[str] | None, typer.Option(
+        "--source", help="poll this source now, due or not (repeatable)")] = None,
+    sources_file: Annotated[Path | None, typer.Option(
+        "--sources-file", help="TOML sources file to sync into the log first")] = None,
+) -> None:
+    """Poll due sources once (or the given ones): fetch, extract, print a summary.
+
+    New pages are fetched politely, their articles and letters extracted and recorded.
+    """
+    from scrapers.crawl import UnknownSource, crawl_sync
+    from scrapers.sources import SourcesFileError, load_sources_file, sync_sources
+
+    with open_configured_store() as store:
+        path = sources_file
+        if path is not None:
+            try:
+                changes = sync_sources(store, load_sources_file(path))
+            except SourcesFileError as exc:
+                err.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+            err.print(f"sources file {path}: {len(changes)} change(s) recorded")
+        progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), console=err, transient=True)
+        try:
+            with progress:
+                report = crawl_sync(store, _fetch_policy(), source_ids=source or None,
+                                    progress=_task_progress(progress, "crawling"))
+        except UnknownSource as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    _print_crawl_report(report)
+
+
+def _print_crawl_report(report) -> None:
+    columns = ("new_urls", "fetched", "not_modified", "failed", "skipped", "articles",
+               "duplicates", "letters")
+    table = RichTable("source", *(c.replace("_", " ") for c in columns), title="Crawl")
+    for source_id, counts in sorted(report.by_source.items()):
+        table.add_row(source_id, *(str(counts.get(c, 0)) for c in columns))
+    table.add_row("[bold]total", *(f"[bold]{getattr(report, c)}" for c in columns))
+    console.print(table)
+    if not report.by_source:
+        console.print("no source was due")
+    for source_id, url, reason in report.problems[:20]:
+        console.print(f"[yellow]{source_id}[/yellow] {url}: {reason}", highlight=False)
+    if len(report.problems) > 20:
+        console.print(f"... and {len(report.problems) - 20} more failures")
+
+
+@app.command()
+def reextract() -> None:
+    """Re-extract stored pages read by an older text extractor; nothing is fetched."""
+    from scrapers.extract import EXTRACTOR_VERSION
+    from scrapers.reextract import reextract_articles
+
+    with open_configured_store() as store:
+        progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), console=err, transient=True)
+        with progress:
+            n = reextract_articles(store, progress=_task_progress(progress, "re-extracting"))
+    console.print(f"{n} article(s) re-extracted with text extractor {EXTRACTOR_VERSION}")
+
+
+@app.command("extract-articles")
+def extract_articles_cmd(
+    input_path: Annotated[Path, typer.Argument(help="JSONL: {id, html, url?}")],
+) -> None:
+    """Extract the article of each page in a JSONL file; one JSON line per page.
+
+    Input lines: {id, html, url?}; output lines: {id, title, text, published, language}.
+    """
+    from scrapers.jsonl import extract_articles_jsonl
+
+    if not input_path.is_file():
+        err.print(f"[red]error:[/red] no such file: {input_path}")
+        raise typer.Exit(2)
+    with input_path.open(encoding="utf-8") as inp:
+        extract_articles_jsonl(inp, sys.stdout)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
