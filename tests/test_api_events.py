@@ -96,11 +96,14 @@ def test_readiness_reports_projection_lag(corpus: Store):
 
 def test_metrics_count_requests_and_show_the_log(client: TestClient):
     client.get("/letters")
+    client.get("/letters/latest")
     client.get("/letters/nope")
     text = client.get("/metrics").text
     assert 'letterwatch_http_requests_total{method="GET",route="/letters",status="200"} 1.0' in text
     assert ('letterwatch_http_requests_total{method="GET",route="/letters/{letter_id}",'
             'status="404"} 1.0') in text
+    assert ('letterwatch_http_requests_total{method="GET",route="/letters/latest",'
+            'status="200"} 1.0') in text
     assert "letterwatch_log_head 12.0" in text
     assert 'letterwatch_projection_lag{projection="letters"} 0.0' in text
     assert "letterwatch_http_request_seconds_bucket" in text
