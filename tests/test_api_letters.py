@@ -181,3 +181,17 @@ def test_reads_need_the_read_token_when_one_is_set(corpus: Store):
         assert c.get("/letters", headers={"Authorization": "Bearer reader"}).status_code == 200
         assert c.get("/letters", headers=AUTH).status_code == 200  # the admin may read
         assert c.get("/healthz").status_code == 200  # probes stay open
+
+
+def test_latest_answers_unusual_requests_like_any_route(corpus: Store):
+    from service.api import create_app
+
+    with TestClient(create_app(settings(read_token="reader"), corpus)) as c:
+        reader = {"Authorization": "Bearer reader"}
+        assert c.get("/letters/latest").status_code == 401
+        assert c.get("/letters/latest", headers={"Authorization": "Bearer no"}).status_code == 401
+        assert len(c.get("/letters/latest", headers=reader).json()["items"]) == 7
+        assert c.get("/letters/latest", params={"limit": 500}, headers=reader).status_code == 422
+        assert c.get("/letters/latest", params={"limit": "x"}, headers=reader).status_code == 422
+        two = c.get("/letters/latest", params={"limit": 2, "pretty": 1}, headers=reader).json()
+        assert len(two["items"]) == 2
