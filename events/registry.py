@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .base import Event, UnknownEvent
+from .base import Builder, Event, UnknownEvent, builder
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 _TYPES: dict[str, type[Event]] = {}
 _UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+_DECODERS: dict[tuple[str, int], Builder] = {}
 
 
 def register(cls: type[Event]) -> type[Event]:
@@ -20,6 +21,7 @@ def register(cls: type[Event]) -> type[Event]:
     if cls.TYPE in _TYPES and _TYPES[cls.TYPE] is not cls:
         raise ValueError(f"event type {cls.TYPE!r} registered twice")
     _TYPES[cls.TYPE] = cls
+    _DECODERS.clear()
     return cls
 
 
@@ -28,6 +30,7 @@ def upcaster(type_name: str, from_version: int) -> Callable[[Upcaster], Upcaster
 
     def deco(fn: Upcaster) -> Upcaster:
         _UPCASTERS[(type_name, from_version)] = fn
+        _DECODERS.clear()
         return fn
 
     return deco
@@ -53,3 +56,25 @@ def decode(type_name: str, version: int, data: dict[str, Any], **meta: Any) -> E
         data = step(data)
         version += 1
     return cls.from_data(data, **meta)
+
+
+def decoder(type_name: str, version: int) -> Builder:
+    """``decode`` for one stored (type, version), resolved once: reading the log decodes every
+    event, so the class lookup and the way to build it are settled here rather than per
+    event. Called as ``fn(data, id, causation_id, correlation_id)``; same result as
+    ``decode``."""
+    key = (type_name, version)
+    try:
+        return _DECODERS[key]
+    except KeyError:
+        pass
+    cls = _TYPES.get(type_name)
+    if cls is None or version != cls.VERSION:  # unknown, or needs upcasting
+        def fn(data: dict[str, Any], id: str, causation_id: str | None,
+               correlation_id: str | None) -> Event:
+            return decode(type_name, version, data, id=id, causation_id=causation_id,
+                          correlation_id=correlation_id)
+    else:
+        fn = builder(cls)
+    _DECODERS[key] = fn
+    return fn

@@ -69,6 +69,7 @@ class PostgresStore(SqlStore):
     placeholder = "%s"
     column_types = {"text": "TEXT", "int": "BIGINT", "real": "DOUBLE PRECISION",
                     "json": "TEXT", "bool": "SMALLINT"}
+    _duplicate_id_errors = (psycopg.errors.UniqueViolation,)
 
     def __init__(self, url: str, *, schema: str = "public", pool_size: int = 8,
                  connect_timeout: float = 10.0) -> None:

@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from orjson import loads
 
-from events import Event, Recorded, decode
+from events import Event, Recorded
+from events.registry import decoder
 from events.projection import Key, Projection, Row, Table
 
 from .base import ANY, AppendResult, Checkpoint, ProjectionTx, Store, table_name
@@ -38,6 +40,8 @@ class SqlStore(Store):
 
     placeholder = "?"
     column_types: dict[str, str] = {}
+    # What the backend raises when an insert breaks a unique index.
+    _duplicate_id_errors: tuple[type[Exception], ...] = ()
 
     # --- backend hooks -------------------------------------------------------------------
     @abstractmethod
@@ -75,26 +79,43 @@ class SqlStore(Store):
         ids = [e.id for e in events]
         if len(set(ids)) != len(ids):
             raise ValueError("an append must not repeat an event id")
+        # Encoded before the lock is taken: other appenders wait only for the writes.
+        encoded = [(e.id, e.TYPE, e.VERSION, e.causation_id, e.correlation_id, dumps(e.data()))
+                   for e in events]
+        try:
+            return self._append(stream, encoded, expected_version, False)
+        except self._duplicate_id_errors:
+            # Some ids are in the log already (a retried append): do it again, filtering them.
+            return self._append(stream, encoded, expected_version, True)
+
+    def _append(self, stream: str, encoded: list[tuple], expected_version: int,
+                check_ids: bool) -> AppendResult:
         with self._tx(write=True) as conn:
             self._lock_appends(conn)
-            seen = self._existing_ids(conn, ids)
-            version = self._stream_version(conn, stream)
-            fresh = [e for e in events if e.id not in seen]
-            if not fresh:  # a retried append: already stored, accept it as done
-                return AppendResult(version, self._head(conn), 0)
-            if expected_version != ANY and version != expected_version:
-                raise ConcurrencyError(stream, expected_version, version)
-            position = self._head(conn)
+            head, version = self._positions(conn, stream)
+            # The unique index on ids refuses a repeated id anyway, so ids are looked up only
+            # when that happened, or before refusing an append whose expected version is off
+            # (the stored events may be this very append's, retried after a lost reply).
+            if check_ids or (expected_version != ANY and version != expected_version):
+                seen = self._existing_ids(conn, [r[0] for r in encoded])
+                encoded = [r for r in encoded if r[0] not in seen]
+                if not encoded:  # a retried append: already stored, accept it as done
+                    return AppendResult(version, head, 0)
+                if expected_version != ANY and version != expected_version:
+                    raise ConcurrencyError(stream, expected_version, version)
             at = self._encode_time(datetime.now(UTC))
-            rows = []
-            for e in fresh:
-                position += 1
-                version += 1
-                rows.append((position, e.id, stream, version, e.TYPE, e.VERSION, at,
-                             e.causation_id, e.correlation_id, dumps(e.data())))
+            rows = [(head + i, eid, stream, version + i, type_, v, at, cause, corr, data)
+                    for i, (eid, type_, v, cause, corr, data) in enumerate(encoded, 1)]
             self._insert_event_rows(conn, rows)
-            self._after_append(conn, position)
-        return AppendResult(version, position, len(rows))
+            self._after_append(conn, head + len(rows))
+        return AppendResult(version + len(rows), head + len(rows), len(rows))
+
+    def _positions(self, conn: Any, stream: str) -> tuple[int, int]:
+        """The log's head and the stream's version, in one round trip."""
+        head, version = self._execute(
+            conn, "SELECT (SELECT MAX(position) FROM events), "
+            "(SELECT MAX(stream_version) FROM events WHERE stream = ?)", (stream,)).fetchone()
+        return head or 0, version or 0
 
     def _after_append(self, conn: Any, position: int) -> None:
         """Hook for backends that notify followers."""
@@ -118,8 +139,7 @@ class SqlStore(Store):
 
     def _recorded(self, row: Sequence[Any]) -> Recorded:
         position, eid, stream, sv, type_, version, at, causation, correlation, data = row
-        event = decode(type_, version, orjson.loads(data), id=eid,
-                       causation_id=causation, correlation_id=correlation)
+        event = decoder(type_, version)(loads(data), eid, causation, correlation)
         return Recorded(position, stream, sv, self._decode_time(at), event)
 
     def read_all(

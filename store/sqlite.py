@@ -47,6 +47,12 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 """
 
+_INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# 90 rows of 10 values stay under 999, the bound on parameters of SQLite before 3.32.
+_ROWS_PER_INSERT = 90
+_INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(
+    ["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS_PER_INSERT)
+
 # Messages SQLite gives when the file cannot take writes; they become StoreUnavailable.
 _UNAVAILABLE = ("readonly", "read-only", "disk is full", "unable to open", "disk i/o error",
                 "no such file", "database is locked")
@@ -58,6 +64,7 @@ class SQLiteStore(SqlStore):
     placeholder = "?"
     column_types = {"text": "TEXT", "int": "INTEGER", "real": "REAL", "json": "TEXT",
                     "bool": "INTEGER"}
+    _duplicate_id_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | Path, *, poll_interval: float = 0.2,
                  read_only: bool = False) -> None:
@@ -144,7 +151,15 @@ class SQLiteStore(SqlStore):
         pass
 
     def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None:
-        conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        # Many rows per statement: executemany pays a reset, a bind and a step per row.
+        full = len(rows) - len(rows) % _ROWS_PER_INSERT
+        if full:
+            flat = [value for row in rows[:full] for value in row]
+            step = _ROWS_PER_INSERT * 10
+            for i in range(0, len(flat), step):
+                conn.execute(_INSERT_MANY, flat[i:i + step])
+        if full < len(rows):
+            conn.executemany(_INSERT_ONE, rows[full:])
 
     def _encode_time(self, at: datetime) -> str:
         return at.isoformat()
