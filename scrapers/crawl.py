@@ -324,9 +324,11 @@ class _Crawl:
 
     async def _fetched(self, stream: str, url: str, res: FetchResult, source_id: str) -> None:
         html = is_html(res.content_type, res.body)
+        # Storing compresses the body: in a thread, where zlib runs beside the extraction.
+        sha256 = await asyncio.to_thread(self.store.put_page, res.body)
         fetched = PageFetched(
             url=url, final_url=res.final_url, status=res.status or 200,
-            body_sha256=self.store.put_page(res.body), size=len(res.body),
+            body_sha256=sha256, size=len(res.body),
             content_type=res.content_type,
             charset=detect_charset(res.body, res.content_type) if html else None,
             etag=res.etag, last_modified=res.last_modified, source_id=source_id,

@@ -34,6 +34,11 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                 "byl")
 _WS = re.compile(r"\s+")
+# Zone abbreviations news sites print after times ("10:11 EDT"), in seconds east of UTC.
+_TZ = {"UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200,
+       "EEST": 10800, "MSK": 10800, "IST": 19800, "CST": -21600, "CDT": -18000,
+       "EST": -18000, "EDT": -14400, "MST": -25200, "MDT": -21600, "PST": -28800,
+       "PDT": -25200, "JST": 32400, "KST": 32400, "AEST": 36000, "AEDT": 39600}
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", re.I)
 
 
@@ -181,7 +186,7 @@ def _date(value: str | None) -> str | None:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return datetime.fromisoformat(value).date().isoformat()
-        parsed = dateparser.parse(value, fuzzy=False)
+        parsed = dateparser.parse(value, fuzzy=False, tzinfos=_TZ)
     except (ValueError, OverflowError, TypeError):
         return None
     if not 1990 <= parsed.year <= 2100:

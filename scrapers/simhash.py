@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections.abc import Iterable
 
 _WORD = re.compile(r"\w+")
-SHINGLE = 3
 MIN_WORDS = 40  # shorter texts (briefs, captions) share too much by chance to compare
 # Bits. A story re-published with a changed line or an agency credit moves several
 # majority votes on a short text, so 3 (usual for whole web pages) misses copies; two
@@ -27,9 +27,14 @@ def simhash(text: str) -> int | None:
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    packed = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
-                      for s in shingles)
+    # Each distinct word is hashed once (blake2b: stable across processes, unlike hash());
+    # a shingle's hash mixes its words' hashes with integer arithmetic.
+    ids = {w: int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(),
+                             "little") for w in set(words)}
+    seq = [ids[w] for w in words]
+    shingles = {_mix((a * _K1) ^ (b * _K2) ^ c)
+                for a, b, c in zip(seq, seq[1:], seq[2:])}
+    packed = array("Q", shingles).tobytes()
     half = len(shingles) / 2
     value = 0
     for byte in range(8):
@@ -38,6 +43,18 @@ def simhash(text: str) -> int | None:
             if column.translate(_BIT[bit]).count(1) > half:
                 value |= 1 << (byte * 8 + bit)
     return value
+
+
+_MASK = (1 << 64) - 1
+_K1, _K2 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
+
+
+def _mix(x: int) -> int:
+    """A 64-bit finaliser (splitmix64's): every input bit moves about half the output bits."""
+    x &= _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
 
 
 def distance(a: int, b: int) -> int:

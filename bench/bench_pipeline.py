@@ -1,0 +1,206 @@
+"""The whole pipeline against a bare extraction loop, on the benchmark's 181 pages.
+
+    .venv/bin/python bench/bench_pipeline.py [--aeb ../shared/aeb] [--rounds 3]
+
+Pipeline: a local HTTP server (its own process) serves the 181 pages of the
+article-extraction benchmark and an RSS feed listing them; ``scrapers.crawl.crawl`` polls
+the feed, fetches every page over loopback (robots.txt, address checks, limits), extracts
+text, metadata and letters, and appends every event to a fresh SQLite store.
+Bare: ``trafilatura.extract(html)`` over the same pages already in memory.
+
+One core: this process (and so the pipeline's inline extraction) is pinned to CPU 0, the
+server to CPU 1. Both cores: a process pool of two extraction workers, no pinning. Each
+measure is taken ``--rounds`` times, interleaved, and the median is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def load_pages(aeb: Path) -> dict[str, bytes]:
+    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    return {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
+
+
+def serve(aeb: str, ports: multiprocessing.Queue) -> None:
+    """The benchmark site: /p/<key>.html for each page, /feed.xml listing them all."""
+    if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
+        os.sched_setaffinity(0, {1})
+    pages = {f"/p/{k}.html": v for k, v in load_pages(Path(aeb)).items()}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            if self.path == "/feed.xml":
+                base = f"http://127.0.0.1:{self.server.server_port}"
+                items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>"
+                                for p in pages)
+                body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title>'
+                        f"{items}</channel></rss>").encode()
+                ctype = "application/rss+xml"
+            elif self.path in pages:
+                body, ctype = pages[self.path], "text/html; charset=utf-8"
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ports.put(server.server_port)
+    server.serve_forever()
+
+
+def bare(pages: dict[str, bytes]) -> float:
+    import trafilatura
+
+    started = time.perf_counter()
+    for html in pages.values():
+        trafilatura.extract(html.decode("utf-8", "replace"))
+    return len(pages) / (time.perf_counter() - started)
+
+
+def pipeline(port: int, workers: int, n_pages: int, letters: bool = True
+             ) -> tuple[float, dict]:
+    import scrapers.pages
+    from scrapers.crawl import crawl
+    from scrapers.policy import FetchPolicy
+    from scrapers.sources import SourceSpec, sync_sources
+    from store import open_store
+
+    policy = FetchPolicy(allow_private=["127.0.0.1"], per_host_delay=0.0, concurrency=8,
+                         per_host_concurrency=8, extract_workers=workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "bench.db"))
+        sync_sources(store, [SourceSpec("aeb", f"http://127.0.0.1:{port}/feed.xml", "feed")])
+        real = scrapers.pages.letters_extractor
+        if not letters:  # inline extraction only: worker processes keep the real one
+            scrapers.pages.letters_extractor = lambda: None
+        try:
+            started = time.perf_counter()
+            report = asyncio.run(crawl(store, policy))
+            elapsed = time.perf_counter() - started
+        finally:
+            scrapers.pages.letters_extractor = real
+        events = store.count()
+        store.close()
+    assert report.fetched == n_pages, report.as_dict()
+    return n_pages / elapsed, {"articles": report.articles, "duplicates": report.duplicates,
+                               "letters": report.letters, "events": sum(events.values())}
+
+
+def breakdown(pages: dict[str, bytes]) -> dict[str, float]:
+    """Milliseconds of CPU per page for each stage of the pipeline's work, and for bare."""
+    import zlib
+
+    import trafilatura
+
+    from scrapers.extract import extract_article
+    from scrapers.pages import find_letters
+    from scrapers.simhash import simhash
+
+    def per_page(fn) -> float:
+        started = time.process_time()
+        for item in items:
+            fn(item)
+        return (time.process_time() - started) * 1000 / len(items)
+
+    items = list(pages.values())
+    costs = {"bare trafilatura.extract": per_page(
+        lambda html: trafilatura.extract(html.decode("utf-8", "replace")))}
+    costs["text extraction (trafilatura, metadata, clean-up)"] = per_page(extract_article)
+    items = [a for a in (extract_article(html) for html in pages.values()) if a is not None]
+    costs["letter extraction (scrapers.letters)"] = per_page(
+        lambda a: find_letters(a.text, a.title, a.published))
+    costs["simhash"] = per_page(lambda a: simhash(a.text))
+    items = list(pages.values())
+    costs["store.put_page compression (zlib level 6)"] = per_page(lambda b: zlib.compress(b, 6))
+    return costs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--aeb", type=Path, default=ROOT.parent / "shared" / "aeb")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    pages = load_pages(args.aeb)
+    ctx = multiprocessing.get_context("spawn")
+    ports = ctx.Queue()
+    server = ctx.Process(target=serve, args=(str(args.aeb), ports), daemon=True)
+    server.start()
+    port = ports.get(timeout=60)
+    all_cpus = os.sched_getaffinity(0)
+    try:
+        bare(dict(list(pages.items())[:10]))  # warm-up: imports, jusText stop lists
+        pipeline(port, 1, len(pages))
+        one_bare, one_pipe, one_text, two_bare, two_pipe = [], [], [], [], []
+        info: dict = {}
+        for _ in range(args.rounds):
+            os.sched_setaffinity(0, {0})
+            one_bare.append(bare(pages))
+            rate, info = pipeline(port, 1, len(pages))
+            one_pipe.append(rate)
+            one_text.append(pipeline(port, 1, len(pages), letters=False)[0])
+            os.sched_setaffinity(0, all_cpus)
+            two_bare.append(bare(pages))
+            two_pipe.append(pipeline(port, 2, len(pages))[0])
+    finally:
+        os.sched_setaffinity(0, all_cpus)
+        server.terminate()
+    costs = breakdown(pages)
+    med = statistics.median
+    print(f"pages: {len(pages)} (article-extraction benchmark), served over 127.0.0.1; "
+          f"{args.rounds} rounds, medians; CPUs available: {len(all_cpus)}")
+    print(f"pipeline output per run: {info['articles']} articles, {info['duplicates']} "
+          f"duplicates, {info['letters']} letters, {info['events']} events")
+    print()
+    print("wall-clock pages/s; 'best' is the fastest round (least disturbed by other work on "
+          "the machine), 'median' the middle one")
+    print(f"{'':<46}{'best':>8}{'x bare':>8}{'median':>8}{'x bare':>8}")
+    rows = [("bare trafilatura.extract loop, one core", one_bare, ""),
+            ("pipeline, one core (inline extraction)", one_pipe, "target >= 0.90"),
+            ("  the same without letter extraction", one_text, ""),
+            ("pipeline, both cores (2 extraction workers)", two_pipe, "target >= 1.60")]
+    for name, xs, target in rows:
+        print(f"{name:<46}{max(xs):>8.1f}{max(xs) / max(one_bare):>8.2f}"
+              f"{med(xs):>8.1f}{med(xs) / med(one_bare):>8.2f}   {target}")
+    print()
+    print("CPU per page, one core, measured on the same pages in this process:")
+    for name, ms in costs.items():
+        print(f"  {name:<52}{ms:>6.1f} ms")
+    print()
+    print("rounds, pages/s: bare " + " ".join(f"{x:.1f}" for x in one_bare)
+          + " | one core " + " ".join(f"{x:.1f}" for x in one_pipe)
+          + " | one core, no letters " + " ".join(f"{x:.1f}" for x in one_text)
+          + " | two workers " + " ".join(f"{x:.1f}" for x in two_pipe))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
