@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 __all__ = ["EXTRACTOR_VERSION", "FoundLetter", "extract_letters"]
 
 # Bump whenever the output for some input can change (rules, gazetteer, date handling).
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True, slots=True)

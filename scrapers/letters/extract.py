@@ -133,6 +133,16 @@ class _Doc:
 
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
+# Words of a title or role between a preposition and the name it introduces.
+_TITLE_WORDS = frozenset("""
+president prime minister foreign leader counterpart envoy special national security adviser advisor ambassador
+secretary general secretary-general chief head top senior state affairs crown prince princess king queen emir amir
+sheikh sultan pope ayatollah junta military spokesman spokeswoman deputy vice chairman chairwoman premier aide
+representative counsellor counselor diplomat first lady wife husband sister brother son daughter personal then
+former new outgoing incoming presidential supreme general commander commander-in-chief party interior defence
+defense trade finance minister-president chancellor governor mayor emissary negotiator delegate
+""".split())
+
 _HONORIFICS = frozenset("""
 mr mrs ms dr sir madam president chairman chairwoman comrade general secretary premier prime minister king queen
 emperor respected supreme chancellor envoy ambassador special representative excellency dear vice deputy
@@ -169,6 +179,30 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
     return toks
 
 
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "SEOUL, Sept. 6 (Yonhap) --", "TEHRAN, Iran (AP) -", "MOSCOW, August 30. /TASS/.", "Phnom Penh, November 21, 2019 -"
+_DATELINE = re.compile(
+    r"(?P<city>[A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*){0,3})"
+    r"(?:,\s+(?P<region>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)?)(?=[,\s]*[(/\-:]|,?\s+" + _MONTH_WORD + r"))?"
+    r"(?P<date>,?\s+" + _MONTH_WORD + r"\s+\d{1,2}(?:,\s+\d{4})?)?\.?\s*"
+    r"(?P<agency>\([A-Za-z][\w .&/-]{0,30}\)|/[A-Z]{2,}/\.?)?"
+    r"\s*(?:(?P<dash>-{1,2}|:)\s*|\s+)"
+)
+
+
+def _dateline_end(sent: Sentence) -> int:
+    """Length of the dateline opening a paragraph: its place and date belong to the report, not the letter."""
+    if sent.index != 0 or sent.headline:
+        return 0
+    m = _DATELINE.match(sent.text)
+    if m is None:
+        return 0
+    city = m.group("city")
+    if m.group("agency") or (m.group("dash") and (m.group("date") or city.isupper())):
+        return m.end()
+    return 0
+
+
 class _SentenceReader:
     """Finds letter mentions in one sentence."""
 
@@ -182,6 +216,7 @@ class _SentenceReader:
         self.headline = self.sent.headline or doc.in_title(self.sent.start)
         self.resolved: dict[int, str | None] = {}
         self.quoted = self._mark_quotes()
+        self.dateline_end = _dateline_end(self.sent) + self.sent.start
         self.subject_idx = self._sentence_subject()
 
     # -------------------------------------------------------------- entities
@@ -202,6 +237,8 @@ class _SentenceReader:
     def _dateline(self, i: int) -> bool:
         """ "SEOUL, April 22 (UPI) --", "Phnom Penh, November 21, 2019 -": a place that is not a party."""
         t = self.toks[i]
+        if t.start < self.dateline_end:
+            return True
         return i == 0 and self.ments[t.ent].kind == "place" and self._word(1) in (",", "-", "(", ":")
 
     def _sentence_subject(self) -> int | None:
@@ -244,7 +281,8 @@ class _SentenceReader:
         female = m.pronoun == "she"
 
         def ok(p: str | None) -> bool:
-            return bool(p) and g.is_female(p) == female
+            # people the gazetteer does not know may be either
+            return bool(p) and (g.is_female(p) == female or not g.knows(p))
 
         # "thanked Kim for his letter": the possessive follows the object it refers to
         if m.possessive and i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
@@ -426,6 +464,38 @@ class _SentenceReader:
             j -= 1
         return j + 1, poss, ent_mods, mods
 
+    def _skip_title(self, j: int) -> int:
+        """First token after the title before a name: "Ethiopian Prime Minister", "his national security adviser",
+        "France's ambassador", "Liberal Democratic Party Secretary General"."""
+        n = len(self.toks)
+        k = j
+        steps = 0
+        while k < n and steps < 8:
+            t = self.toks[k]
+            if t.kind == "P":
+                if t.text == "." and k > j:
+                    k += 1
+                    continue
+                break
+            if t.kind == "E":
+                m = self.ments[t.ent]
+                # a possessive before a role: "his envoy Kim", "France's ambassador Anne Boillon"
+                if (m.kind == "pronoun" and m.possessive) or (t.poss and m.kind == "place"):
+                    if k + 1 < n and (self._word(k + 1) in _TITLE_WORDS or self.toks[k + 1].kind == "E"):
+                        k += 1
+                        steps += 1
+                        continue
+                break
+            w = t.text
+            if w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper():
+                k += 1
+                steps += 1
+                continue
+            break
+        if k < n and self.toks[k].kind == "E":
+            return k
+        return j
+
     def _is_verbish(self, i: int) -> bool:
         w = self._word(i)
         return bool(w) and (
@@ -481,10 +551,12 @@ class _SentenceReader:
         n = len(self.toks)
         prev_word = ""
         steps = 0
+        comma_seen = False
         while j < n and steps < 28:
             steps += 1
             t = self.toks[j]
             if t.kind == "P":
+                comma_seen = comma_seen or t.text == ","
                 if t.text in (";", "(") or (t.text == "," and (self._word(j + 1) in ("and", "but", "while", "who", "which") or self._word(j + 1).endswith("ing"))):
                     break
                 j += 1
@@ -499,13 +571,7 @@ class _SentenceReader:
                     out.setdefault("reply", True)
                 if w == "back" and j == e + 1:
                     out.setdefault("reply", True)
-                nxt = j + 1
-                caps = 0
-                while nxt < n and (self._word(nxt) in ("the", "a", "an", "u", "s") or (self.toks[nxt].kind == "P" and self.toks[nxt].text == ".")
-                                   or (caps < 2 and self.toks[nxt].kind == "W" and self.doc.text[self.toks[nxt].start].isupper())):
-                    if self.toks[nxt].kind == "W" and self.doc.text[self.toks[nxt].start].isupper():
-                        caps += 1  # "by Russian Ambassador Alexander Matsegora"
-                    nxt += 1
+                nxt = self._skip_title(j + 1)
                 if (nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via")
                         and self.ments[self.toks[nxt].ent].kind == "pronoun" and self.ments[self.toks[nxt].ent].possessive):
                     j = nxt + 1  # "from her brother": the party is the brother, not her
@@ -556,8 +622,8 @@ class _SentenceReader:
                         out.setdefault("from", j + 1)
                 if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
                     out.setdefault("to", j + 2)
-                if w in ("on", "via", "through") and self._word(j + 1) in P.PLATFORMS:
-                    out["platform"] = True
+                if w in ("on", "via", "through") and self._word(j + 1) in P.PLATFORMS and not comma_seen:
+                    out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
                 prev_word = w
                 j += 1
                 continue
@@ -889,8 +955,9 @@ class _SentenceReader:
         while nxt < len(self.toks) and self._word(nxt) in ("back", "personally", "directly", "again", "also"):
             nxt += 1
         recip = None
-        if self._word(nxt) == "to" and nxt + 1 < len(self.toks) and self.toks[nxt + 1].kind == "E":
-            recip = nxt + 1
+        after_to = self._skip_title(nxt + 1) if self._word(nxt) == "to" else nxt + 1
+        if self._word(nxt) == "to" and after_to < len(self.toks) and self.toks[after_to].kind == "E":
+            recip = after_to
         elif nxt < len(self.toks) and self.toks[nxt].kind == "E" and (self.headline or self._word(nxt + 1) in (",", "and", "on", "in", "last", "this", "")) and not self.toks[nxt].poss:
             recip = nxt  # "Trump wrote Kim" (American usage, headlines)
         if recip is None:
@@ -961,7 +1028,11 @@ class _SentenceReader:
         found = [d for d in found if not (anchor.known and d.span.start > anchor.end)]
         if not found:
             return self.ctx.context_dates(self.si)
+        dateline = self.dateline_end - sent.start
         for d in found:
+            if d.end <= dateline:
+                out.append((abs(d.start - trigger), d, RANK_REPORT))
+                continue
             before = text[max(0, d.start - 25):d.start].lower().split()
             after = text[d.end:d.end + 25].lower().split()
             report = any(w.strip(",.") in P.REPORT_VERBS for w in before[-2:]) or any(

@@ -164,6 +164,7 @@ class Gazetteer:
             for s in country.seats:
                 self.seat_keys.setdefault(norm(s), country.code)
         explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
+        self._explicit = frozenset(explicit)
         people.update(explicit)
         for name in sorted(people):
             spec = explicit.get(name, {})
@@ -282,6 +283,10 @@ class Gazetteer:
 
     def country_of(self, key: str) -> str | None:
         return self.country_keys.get(key) or self.adjective_keys.get(key)
+
+    def knows(self, person: str) -> bool:
+        """Whether `person` is a canonical name of the gazetteer (not a name found only in the text)."""
+        return person in self.tenures or person in self._explicit
 
     def is_female(self, person: str) -> bool:
         return person in self.female
