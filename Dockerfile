@@ -17,7 +17,7 @@ ENV PATH=/opt/letterwatch/bin:$PATH \
     LETTERWATCH_HOST=0.0.0.0 \
     PYTHONUNBUFFERED=1
 RUN mkdir /data && chown letterwatch /data
-USER letterwatch
+USER 10001
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8000
