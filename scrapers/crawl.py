@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -372,7 +373,14 @@ class _Crawl:
         if self.pool is None:
             return process_page(body, url, content_type)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, process_page, body, url, content_type)
+        try:
+            return await loop.run_in_executor(self.pool, process_page, body, url, content_type)
+        except BrokenProcessPool:
+            # A worker died (a page that crashes the parser, memory): start a fresh pool for
+            # the other pages; this one is recorded as failed, not retried inline.
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = _process_pool(self.policy.extract_workers)
+            raise
 
     def index(self) -> SimIndex:
         if self._index is None:

@@ -190,7 +190,6 @@ class Fetcher:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-            began = time.monotonic()
             async with self._gate(parts.hostname):
                 async with self._global:
                     began = time.monotonic()

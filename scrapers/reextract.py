@@ -77,7 +77,7 @@ def _append_article(store: Store, work: PageWork, article_url: str, page: dict,
 
 def reextract_letters(store: Store, progress: Progress | None = None) -> int:
     """Run the current correspondence extractor over every article whose letters were read
-    by another version (or never); returns how many LettersExtracted were appended."""
+    by an older version (or never); returns how many LettersExtracted were appended."""
     found = letters_extractor()
     if found is None:
         return 0
@@ -87,7 +87,8 @@ def reextract_letters(store: Store, progress: Progress | None = None) -> int:
     rows = store.query(
         "SELECT article_id, text, title, published, letters_version FROM p_articles_articles "
         "ORDER BY position")
-    todo = [r for r in rows if r["letters_version"] != version]
+    todo = [r for r in rows if r["letters_version"] is None
+            or is_older(r["letters_version"], version)]
     appended = 0
     for done, row in enumerate(todo, 1):
         letters, got_version, _ = find_letters(row["text"] or "", row["title"], row["published"])

@@ -71,3 +71,10 @@ async def test_a_new_letters_version_rereads_every_article(site: Site, store, mo
     assert {r["letters_version"] for r in rows} == {"99.1"}
     assert all(r["letters"] in ([], "[]") for r in rows)
     assert reextract_letters(store) == 0
+
+
+async def test_letters_read_by_a_newer_version_are_left_alone(site: Site, store, monkeypatch):
+    await crawled(site, store, n=1)
+    monkeypatch.setattr(scrapers.pages, "letters_extractor", lambda: (lambda t, **k: [], "0.1"))
+    monkeypatch.setattr(scrapers.reextract, "letters_extractor", lambda: (lambda t, **k: [], "0.1"))
+    assert reextract_letters(store) == 0
