@@ -133,6 +133,12 @@ class _Doc:
 
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
+# Verbs followed by a reported clause rather than by the person addressed.
+_CLAUSE_VERBS = frozenset("""
+said says say stated states noted notes stressed stresses added adds believed believes hoped hopes emphasised
+emphasized reaffirmed mentioned explained claimed insisted argued recalled underlined affirmed declared that
+""".split())
+
 # Words of a title or role between a preposition and the name it introduces.
 _TITLE_WORDS = frozenset("""
 president prime minister foreign leader counterpart envoy special national security adviser advisor ambassador
@@ -217,6 +223,7 @@ class _SentenceReader:
         self.resolved: dict[int, str | None] = {}
         self.quoted = self._mark_quotes()
         self.dateline_end = _dateline_end(self.sent) + self.sent.start
+        self._np_verb: tuple[int, int, int | None] | None = None
         self.subject_idx = self._sentence_subject()
 
     # -------------------------------------------------------------- entities
@@ -310,6 +317,12 @@ class _SentenceReader:
             local = self._subject(i)
             subj = local[0] if local and local[0] >= 0 else None
             excluded = self.who(subj) if subj is not None and subj < i else None
+            main = self.subject_idx
+            if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
+                    and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):
+                p = self.who(main)
+                if ok(p) and p != excluded:
+                    return p  # "Kim received a letter from Xi and Putin sent him a telegram": him is Kim
             for j in range(i - 1, -1, -1):
                 if self.toks[j].kind == "E" and not (self.ments[self.toks[j].ent].kind == "pronoun"):
                     p = self.who(j)
@@ -362,6 +375,9 @@ class _SentenceReader:
                 return j + 1
             if w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ",":
                 return j + 1
+            if (w == "and" and j + 2 < v + 1 and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)
+                    and any(self._is_verbish(k) for k in range(j))):
+                return j + 1  # "Kim received a letter from Xi and Putin sent him a telegram"
             if w in ("said", "says", "reported", "announced", "confirmed", "stated", "added", "claimed") and j < v - 1:
                 return j + 1
             j -= 1
@@ -552,6 +568,7 @@ class _SentenceReader:
         prev_word = ""
         steps = 0
         comma_seen = False
+        last_slot_end = -1
         while j < n and steps < 28:
             steps += 1
             t = self.toks[j]
@@ -576,6 +593,13 @@ class _SentenceReader:
                         and self.ments[self.toks[nxt].ent].kind == "pronoun" and self.ments[self.toks[nxt].ent].possessive):
                     j = nxt + 1  # "from her brother": the party is the brother, not her
                     prev_word = w
+                    continue
+                if (w == "and" and nxt < n and self.toks[nxt].kind == "E" and prev_word in ("from", "to")
+                        and last_slot_end == j - 1 and prev_word in out and not self._is_verbish(nxt + 1)):
+                    # "greetings from Vo Van Thuong and Bashar al-Assad": one more party in the same slot
+                    out.setdefault(prev_word + "+", []).append(nxt)
+                    last_slot_end = nxt
+                    j = nxt + 1
                     continue
                 if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
                     ent = nxt
@@ -613,6 +637,7 @@ class _SentenceReader:
                         out.setdefault("via", ent)
                     j = ent + 1
                     prev_word = w
+                    last_slot_end = ent
                     continue
                 if w in ("that", "which") and j + 2 < n and self.toks[j + 1].kind == "E":
                     verb = self._word(j + 2)
@@ -688,6 +713,13 @@ class _SentenceReader:
         if "no" in raw_mods:
             return []
         v, io, prep = self._governing_verb(s)
+        if v is None and prep is None and self._word(s - 1) in ("and", ",") and self._np_verb is not None:
+            # "a message from A and a message of greetings from B": both governed by the first verb
+            prev_h, prev_v, prev_io = self._np_verb
+            if prev_h < s - 1 and s - prev_h <= 30:
+                v, io = prev_v, prev_io
+        if v is not None:
+            self._np_verb = (h, v, io)
         verb = self._word(v) if v is not None else ""
         if verb in ("tweeted", "posted", "broadcast", "televised"):
             return []
@@ -720,13 +752,13 @@ class _SentenceReader:
             sender_i = [ent_mods[-1]]
             explicit_sender = True
         if "from" in right:
-            sender_i = [right["from"]]
+            sender_i = [right["from"]] + right.get("from+", [])
             explicit_sender = True
         elif "of" in right and not sender_i:
             sender_i = [right["of"]]
             explicit_sender = True
         if "to" in right:
-            recip_i = [right["to"]]
+            recip_i = [right["to"]] + right.get("to+", [])
         elif "for" in right and not head.startswith("invitation"):
             recip_i = [right["for"]]
         elif "for" in right and head.startswith("invitation"):
@@ -805,6 +837,13 @@ class _SentenceReader:
                         if obj is not None:
                             recip_i = [obj]
             strong = True
+        elif (prep is None and explicit_sender and not recip_i and sender_i and self.toks[s - 1].kind == "W"
+              and self._word(s - 1) not in _CLAUSE_VERBS and self._word(s - 1) not in P.REPORT_VERBS
+              and self._word(s - 1) not in P.PREPOSITIONS):
+            # "Erdogan threw a letter from Trump into the bin": a leader holding another's letter received it
+            subj = self._subject(s)
+            if subj and subj[0] >= 0 and self._principal(subj[0]) and self.who(subj[0]) != self.who(sender_i[0]):
+                recip_i = subj[:1]
         elif prep == "to" and self._word(s - 2) in ("response", "reply"):
             # "in response to Xi's message": the earlier letter of a pair
             pass
@@ -896,6 +935,11 @@ class _SentenceReader:
     def _object_between(self, a: int, b: int) -> int | None:
         for k in range(a + 1, b):
             if self.toks[k].kind == "E" and not self._prep_before(k) and not self.toks[k].poss and self.quoted[k] == self.quoted[a]:
+                j = k - 1
+                while j > a and self._word(j) in P.AUXILIARIES:
+                    j -= 1
+                if self._word(j) in _CLAUSE_VERBS:
+                    return None  # "Xi said Trong was a friend": the name begins the reported clause
                 return k
         return None
 
@@ -1352,11 +1396,21 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
                 a = doc.anchor
                 if (a.start.year, a.start.month) == (a.end.year, a.end.month):
                     date_iso = f"{a.start.year:04d}-{a.start.month:02d}"
-        via = next((h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)), None)
+        carriers = [h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)]
+        # "Moon said he had delivered Trump's message ... Chung handed it to Kim": the envoy carried it
+        via = next((p for p in carriers if not _leads_country(p, doc.when)), carriers[0] if carriers else None)
         ev = _evidence(doc, c)
         conf = _confidence(c)
         results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i)))
     return results
+
+
+def _leads_country(person: str, when: date | None) -> bool:
+    """Whether `person` is a head of state or government (at `when`, or ever when it is unknown)."""
+    for t in load_gazetteer().offices_of(person):
+        if t.office in ("hos", "hog", "leader", "president") and (when is None or t.covers(when)):
+            return True
+    return False
 
 
 def _in_lead(doc: _Doc, c: _Cluster) -> bool:
