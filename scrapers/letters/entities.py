@@ -60,7 +60,34 @@ published posted source by staff writer editor correspondent reporting comments 
 home top trending watch video audio listen more also just like thank thanks please support join today yesterday
 tonight kim's university school college institute center centre foundation association organization organisation
 company corporation group bank fund hotel studios airport station port parliament congress senate court police
+emir amir sheikh shaikh sultan king queen prince princess crown gen lt col maj marshal ayatollah grand imam
+archbishop cardinal bishop highness majesty lord lady dame jazeera arabiya anadolu bernama antara kyodo sputnik
+interfax ians pti bbc cnn nbc cbs abc afp dpa efe ansa
 """.split())
+
+# Titles that, before a single name word, are part of how the person is called ("Sheikh Hasina").
+_NAME_TITLES = frozenset("sheikh shaikh emir amir sultan king queen prince princess ayatollah".split())
+
+# Lower-case words inside Arabic, Iberian, Dutch and German names ("Tamim bin Hamad", "Lula da Silva").
+_PARTICLES = frozenset("bin bint ibn al el da de di do dos das van von der den la le du y".split())
+_ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})")
+
+
+def _same_name(person: str, surface: str) -> bool:
+    """Whether a name found in the text is a spelling of `person` ("Bashar Al-Asad", "Bashar al-Assad")."""
+    from difflib import SequenceMatcher
+
+    a = [t for t in norm(person).split() if len(t) > 2]
+    b = [t for t in norm(surface).split() if len(t) > 2]
+    return any(x == y or SequenceMatcher(None, x, y).ratio() >= 0.8 for x in a for y in b)
+
+
+def _stop(tok: str) -> bool:
+    low = tok.lower()
+    if low in _STOP_CAPS:
+        return True
+    # "Secretary-General", "Vice-President": hyphenated titles
+    return "-" in low and all(p in _STOP_CAPS for p in low.split("-"))
 
 _ROLE_WORDS = (
     "official|officials|envoy|emissary|ambassador|diplomat|minister|secretary|spokesman|spokeswoman|spokesperson|"
@@ -238,6 +265,8 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             if cands:
                 hit = (a, end, cands, n)
                 break
+        if hit and i + hit[3] < n_tok and _ROMAN.fullmatch(toks[i + hit[3]][2]) and text[hit[1]:toks[i + hit[3]][0]] == " ":
+            hit = None  # "King Abdullah II" is not King Abdullah
         if hit:
             full_hits.append(hit[:3])
             last_taken_tok = i + hit[3]
@@ -338,14 +367,40 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     i = 0
     while i < n_tok:
         a, b, tok = toks[i]
-        if not _is_cap(tok) or taken[a] or tok.lower() in _STOP_CAPS or in_headline(a):
+        if (tok.lower() in _NAME_TITLES and i + 1 < n_tok and not taken[a] and not in_headline(a)
+                and text[b:toks[i + 1][0]] == " "):
+            # "Sheikh Hasina": a title with a single name word is how the person is called
+            na, nb, ntok = toks[i + 1]
+            more = i + 2 < n_tok and _joins(ntok, text[nb:toks[i + 2][0]]) and (
+                _is_cap(toks[i + 2][2]) or toks[i + 2][2] in _PARTICLES)
+            if (_is_cap(ntok) and not _stop(ntok) and not taken[na] and not more and not ntok.isupper()
+                    and norm(ntok) not in g.short_names and norm(f"{tok} {ntok}") not in g.full_names):
+                surface = text[a:nb]
+                poss, _ = _possessive_after(text, nb)
+                take(Mention(a, nb, surface, "generic", surface, poss))
+                generic_aliases.setdefault(norm(ntok), surface)
+                i += 2
+                continue
+        if not _is_cap(tok) or taken[a] or _stop(tok) or in_headline(a):
             i += 1
             continue
         j = i
-        while j + 1 < n_tok and j - i < 3:
+        while j + 1 < n_tok and j - i < 5:
             na, nb, ntok = toks[j + 1]
             gap = text[toks[j][1]:na]
-            if not _joins(toks[j][2], gap) or not _is_cap(ntok) or taken[na] or ntok.lower() in _STOP_CAPS:
+            if not _joins(toks[j][2], gap) or taken[na]:
+                break
+            if ntok in _PARTICLES and j + 2 < n_tok and j + 1 - i < 5:
+                # "Tamim bin Hamad": a particle joins two capitalised parts of one name
+                qa, qb, qtok = toks[j + 2]
+                if _joins(ntok, text[nb:qa]) and _is_cap(qtok) and not taken[qa] and not _stop(qtok):
+                    j += 2
+                    continue
+                break
+            if _ROMAN.fullmatch(ntok) and j > i:
+                j += 1  # "Abdullah II"
+                break
+            if not _is_cap(ntok) or _stop(ntok):
                 break
             if ntok.isupper() and len(ntok) > 2:
                 break
@@ -365,8 +420,9 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
                 poss, _ = _possessive_after(text, end)
                 take(Mention(start, end, surface, "generic", surface, poss))
                 parts = surface.replace(".", " ").split()
-                for p in (parts[0], parts[-1]):
-                    if len(p) > 2 and p.lower() not in _STOP_CAPS:
+                last = parts[-2] if len(parts) > 2 and _ROMAN.fullmatch(parts[-1]) else parts[-1]
+                for p in (parts[0], last):
+                    if len(p) > 2 and p.lower() not in _STOP_CAPS and p not in _PARTICLES:
                         generic_aliases.setdefault(norm(p), surface)
                 for p in parts[1:]:
                     if "-" in p:
@@ -374,6 +430,25 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             i = j + 1
             continue
         i += 1
+
+    # "Moroccan King Hassan Benali": a title followed by a name the gazetteer lacks is that person,
+    # unless the name is a spelling of the office-holder the gazetteer has
+    generic_at = {m.start: m for m in mentions if m.kind == "generic"}
+    if generic_at:
+        for m in [x for x in mentions if x.kind == "title"]:
+            nxt = re.match(r"[\s,]*(?:H\.\s?E\.\s*|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+|Gen\.?\s+|Dr\.?\s+)?", text[m.end:m.end + 12])
+            follow = generic_at.get(m.end + (nxt.end() if nxt else 0))
+            if follow is None or m.role is None:
+                continue
+            code, office = m.role.split(":", 1)
+            holder = g.holder(code, office, when, named)
+            person = holder if holder and _same_name(holder, follow.text) else follow.text
+            bindings[(code, office)] = person
+            follow.person = person
+            follow.kind = "name" if person == holder else "generic"
+            follow.start = m.start
+            follow.text = text[m.start:follow.end]
+            mentions.remove(m)
 
     # eastern-order gazetteer names are also called by their given name ("Yong-chol")
     person_aliases: dict[str, str] = {}
