@@ -256,10 +256,12 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         if i < last_taken_tok:
             continue
         hit = None
-        for n in range(min(maxn, n_tok - i), 0, -1):
+        # how many tokens from here are joined as one name could be ("W. Bush", "Kim Jong-un")
+        run = 1
+        while run < maxn and i + run < n_tok and _joins(toks[i + run - 1][2], text[toks[i + run - 1][1]:toks[i + run][0]]):
+            run += 1
+        for n in range(run, 0, -1):
             end = toks[i + n - 1][1]
-            if n > 1 and not all(_joins(toks[k][2], text[toks[k][1]:toks[k + 1][0]]) for k in range(i, i + n - 1)):
-                continue
             key = norm(text[a:end])
             cands = g.full_names.get(key)
             if cands:
