@@ -150,6 +150,7 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     pages = load_pages(args.aeb)
+    load_before = os.getloadavg()[0]
     ctx = multiprocessing.get_context("spawn")
     ports = ctx.Queue()
     server = ctx.Process(target=serve, args=(str(args.aeb), ports), daemon=True)
@@ -176,7 +177,8 @@ def main() -> int:
     costs = breakdown(pages)
     med = statistics.median
     print(f"pages: {len(pages)} (article-extraction benchmark), served over 127.0.0.1; "
-          f"{args.rounds} rounds, medians; CPUs available: {len(all_cpus)}")
+          f"{args.rounds} rounds; CPUs available: {len(all_cpus)}; load average at start "
+          f"{load_before:.2f}, at end {os.getloadavg()[0]:.2f}")
     print(f"pipeline output per run: {info['articles']} articles, {info['duplicates']} "
           f"duplicates, {info['letters']} letters, {info['events']} events")
     print()

@@ -455,10 +455,10 @@ def _worth_fetching(row: dict, may_change: bool, now: str) -> bool:
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
-    """Extraction workers forked from a server process that has trafilatura loaded:
-    quick to start, and no fork of this (threaded) process."""
+    """Extraction workers forked from a server process that has everything loaded and
+    warmed (``scrapers.workers``): quick to start, and no fork of this threaded process."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["scrapers.pages"])
+    ctx.set_forkserver_preload(["scrapers.workers"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     for _ in range(workers):  # start the workers now, while the first fetches run
         pool.submit(int)
