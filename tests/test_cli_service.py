@@ -13,11 +13,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import httpx
+import orjson
 import pytest
 
 from events import SourceAdded
 from service.demo.server import DemoSite
+from service.watches import verify
 from store import Store
 from test_api_support import ADMIN, AUTH, refresh
 
@@ -67,6 +72,29 @@ def stop(proc: subprocess.Popen) -> str:
     return out
 
 
+class Hook(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        self.received.append((dict(self.headers),
+                              self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hook():
+    Hook.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def site():
     s = DemoSite().start()
@@ -74,13 +102,15 @@ def site():
     s.stop()
 
 
-def test_serve_runs_the_api_the_page_and_the_worker_in_one_process(tmp_path: Path, site):
+def test_serve_runs_the_api_the_page_and_the_worker_in_one_process(tmp_path: Path, site, hook):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = letterwatch("serve", "--port", str(port), "--log-level", "warning",
                        env=env_for(f"sqlite:///{tmp_path / 'lw.db'}"), cwd=tmp_path)
     try:
         eventually(lambda: httpx.get(f"{base}/healthz").status_code == 200, 60, "the server")
+        watch = httpx.post(f"{base}/watches", headers=AUTH,
+                           json={"url": hook, "person": "Vladimir Putin"}).json()
         added = httpx.post(f"{base}/sources", headers=AUTH, json={
             "source_id": "gazette", "url": site.feed_url, "kind": "feed", "name": "Gazette"})
         assert added.status_code == 201, added.text
@@ -95,10 +125,44 @@ def test_serve_runs_the_api_the_page_and_the_worker_in_one_process(tmp_path: Pat
         assert httpx.get(f"{base}/readyz").status_code == 200
         assert "letterwatch_log_head" in httpx.get(f"{base}/metrics").text
         assert "Kim Jong Un" in httpx.get(f"{base}/").text
+        # The worker delivers each new letter involving Putin to the webhook, once, signed.
+        def putin() -> list[str]:
+            everything = httpx.get(f"{base}/letters", params={"person": "Vladimir Putin"})
+            return sorted(l["letter_id"] for l in everything.json()["items"])
+
+        def delivered() -> list[str]:
+            return sorted(orjson.loads(body)["letter"]["letter_id"]
+                          for _, body in Hook.received)
+
+        eventually(lambda: delivered() and delivered() == putin(), 30, "webhook deliveries")
+        time.sleep(1)  # a few more ticks: nothing is sent twice
+        assert delivered() == putin() and len(set(delivered())) == len(delivered())
+        headers, body = Hook.received[0]
+        assert verify(watch["secret"], headers["X-Letterwatch-Timestamp"], body,
+                      headers["X-Letterwatch-Signature"])
     finally:
         out = stop(proc)
     # uvicorn stops gracefully, then re-raises the signal it caught.
     assert proc.returncode in (0, -signal.SIGTERM) and "Traceback" not in out, out
+
+
+def test_api_and_worker_run_apart_on_one_database(tmp_path: Path, site):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = env_for(f"sqlite:///{tmp_path / 'lw.db'}")
+    api = letterwatch("api", "--port", str(port), "--log-level", "warning", env=env, cwd=tmp_path)
+    worker = letterwatch("worker", "--log-level", "warning", env=env, cwd=tmp_path)
+    try:
+        eventually(lambda: httpx.get(f"{base}/healthz").status_code == 200, 60, "the API")
+        httpx.post(f"{base}/sources", headers=AUTH,
+                   json={"source_id": "gazette", "url": site.feed_url, "kind": "feed"})
+        # The worker polls and folds; the API answers from the tables it keeps current.
+        eventually(lambda: httpx.get(f"{base}/letters").json()["items"], 90, "letters")
+        eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200, 30, "readiness")
+    finally:
+        outs = [stop(api), stop(worker)]
+    assert worker.returncode == 0 and api.returncode in (0, -signal.SIGTERM), outs
+    assert not any("Traceback" in out for out in outs), outs
 
 
 @pytest.mark.postgres
