@@ -316,3 +316,98 @@ def test_an_ambassador_who_delivered_it():
 
 def test_a_speech_addressed_to_a_country_is_not_a_letter():
     assert extract_letters("In his New Year's address, Kim Jong Un sent a message to South Korea.", published="2019-01-01") == []
+
+
+# ---------------------------------------------------------------- people the gazetteer lacks, carriers, wire copy
+
+@pytest.mark.parametrize("text, sender", [
+    ("Kim Jong Un received a letter from Burundian President Evariste Ndayishimiye.", "Evariste Ndayishimiye"),
+    ("Kim Jong Un received a letter from Moroccan King Hassan Benali.", "Hassan Benali"),
+    ("Kim Jong Un received a letter from Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah.", "Sabah al-Ahmad al-Jaber al-Sabah"),
+    ("Jordan's King Abdullah II sent a letter to Kim Jong Un.", "Abdullah II"),
+    ("Bangladesh Prime Minister Sheikh Hasina sent a letter to Kim Jong Un.", "Sheikh Hasina"),
+    ("Kim Jong Un received greetings from Cuban leader Miguel Diaz-Canel Bermudez.", "Miguel Díaz-Canel"),
+])
+def test_a_title_before_a_name_names_the_person_as_written(text, sender):
+    x = one(text, published="2023-09-10")
+    assert (x.sender, x.recipient) == (sender, "Kim Jong Un")
+
+
+def test_a_name_after_the_title_wins_over_the_office_holder_only_when_it_is_someone_else():
+    assert one("Kim Jong Un sent a message to Syrian President Bashar Al-Asad.", published="2022-11-16").recipient == "Bashar al-Assad"
+
+
+def test_coordinated_parties_each_get_a_letter():
+    text = "Kim Jong Un received greetings from Vietnamese President Vo Van Thuong and Syrian President Bashar al-Assad."
+    assert [x.sender for x in extract_letters(text, published="2023-09-10")] == ["Võ Văn Thưởng", "Bashar al-Assad"]
+    text = ("Kim Jong Un received a congratulatory message from Laotian President Bounnhang Vorachith and a message "
+            "of greetings from Nicaraguan President Daniel Ortega.")
+    assert [x.sender for x in extract_letters(text, published="2018-09-09")] == ["Bounnhang Vorachith", "Daniel Ortega"]
+
+
+def test_the_carrier_before_an_aside_with_a_relative_clause():
+    text = ("Liu Yunshan, a member of the Politburo Standing Committee of the Communist Party of China who led a "
+            "delegation to the celebrations, handed over a letter from Chinese President Xi Jinping to North Korean "
+            "leader Kim Jong Un on Friday.")
+    x = one(text, published="2015-10-10")
+    assert (x.sender, x.recipient, x.via, x.date) == ("Xi Jinping", "Kim Jong Un", "Liu Yunshan", "2015-10-09")
+
+
+def test_the_envoy_who_handed_it_over_is_the_carrier_not_the_leader_who_relayed_it():
+    text = ("South Korean President Moon Jae-in said he had delivered a message from U.S. President Donald Trump to "
+            "Kim Jong Un through his special envoy. Chung Eui-yong handed the message to Kim in Pyongyang last week.")
+    x = one(text, published="2018-03-12")
+    assert (x.sender, x.recipient, x.via) == ("Donald Trump", "Kim Jong Un", "Chung Eui-yong")
+
+
+def test_a_title_with_a_possessive_before_the_carrier():
+    text = ("Azerbaijani President Ilham Aliyev received a letter from French President Emmanuel Macron, delivered by "
+            "France's ambassador Anne Boillon, the presidential press service said.")
+    x = one(text, published="2023-10-03")
+    assert (x.sender, x.recipient, x.via) == ("Emmanuel Macron", "Ilham Aliyev", "Anne Boillon")
+
+
+def test_a_dateline_is_neither_a_party_nor_the_letter_date():
+    x = one("TEHRAN, Iran (AP) - Iranian President Mahmoud Ahmadinejad has written a letter to President Bush.",
+            published="2006-05-08")
+    assert (x.sender, x.recipient) == ("Mahmoud Ahmadinejad", "George W. Bush")
+    x = one("CANBERRA, May 12 (Reuters) - A message from Australian Prime Minister Anthony Albanese was delivered to "
+            "Chinese Premier Li Qiang on Monday by Trade Minister Don Farrell.", published="2023-05-12")
+    assert (x.date, x.via) == ("2023-05-08", "Don Farrell")
+
+
+def test_what_a_leader_said_in_the_message_names_no_recipient():
+    text = ("Chinese President Xi Jinping sent a message of condolence to Vietnamese President To Lam. "
+            "In the message, Xi said Trong was a close comrade.")
+    assert found(text, published="2024-07-20") == [("Xi Jinping", "Tô Lâm", "message")]
+
+
+def test_a_leader_holding_another_leaders_letter_received_it():
+    x = one("Turkish President Tayyip Erdogan threw a letter from U.S. President Donald Trump into the bin.",
+            published="2019-10-17")
+    assert (x.sender, x.recipient) == ("Donald Trump", "Recep Tayyip Erdoğan")
+
+
+def test_the_letter_answered_is_from_the_one_being_replied_to():
+    text = ("Kim Jong Un sent a reply message to Alexander Lukashenko, president of Belarus, in response to his "
+            "congratulatory message.")
+    assert sorted(found(text, published="2024-07-05")) == [
+        ("Alexander Lukashenko", "Kim Jong Un", "message"), ("Kim Jong Un", "Alexander Lukashenko", "message")]
+
+
+def test_a_cable_between_leaders_is_a_telegram_but_a_diplomatic_cable_is_not():
+    assert found("President Bashar al-Assad received a cable of congratulations from Russian President Vladimir Putin.",
+                 published="2021-04-17") == [("Vladimir Putin", "Bashar al-Assad", "telegram")]
+    assert extract_letters("A leaked diplomatic cable from the U.S. embassy described Kim Jong Un as impatient.") == []
+
+
+def test_a_platform_named_for_the_report_does_not_make_the_letter_a_post():
+    x = one("Eritrean President Isaias Afwerki sent a message to Ethiopian Prime Minister Abiy Ahmed on Sunday, "
+            "the information minister said on Twitter.", published="2019-07-08")
+    assert (x.sender, x.recipient) == ("Isaias Afwerki", "Abiy Ahmed")
+
+
+def test_she_may_be_anyone_the_gazetteer_does_not_know():
+    x = one("Peru's President Dina Boluarte said she had written to Mexican President Andres Manuel Lopez Obrador.",
+            published="2023-03-09")
+    assert (x.sender, x.recipient) == ("Dina Boluarte", "Andrés Manuel López Obrador")

@@ -133,6 +133,13 @@ class _Doc:
 
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
+# "Cable" next to these is not a telegram between leaders.
+_CABLE_NOT_MAIL = frozenset("""
+news tv television car cars network networks channel channels company operator operators line lines internet
+undersea submarine subsea fiber fibre optic power diplomatic leaked embassy classified secret internal wikileaks
+state department
+""".split())
+
 # Verbs followed by a reported clause rather than by the person addressed.
 _CLAUSE_VERBS = frozenset("""
 said says say stated states noted notes stressed stresses added adds believed believes hoped hopes emphasised
@@ -291,6 +298,14 @@ class _SentenceReader:
             # people the gazetteer does not know may be either
             return bool(p) and (g.is_female(p) == female or not g.knows(p))
 
+        # "Kim sent a reply to Lukashenko in response to his message": the one being answered
+        if m.possessive and self._word(i - 1) == "to" and self._word(i - 2) in ("response", "reply", "answer"):
+            subj = self.who(self.subject_idx) if self.subject_idx is not None and self.subject_idx < i else None
+            for j in range(i - 3, -1, -1):
+                if self.toks[j].kind == "E" and self.ments[self.toks[j].ent].kind != "pronoun":
+                    p = self.who(j)
+                    if ok(p) and p != subj:
+                        return p
         # "thanked Kim for his letter": the possessive follows the object it refers to
         if m.possessive and i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
             p = self.who(i - 2)
@@ -383,6 +398,32 @@ class _SentenceReader:
             j -= 1
         return 0
 
+    def _appositive_head(self, v: int) -> int | None:
+        """ "Zhao Leji, a member of ... who is leading the delegation, conveyed": the name before the aside."""
+        k = v - 1
+        while k >= 0 and self._word(k) in P.AUXILIARIES:
+            k -= 1
+        if k < 2 or self.toks[k].kind != "P" or self.toks[k].text != ",":
+            return None
+        head = None
+        for j in range(k - 1, 0, -1):
+            t = self.toks[j]
+            w = self._word(j)
+            if (t.kind == "P" and t.text in (";", '"')) or w in _CLAUSE_VERBS or w in P.REPORT_VERBS:
+                break
+            if t.kind == "P" and t.text == ",":
+                e = j - 1
+                if (self.toks[e].kind == "E" and not self.toks[e].poss and not self._prep_before(e)
+                        and not self._dateline(e) and self.ments[self.toks[e].ent].kind != "pronoun"):
+                    head = e
+        if head is None or head + 2 >= k:
+            return None
+        # the aside describes the person: "a member of", "head of", "who", "the official"
+        nxt = self.toks[head + 2]
+        if nxt.kind == "W" and (nxt.text in ("a", "an", "the", "who", "whose", "one") or not self.doc.text[nxt.start].isupper()):
+            return head
+        return None
+
     def _subject(self, v: int, allow_prep: bool = False) -> list[int]:
         """Entity tokens that are the subject of the verb at `v` (several when coordinated)."""
         start = self._clause_start(v)
@@ -392,6 +433,9 @@ class _SentenceReader:
                 if self.toks[j].kind == "E" and not self.toks[j].poss:
                     return [j]
             return []
+        head = self._appositive_head(v)
+        if head is not None:
+            return [head]
         in_quote = self.quoted[v] if v < len(self.quoted) else False
         for j in range(start, v):
             t = self.toks[j]
@@ -406,9 +450,11 @@ class _SentenceReader:
                 continue
             out = [j]
             k = j + 1
-            while k + 1 < v and self._word(k) == "and" and self.toks[k + 1].kind == "E":
+            while k + 1 < v and self._word(k) in ("and", ",") and self.toks[k + 1].kind == "E" and not self.toks[k + 1].poss:
                 out.append(k + 1)
                 k += 2
+                if self._word(k) == "," and self._word(k + 1) == "and":
+                    k += 1  # "Putin, Xi, and Kim"
             return out
         return []
 
@@ -703,6 +749,8 @@ class _SentenceReader:
                 return []
         if head.startswith("greeting") and self._word(h - 1) in ("season's",):
             return []
+        if head.startswith("cable") and (self._word(h + 1) in _CABLE_NOT_MAIL or self._word(h - 1) in _CABLE_NOT_MAIL):
+            return []
         raw_mods = {m.strip("\"'") for m in mods}
         if raw_mods & P.EXCLUDED_MODIFIERS:
             if not ({"new", "year"} <= raw_mods and head.startswith("greeting")):
@@ -872,6 +920,8 @@ class _SentenceReader:
         if subj_np_kind:
             kind_out = subj_np_kind
             definite = True
+        if head.startswith("cable") and not (senders and recips):
+            return []  # diplomatic and news cables name no writer and reader; a leader's cable names both
         if head.startswith("invitation") and not (senders and recips):
             if not (definite and (senders or recips)) and not distinct:
                 return []
@@ -966,7 +1016,12 @@ class _SentenceReader:
     def _passive_after(self, h: int) -> int | None:
         j = h + 1
         seen_aux = False
-        while j < len(self.toks) and j <= h + 5:
+        limit = h + 5
+        # "a letter from Chinese President Xi Jinping to Suga was received": past the parties first
+        while j < len(self.toks) and self._word(j) in ("from", "to", "of") and j + 1 < len(self.toks) and self.toks[j + 1].kind == "E":
+            j += 2
+            limit += 2
+        while j < len(self.toks) and j <= limit:
             w = self._word(j)
             if w in ("was", "were", "is", "are", "been", "being", "has", "had"):
                 seen_aux = True
@@ -1090,7 +1145,7 @@ class _SentenceReader:
 
 # Words without which no letter can be reported.
 _TRIGGER_HINT = re.compile(
-    r"(?i)letter|message|telegram|note|invitation|greeting|congratulat|condolence|missive|wrote|write|written|penned|"
+    r"(?i)letter|message|telegram|cable|note|invitation|greeting|congratulat|condolence|missive|wrote|write|written|penned|"
     r"repl|respond|answer|exchang"
 )
 

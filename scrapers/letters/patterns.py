@@ -14,7 +14,7 @@ __all__ = [
 KIND_HEADS: dict[str, str | None] = {
     "letter": "letter", "letters": "letter", "missive": "letter", "missives": "letter",
     "message": "message", "messages": "message",
-    "telegram": "telegram", "telegrams": "telegram",
+    "telegram": "telegram", "telegrams": "telegram", "cable": "telegram", "cables": "telegram", "cablegram": "telegram",
     "note": "note", "notes": "note",
     "invitation": "invitation", "invitations": "invitation",
     "greetings": "greetings", "greeting": "greetings",
