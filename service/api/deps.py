@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -32,8 +33,10 @@ def _matches(given: HTTPAuthorizationCredentials | None, token: str | None) -> b
 
 # Async although they never await: FastAPI runs plain functions in a thread pool, a hop that
 # costs more than the check itself on the hottest routes.
-async def require_read(request: Request,
-                 creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def require_read(request: Request, creds: Credentials) -> None:
     """Reads are open unless a read token is set; the admin token reads too."""
     settings: Settings = request.app.state.settings
     if not settings.read_token:
@@ -44,8 +47,7 @@ async def require_read(request: Request,
                         headers={"WWW-Authenticate": "Bearer"})
 
 
-async def require_admin(request: Request,
-                  creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+async def require_admin(request: Request, creds: Credentials) -> None:
     """Writes need the admin token; with none configured, writes are off."""
     settings: Settings = request.app.state.settings
     if not settings.admin_token:

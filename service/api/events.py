@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -124,12 +124,16 @@ async def stream_events(
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
+def _read(store: Store, after: int) -> list:
+    return list(store.read_all(after=after, limit=200))
+
+
 async def _tail(request: Request, store: Store, heads: Heads, after: int,
                 limit: int | None) -> AsyncIterator[bytes]:
     sent = 0
     yield b"retry: 2000\n\n"
     while True:
-        batch = await run_in_threadpool(lambda: list(store.read_all(after=after, limit=200)))
+        batch = await run_in_threadpool(_read, store, after)
         for r in batch:
             after = r.position
             data = orjson.dumps(r.as_dict()).decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,8 +42,6 @@ def index(
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
-    import re
-
     person, kind = _clean(person), _clean(kind)
     # The page is for people: a malformed date is shown as a note rather than an error.
     problems = []
