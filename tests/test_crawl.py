@@ -252,3 +252,28 @@ def test_crawl_sync_runs_without_an_event_loop(site: Site, store):
     catch_up(store, ARTICLES)
     (row,) = store.query("SELECT * FROM p_articles_articles")
     assert row["letters_version"] is not None
+
+
+async def test_a_sitemap_index_and_a_url_list_lead_to_their_pages(site: Site, store):
+    urls = build_news_site(site)
+    site.page("/sitemap-2019.xml", news_sitemap([(urls["s00"], "2019-06-14T10:00:00Z")]),
+              content_type="application/xml")
+    site.page("/sitemap-old.xml.gz", gzip.compress(news_sitemap(
+        [(urls["s01"], "2018-09-10T10:00:00Z")]).encode()), content_type="application/gzip")
+    site.page("/sitemap_index.xml", (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f'<sitemap><loc>{site.url("/sitemap-2019.xml")}</loc><lastmod>2019-06-14</lastmod></sitemap>'
+        f'<sitemap><loc>{site.url("/sitemap-old.xml.gz")}</loc></sitemap>'
+        f'<sitemap><loc>{site.url("/sitemap-missing.xml")}</loc></sitemap></sitemapindex>'),
+        content_type="application/xml")
+    site.page("/picks.txt", f"# picked by hand\n{urls['s03']}?utm_source=list\n/news/s04.html\n",
+              content_type="text/plain")
+    sync_sources(store, [SourceSpec("index", site.url("/sitemap_index.xml"), "sitemap"),
+                         SourceSpec("picks", site.url("/picks.txt"), "urls")])
+    report = await crawl(store, policy())
+    fetched = by_url(events_of(store, "PageFetched"))
+    assert {urls["s00"], urls["s01"], urls["s03"], urls["s04"]} <= set(fetched)
+    assert fetched[urls["s00"]].source_id == "index" and fetched[urls["s04"]].source_id == "picks"
+    failed = by_url(events_of(store, "FetchFailed"))
+    assert failed[site.url("/sitemap-missing.xml")].reason == "http_404"
+    assert report.by_source["index"]["articles"] == 2 and report.by_source["picks"]["articles"] == 2
