@@ -144,6 +144,12 @@ class Deliverer:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._client: httpx.Client | None = None
         self._allow = None
+        # Watches folded so far, read on incrementally from ``_after``.
+        self._watches: dict[str, WatchState] = {}
+        self._after = 0
+        # Per watch, the letters checkpoint of its last pass that left nothing to retry:
+        # while the checkpoint stays there, the watch has nothing new to look at.
+        self._settled: dict[str, int] = {}
 
     # --- what is owed ---------------------------------------------------------------------
     def _candidates(self, watch: WatchState) -> list[dict[str, Any]]:
@@ -170,16 +176,19 @@ class Deliverer:
         """Deliver what is owed to every watch; returns how many attempts were made."""
         made = 0
         try:
-            watches = load_watches(self.store)
+            for r in self.store.read_all(after=self._after, types=WATCH_TYPES):
+                fold_watches([r], into=self._watches)
+                self._after = r.position
+            letters_at = self.store.checkpoint("letters").position
         except Exception:  # noqa: BLE001 - try again on the next tick
             log.exception("cannot read watches")
             return 0
-        for watch_id, state in watches.items():
-            if not state.removed:
-                made += self.deliver(watch_id)
+        for watch_id, state in self._watches.items():
+            if not state.removed and self._settled.get(watch_id) != letters_at:
+                made += self.deliver(watch_id, letters_at)
         return made
 
-    def deliver(self, watch_id: str) -> int:
+    def deliver(self, watch_id: str, letters_at: int | None = None) -> int:
         with self.leases.hold(f"watch:{watch_id}") as got:
             if not got:
                 return 0
@@ -187,10 +196,14 @@ class Deliverer:
             if watch is None or watch.removed:
                 return 0
             made = 0
+            waiting = False
             now = self.clock()
             for row in self._candidates(watch):
                 attempt = self._owed(watch, row["letter_id"], now)
                 if attempt is None:
+                    tries = watch.attempts.get(row["letter_id"], [])
+                    waiting |= bool(tries) and not any(t.ok for t in tries) and \
+                        len(tries) < self.settings.webhook_max_attempts
                     continue
                 status, detail = self._send_letter(watch, row)
                 ok = status is not None and 200 <= status < 300
@@ -201,8 +214,12 @@ class Deliverer:
                 watch.attempts.setdefault(row["letter_id"], []).append(
                     Attempt(attempt, ok, status, detail, result.last_position, now))
                 made += 1
+                waiting |= not ok and attempt < self.settings.webhook_max_attempts
                 if made >= BATCH:
+                    waiting = True
                     break
+            if letters_at is not None and not waiting:
+                self._settled[watch_id] = letters_at
             return made
 
     def _send_letter(self, watch: WatchState, row: dict[str, Any]) -> tuple[int | None, str]:

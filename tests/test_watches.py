@@ -215,3 +215,18 @@ def new_letters_for_hook(store: Store) -> None:
                 findings=[letter("Emmanuel Macron", "Joe Biden", "letter", "2024-07-01",
                                  "Macron wrote to Biden.")])
     refresh(store)
+
+
+def test_a_watch_with_nothing_new_costs_no_query(corpus: Store):
+    watch(corpus, person="Vladimir Putin")
+    deliverer = Deliverer(corpus, settings(), send=Receiver())
+    looked: list[str] = []
+    real = deliverer._candidates
+    deliverer._candidates = lambda w: looked.append(w.watch_id) or real(w)  # type: ignore
+    deliverer.run_once()
+    deliverer.run_once()
+    deliverer.run_once()
+    assert len(looked) == 1  # the letters did not change: nothing to look at
+    new_letters(corpus)
+    assert deliverer.run_once() == 1
+    assert len(looked) == 2
