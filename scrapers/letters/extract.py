@@ -50,6 +50,7 @@ class Hit:
     inferable: bool = False  # the other party may be taken from the article's correspondence
     answers: list["Hit"] = field(default_factory=list)  # hits of letters that reply to this one
     pos: int = 0  # article offset of the trigger, for ordering
+    unnamed_carrier: bool = False  # carried by "a special envoy" whom the sentence does not name
 
     @property
     def full(self) -> bool:
@@ -517,6 +518,10 @@ class _SentenceReader:
                 mods.add(w)
                 j -= 1
                 continue
+            if w in ("written", "signed", "sent", "delivered", "handed") and self._word(j - 1) in ("a", "an", "the", "his", "her", "their", "its", "this"):
+                mods.add(w)  # "received a written message": a participle used as an adjective
+                j -= 1
+                continue
             if w in ("and", ",") and mods and j - 1 >= 0 and self.toks[j - 1].kind == "W" and self.toks[j - 1].text not in P.PREPOSITIONS and not self._is_verbish(j - 1) and self.toks[j - 1].text not in ("a", "an", "the"):
                 j -= 1
                 continue  # "a sincere and passionate message"
@@ -912,6 +917,8 @@ class _SentenceReader:
         if not senders and self._thanks_for(s):
             senders, recips = self._thanks_for(s)
         via = self.who(via_i) if via_i is not None and not unreal_verb else None
+        unnamed_carrier = (via is None and via_i is not None and not unreal_verb
+                           and self.ments[self.toks[via_i].ent].kind == "descriptor")
         place_party = any(self.is_place(i) for i in sender_i + recip_i)
         if recip_i and all(self.is_place(i) for i in recip_i) and any(self._word(k) in _SPEECH_WORDS for k in range(len(self.toks))):
             return []  # "in his New Year's address, Kim sent a message to South Korea"
@@ -935,7 +942,7 @@ class _SentenceReader:
                 hits.append(Hit(
                     self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
                     reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
-                    inferable=v is not None or "from" in right or "of" in right,
+                    inferable=v is not None or "from" in right or "of" in right, unnamed_carrier=unnamed_carrier,
                 ))
         for hit in hits:
             hit.original_of = None
@@ -1454,10 +1461,29 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
         carriers = [h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)]
         # "Moon said he had delivered Trump's message ... Chung handed it to Kim": the envoy carried it
         via = next((p for p in carriers if not _leads_country(p, doc.when)), carriers[0] if carriers else None)
+        if via is None:
+            via = next((p for h in c.hits if h.unnamed_carrier
+                        for p in [_named_next(doc, h.sentence, (c.sender, c.recipient))] if p), None)
         ev = _evidence(doc, c)
         conf = _confidence(c)
         results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i)))
     return results
+
+
+def _named_next(doc: _Doc, si: int, parties: tuple[str, str]) -> str | None:
+    """ "A special envoy ... handed the letter. Chung Eui-yong, who led the delegation, said": the person
+    a following sentence of the paragraph opens with, when it is neither party nor a leader."""
+    para = doc.sentences[si].para
+    for s in doc.sentences[si + 1:si + 3]:
+        first = doc.ents.in_span(s.start, s.start + 80)[:1]
+        if not first or first[0].start != s.start or first[0].kind not in ("name", "generic"):
+            continue
+        if s.para - para > 1:
+            break
+        p = first[0].person
+        if p and p not in parties and not _leads_country(p, doc.when):
+            return p
+    return None
 
 
 def _leads_country(person: str, when: date | None) -> bool:
