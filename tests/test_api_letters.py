@@ -195,3 +195,15 @@ def test_latest_answers_unusual_requests_like_any_route(corpus: Store):
         assert c.get("/letters/latest", params={"limit": "x"}, headers=reader).status_code == 422
         two = c.get("/letters/latest", params={"limit": 2, "pretty": 1}, headers=reader).json()
         assert len(two["items"]) == 2
+
+
+def test_as_of_folds_on_from_an_earlier_fold_to_the_same_answer(corpus: Store):
+    from service.api.queries import AsOf
+
+    def key(rows: list[dict]) -> list[tuple]:
+        return sorted((r["letter_id"], r["source_count"], r["date"], r["in_reply_to"])
+                      for r in rows)
+
+    reused = AsOf(size=3)
+    for position in [3, 7, 5, 12, 1, 9, 12]:  # later and earlier, so both paths are taken
+        assert key(reused.letters(corpus, position)) == key(AsOf().letters(corpus, position))

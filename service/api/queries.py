@@ -212,12 +212,16 @@ def replies_to(store: Store, letter_id: str) -> list[dict[str, Any]]:
 
 
 class AsOf:
-    """Letters as the log stood at a position, folded in memory and kept for a few positions
-    (the log below a position never changes, so a fold stays right forever)."""
+    """Letters as the log stood at a position, folded in memory.
 
-    def __init__(self, size: int = 4) -> None:
+    The log below a position never changes, so a fold stays right forever: a few are kept,
+    and a later position is folded on from the nearest earlier one rather than from the
+    start. One fold runs at a time, so a burst of requests cannot multiply the work.
+    """
+
+    def __init__(self, size: int = 3) -> None:
         self.size = size
-        self._cache: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._cache: OrderedDict[int, MemoryRows] = OrderedDict()
         self._lock = threading.Lock()
 
     def position_at(self, store: Store, when: str) -> int:
@@ -240,21 +244,27 @@ class AsOf:
 
     def letters(self, store: Store, position: int) -> list[dict[str, Any]]:
         with self._lock:
-            if position in self._cache:
-                self._cache.move_to_end(position)
-                return self._cache[position]
+            rows = self._cache.get(position)
+            if rows is None:
+                rows = self._fold(store, position)
+                self._cache[position] = rows
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+            self._cache.move_to_end(position)
+            return list(rows.tables["letters"].values())
+
+    def _fold(self, store: Store, position: int) -> MemoryRows:
+        base = max((p for p in self._cache if p < position), default=0)
         rows = MemoryRows(LETTERS)
-        if position > 0:
-            for recorded in store.read_all(after=0, limit=position, types=LETTERS.handles):
-                if recorded.position > position:
-                    break
-                rows.fold(recorded)
-        letters = list(rows.tables["letters"].values())
-        with self._lock:
-            self._cache[position] = letters
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return letters
+        if base:
+            # Rows are replaced on every put, never changed in place: copying the tables
+            # is enough to fold on without touching the cached fold.
+            rows.tables = {name: dict(t) for name, t in self._cache[base].tables.items()}
+        for recorded in store.read_all(after=base, types=LETTERS.handles):
+            if recorded.position > position:
+                break
+            rows.fold(recorded)
+        return rows
 
 
 # --- people ----------------------------------------------------------------------------------
