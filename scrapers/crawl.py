@@ -11,7 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -145,7 +145,7 @@ class _Crawl:
                  progress: Progress | None) -> None:
         self.store, self.policy, self.report, self.progress = store, policy, report, progress
         self.fetcher = Fetcher(policy)
-        self.pool: Executor | None = None
+        self.pool: Executor | None = None  # extraction: one thread, or worker processes
         self.claimed: set[str] = set()  # URLs taken by some source in this crawl
         self.done = self.total = 0
         self._index: SimIndex | None = None
@@ -153,6 +153,10 @@ class _Crawl:
     async def __aenter__(self) -> _Crawl:
         if self.policy.extract_workers > 1:
             self.pool = _process_pool(self.policy.extract_workers)
+        else:
+            # One thread, not the event loop: extraction takes tens of milliseconds a page,
+            # and a blocked loop would let the timers of fetches in flight run out.
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -370,8 +374,7 @@ class _Crawl:
         self.report.add(source_id or "-", "duplicates" if duplicate_of else "articles")
 
     async def _process(self, body: bytes, url: str, content_type: str | None) -> PageWork:
-        if self.pool is None:
-            return process_page(body, url, content_type)
+        assert self.pool is not None
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self.pool, process_page, body, url, content_type)
