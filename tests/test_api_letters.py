@@ -207,3 +207,16 @@ def test_as_of_folds_on_from_an_earlier_fold_to_the_same_answer(corpus: Store):
     reused = AsOf(size=3)
     for position in [3, 7, 5, 12, 1, 9, 12]:  # later and earlier, so both paths are taken
         assert key(reused.letters(corpus, position)) == key(AsOf().letters(corpus, position))
+
+
+def test_people_follow_new_letters(client: TestClient, corpus: Store):
+    def xi() -> dict:
+        return client.get("/people/xijinping").json()
+
+    assert (xi()["sent"], xi()["received"]) == (1, 0)
+    add_article(corpus, "a8", site="KCNA", published="2024-03-01", title="Kim to Xi", findings=[
+        letter("Kim Jong Un", "Xi Jinping", "message", "2024-03-01", "Kim sent Xi a message.")])
+    refresh(corpus)
+    assert (xi()["sent"], xi()["received"]) == (1, 1)
+    names = {p["name"]: p["letters"] for p in client.get("/people").json()["items"]}
+    assert names["Kim Jong Un"] == 8 and names["Xi Jinping"] == 2

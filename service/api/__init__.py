@@ -19,7 +19,7 @@ from .admin import Metrics
 from .events import Heads
 from .letters import LatestCache, LatestFastPath
 from .limits import BodyLimit
-from .queries import AsOf
+from .queries import AsOf, Memo
 
 __all__ = ["create_app"]
 
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.store = store
     app.state.latest = LatestCache(store)
     app.state.as_of = AsOf()
+    app.state.memo = Memo(store)
     app.state.heads = Heads(store)
     app.state.poller = Poller(store, settings, poll=poll)
     app.state.metrics = Metrics(store)

@@ -53,15 +53,18 @@ def index(
         since = until = None
     f = LetterFilter(person=person, kind=kind, since=since, until=until)
     letters, _ = queries.page_letters(store, f, 100)
-    kinds = [r["kind"] for r in store.query(
-        f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")]
+    memo: queries.Memo = request.app.state.memo
+    kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
+        f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
     context: dict[str, Any] = {
         "letters": letters, "filters": {"person": person or "", "kind": kind or "",
                                         "since": since or "", "until": until or ""},
-        "problems": problems, "kinds": kinds, "matrix": queries.matrix(store, 8),
-        "people": queries.people(store, None, 200, 0), "sources": sources,
+        "problems": problems, "kinds": kinds,
+        "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
+        "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
+        "sources": sources,
         "head": store.head(), "outlet": outlet, "href": href,
     }
     return templates.TemplateResponse(request, "index.html", context)

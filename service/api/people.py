@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from store import Store
 
@@ -19,13 +19,16 @@ router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(requ
 
 @router.get("", response_model=PersonPage, summary="People, most letters first")
 def list_people(
+    request: Request,
     store: Annotated[Store, Depends(get_store)],
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="part of the name")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
-    return {"items": queries.people(store, q, limit, offset)}
+    memo: queries.Memo = request.app.state.memo
+    return {"items": memo.get(("people", q, limit, offset),
+                              lambda: queries.people(store, q, limit, offset))}
 
 
 @router.get("/{person_id}", response_model=PersonDetail, summary="One person's correspondence",
@@ -34,9 +37,11 @@ def get_person(
     person_id: Annotated[str, Path(max_length=200, description="person_id, or the name in any "
                                    "spelling that differs only by case, spaces, hyphens or dots")],
     store: Annotated[Store, Depends(get_store)],
+    request: Request,
 ) -> dict[str, Any]:
     """Their letters both ways, newest first, and each counterpart with counts."""
-    found = queries.person(store, person_id)
+    memo: queries.Memo = request.app.state.memo
+    found = memo.get(("person", queries.norm(person_id)), lambda: queries.person(store, person_id))
     if found is None:
         raise HTTPException(404, f"no letters from or to {person_id!r}")
     return found

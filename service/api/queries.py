@@ -267,6 +267,34 @@ class AsOf:
         return rows
 
 
+# --- answers kept until the letters move ------------------------------------------------------
+
+
+class Memo:
+    """Answers computed from the letters table alone (people, the matrix), kept until the
+    letters projection's checkpoint moves: aggregating every letter on each page view
+    would cost the most where there are the most letters."""
+
+    def __init__(self, store: Store, size: int = 256) -> None:
+        self.store, self.size = store, size
+        self._at = -1
+        self._values: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Any) -> Any:
+        at = self.store.checkpoint("letters").position
+        with self._lock:
+            if at != self._at:
+                self._values, self._at = {}, at
+            if key in self._values:
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if self._at == at and len(self._values) < self.size:
+                self._values[key] = value
+        return value
+
+
 # --- people ----------------------------------------------------------------------------------
 
 _SIDES = (f"SELECT {sql_norm('sender')} AS person_id, sender AS name, 1 AS sent, 0 AS received, "
