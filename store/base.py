@@ -46,7 +46,10 @@ class ProjectionTx(ABC):
         return {k: r for k in keys if (r := self.load(table, k)) is not None}
 
     @abstractmethod
-    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None: ...
+    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]],
+              inserts: dict[str, dict[Key, Row]] | None = None) -> None:
+        """Store a batch: ``upserts`` replace or add rows, ``inserts`` add rows whose keys
+        are known not to be stored (cheaper than an upsert), ``deletes`` remove rows."""
 
     @abstractmethod
     def advance(self, position: int) -> None: ...

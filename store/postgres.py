@@ -60,6 +60,9 @@ _SELECT_PG = ("SELECT position, id, stream, stream_version, type, version, recor
 # json's binary form is its text, so the serialised payload goes over as text.
 COPY_TYPES = ["int8", "text", "text", "int4", "text", "int4", "timestamptz", "text", "text",
               "text"]
+# Projection column types (see column_types) as binary COPY names them.
+_COPY_COLUMN_TYPES = {"text": "text", "int": "int8", "real": "float8", "json": "text",
+                      "bool": "int2"}
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -120,6 +123,24 @@ class PostgresStore(SqlStore):
         ) as copy:
             # Binary COPY skips text parsing on the server; the types must be named for it.
             copy.set_types(COPY_TYPES)
+            for row in rows:
+                copy.write_row(row)
+
+    def _begin_projection_tx(self, conn: Any, target: str) -> None:
+        if target == "rebuild":
+            # Rebuild tables stay invisible until the swap, which commits synchronously; a
+            # crash can lose only the last batches together with the checkpoint that covers
+            # them, and a rebuild starts over anyway. Not waiting for each flush is safe here.
+            conn.execute("SET LOCAL synchronous_commit TO OFF")
+
+    def _insert_rows(self, conn: Any, name: str, table: Any, rows: list[tuple]) -> None:
+        if len(rows) < COPY_THRESHOLD:
+            super()._insert_rows(conn, name, table, rows)
+            return
+        with conn.cursor().copy(
+            f"COPY {name} ({', '.join(table.columns)}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types([_COPY_COLUMN_TYPES[t] for t in table.columns.values()])
             for row in rows:
                 copy.write_row(row)
 

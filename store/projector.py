@@ -24,70 +24,141 @@ LIVE_BATCH = 1000
 REBUILD_BATCH = 5000
 
 
+class Written:
+    """The keys a rebuild has written so far, as a one-hash Bloom filter (4 MB whatever the
+    log's length): a key it has never seen is certainly not in the rebuild tables, so that
+    row needs no query to load and goes in with a plain INSERT. A false "maybe" costs only
+    the query. ``position`` is the checkpoint this runner last committed: the filter is
+    valid only while nobody else writes those tables."""
+
+    BITS = 1 << 25
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS >> 3)
+        self.position = 0
+
+    def add(self, key: Any) -> None:
+        h = hash(key) & (self.BITS - 1)
+        self.bits[h >> 3] |= 1 << (h & 7)
+
+    def __contains__(self, key: Any) -> bool:
+        h = hash(key) & (self.BITS - 1)
+        return bool(self.bits[h >> 3] >> (h & 7) & 1)
+
+
 class BatchRows:
     """A write-back cache over one projection transaction: folds read and write rows here,
     and the whole batch reaches the database in a few statements at the end."""
 
-    def __init__(self, tx: ProjectionTx, projection: Projection) -> None:
-        self.tx, self.projection = tx, projection
+    def __init__(self, tx: ProjectionTx, projection: Projection,
+                 written: Written | None = None) -> None:
+        self.tx, self.projection, self.written = tx, projection, written
         self._rows: dict[tuple[str, Key], Row | None] = {}
         self._dirty: set[tuple[str, Key]] = set()
+        # Keys not in the database when the batch began: their rows are INSERTed, not upserted.
+        self._absent: set[tuple[str, Key]] = set()
+        self._key = {t.name: _key_getter(t) for t in projection.tables}
 
     def prefetch(self, events: list) -> None:
         """Load every row the batch's events will read, one query per table."""
         needs = self.projection.needs
         if needs is None:
             return
-        wanted: dict[str, list[Key]] = {}
+        handles = self.projection.handles
+        rows, written, absent = self._rows, self.written, self._absent
+        wanted: dict[str, dict[Key, None]] = {}
         for recorded in events:
-            if not self.projection.handles or recorded.type in self.projection.handles:
+            if not handles or recorded.type in handles:
                 for table, key in needs(recorded):
-                    if (table, key) not in self._rows:
-                        wanted.setdefault(table, []).append(key)
+                    k = (table, key)
+                    if k in rows:
+                        continue
+                    if written is not None and k not in written:
+                        rows[k] = None
+                        absent.add(k)
+                    else:
+                        wanted.setdefault(table, {})[key] = None
         for table, keys in wanted.items():
-            keys = list(dict.fromkeys(keys))
-            found = self.tx.load_many(table, keys)
+            found = self.tx.load_many(table, list(keys))
             for key in keys:
-                self._rows[(table, key)] = found.get(key)
+                row = rows[(table, key)] = found.get(key)
+                if row is None:
+                    absent.add((table, key))
+
+    def _load(self, k: tuple[str, Key]) -> Row | None:
+        if self.written is not None and k not in self.written:
+            row = None
+        else:
+            row = self.tx.load(*k)
+        self._rows[k] = row
+        if row is None:
+            self._absent.add(k)
+        return row
 
     def get(self, table: str, *key: Any) -> Row | None:
         k = (table, key)
-        if k in self._rows:
-            row = self._rows[k]
-        else:
-            row = self._rows[k] = self.tx.load(table, key)
+        row = self._rows[k] if k in self._rows else self._load(k)
         return dict(row) if row is not None else None
 
     def put(self, table: str, row: Row) -> None:
-        k = (table, self.projection.table(table).key_of(row))
+        k = (table, self._key[table](row))
+        if k not in self._rows and self.written is not None and k not in self.written:
+            self._absent.add(k)
         self._rows[k] = dict(row)
         self._dirty.add(k)
 
     def delete(self, table: str, *key: Any) -> None:
         k = (table, key)
+        if k not in self._rows and self.written is not None and k not in self.written:
+            self._absent.add(k)
         self._rows[k] = None
         self._dirty.add(k)
 
     def flush(self) -> None:
-        upserts: dict[str, dict[Key, Row]] = {t.name: {} for t in self.projection.tables}
-        deletes: dict[str, set[Key]] = {t.name: set() for t in self.projection.tables}
-        for table, key in self._dirty:
-            row = self._rows[(table, key)]
+        names = [t.name for t in self.projection.tables]
+        upserts: dict[str, dict[Key, Row]] = {t: {} for t in names}
+        inserts: dict[str, dict[Key, Row]] = {t: {} for t in names}
+        deletes: dict[str, set[Key]] = {t: set() for t in names}
+        rows, absent, written = self._rows, self._absent, self.written
+        for k in self._dirty:
+            table, key = k
+            row = rows[k]
             if row is None:
-                deletes[table].add(key)
+                if k not in absent:
+                    deletes[table].add(key)
             else:
-                upserts[table][key] = row
-        self.tx.write(upserts, deletes)
+                (inserts if k in absent else upserts)[table][key] = row
+                if written is not None:
+                    written.add(k)
+        self.tx.write(upserts, deletes, inserts)
+        for table, batch in inserts.items():  # in the database now: later writes update them
+            absent.difference_update((table, key) for key in batch)
         self._dirty.clear()
+
+
+def _key_getter(table: Any) -> Callable[[Row], Key]:
+    if len(table.key) == 1:
+        name = table.key[0]
+        return lambda row: (row[name],)
+    return table.key_of
 
 
 def catch_up(store: Store, projection: Projection, *, target: str = "live",
              batch: int = LIVE_BATCH, progress: Progress | None = None) -> int:
     """Fold every event after the checkpoint; returns how many events were folded."""
+    return _catch_up(store, projection, target, batch, progress, None)
+
+
+def _catch_up(store: Store, projection: Projection, target: str, batch: int,
+              progress: Progress | None, written: Written | None) -> int:
     folded = 0
     types = projection.handles or None
+    # read_all already leaves out the types the projection does not handle.
+    fold = projection.fold if types else projection.apply
     while True:
         start = store.checkpoint(projection.name, target).position
+        if written is not None and start != written.position:
+            written = None  # another runner wrote these tables: the filter no longer knows
         head = store.head()  # all positions up to here are committed and readable
         if head <= start:
             return folded
@@ -98,14 +169,16 @@ def catch_up(store: Store, projection: Projection, *, target: str = "live",
             with store.projection_tx(projection, target) as tx:
                 if tx.checkpoint != start:
                     continue  # another runner got there first: read again from its point
-                rows = BatchRows(tx, projection)
+                rows = BatchRows(tx, projection, written)
                 rows.prefetch(events)
                 for recorded in events:
-                    projection.apply(rows, recorded)
+                    fold(rows, recorded)
                 rows.flush()
                 tx.advance(end)
         except CheckpointMoved:
             continue
+        if written is not None:
+            written.position = end
         folded += len(events)
         if progress is not None:
             progress(projection.name, end, head)
@@ -115,8 +188,7 @@ def rebuild(store: Store, projection: Projection, *, progress: Progress | None =
     """Replay the whole log into fresh tables, then swap them in; readers keep the old
     tables until the swap."""
     store.reset_rebuild(projection)
-    folded = catch_up(store, projection, target="rebuild", batch=REBUILD_BATCH,
-                      progress=progress)
+    folded = _catch_up(store, projection, "rebuild", REBUILD_BATCH, progress, Written())
     store.swap_in_rebuild(projection)
     return folded
 

@@ -211,16 +211,27 @@ class SqlStore(Store):
         return zlib.decompress(row[0]) if row else None
 
     # --- schema --------------------------------------------------------------------------
-    def _ddl_table(self, name: str, table: Table) -> list[str]:
+    def _ddl_table(self, name: str, table: Table, indexes: bool = True) -> list[str]:
         cols = ", ".join(f"{c} {self.column_types[t]}" for c, t in table.columns.items())
         statements = [f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(table.key)}))"]
+        return statements + (self._ddl_indexes(name, table) if indexes else [])
+
+    def _ddl_indexes(self, name: str, table: Table) -> list[str]:
         # Index names carry a token: a rebuilt table keeps its index names after the swap,
         # so the next rebuild must not reuse them.
         token = uuid.uuid4().hex[:8]
-        for i, cols_ in enumerate(table.indexes):
-            statements.append(
-                f"CREATE INDEX IF NOT EXISTS ix_{name}_{i}_{token} ON {name} ({', '.join(cols_)})")
-        return statements
+        return [f"CREATE INDEX IF NOT EXISTS ix_{name}_{i}_{token} ON {name} ({', '.join(cols)})"
+                for i, cols in enumerate(table.indexes)]
+
+    def _create_rebuild_table(self, conn: Any, name: str, table: Table) -> None:
+        # Secondary indexes come at the swap: one sorted build of each is far cheaper than
+        # keeping them up to date row by row through the whole replay.
+        for stmt in self._ddl_table(name, table, indexes=False):
+            self._execute(conn, stmt)
+
+    def _finish_rebuild_table(self, conn: Any, name: str, table: Table) -> None:
+        for stmt in self._ddl_indexes(name, table):
+            self._execute(conn, stmt)
 
     def _table_exists(self, conn: Any, name: str) -> bool:
         raise NotImplementedError
@@ -242,8 +253,7 @@ class SqlStore(Store):
             for table in projection.tables:
                 name = table_name(projection.name, table.name, "rebuild")
                 self._execute(conn, f"DROP TABLE IF EXISTS {name}")
-                for stmt in self._ddl_table(name, table):
-                    self._execute(conn, stmt)
+                self._create_rebuild_table(conn, name, table)
             self._execute(conn, "DELETE FROM checkpoints WHERE name = ? AND target = 'rebuild'",
                           (projection.name,))
             self._execute(conn, "INSERT INTO checkpoints (name, target, version, position) "
@@ -256,6 +266,9 @@ class SqlStore(Store):
                 "target = 'rebuild'", (projection.name,)).fetchone()
             if rebuilt is None:
                 raise RuntimeError(f"no rebuild of {projection.name} to swap in")
+            for table in projection.tables:
+                self._finish_rebuild_table(
+                    conn, table_name(projection.name, table.name, "rebuild"), table)
             for table in projection.tables:
                 live = table_name(projection.name, table.name)
                 self._execute(conn, f"DROP TABLE IF EXISTS {live}")
@@ -285,7 +298,17 @@ class SqlStore(Store):
     @contextmanager
     def projection_tx(self, projection: Projection, target: str = "live") -> Iterator[ProjectionTx]:
         with self._tx(write=True) as conn:
+            self._begin_projection_tx(conn, target)
             yield _SqlProjectionTx(self, conn, projection, target)
+
+    def _begin_projection_tx(self, conn: Any, target: str) -> None:
+        """Hook: settings for a projection transaction."""
+
+    def _insert_rows(self, conn: Any, name: str, table: Table, rows: list[tuple]) -> None:
+        """Insert rows whose keys are not in the table yet."""
+        cols = list(table.columns)
+        conn.cursor().executemany(self._sql(
+            f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"), rows)
 
     # --- queries -------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -313,19 +336,25 @@ class RowCodec:
     because this runs for every row a projection writes."""
 
     def __init__(self, table: Table) -> None:
+        self.table = table
         self.columns = list(table.columns)
         self.json = [i for i, c in enumerate(self.columns) if table.columns[c] == "json"]
         self.bool = [i for i, c in enumerate(self.columns) if table.columns[c] == "bool"]
-
-    def encode(self, row: Row) -> tuple:
-        values = [row.get(c) for c in self.columns]
-        for i in self.json:
-            if values[i] is not None:
-                values[i] = dumps(values[i])
-        for i in self.bool:
-            if values[i] is not None:
-                values[i] = int(bool(values[i]))
-        return tuple(values)
+        # One tuple display per table, generated: no per-column loop or list per row.
+        # Column names are checked identifiers (they are spliced into SQL as well).
+        parts = []
+        for i, c in enumerate(self.columns):
+            if not c.isidentifier():
+                raise ValueError(f"table {table.name}: bad column name {c!r}")
+            if i in self.json:
+                parts.append(f"None if (v := row.get({c!r})) is None else dumps(v)")
+            elif i in self.bool:
+                parts.append(f"None if (v := row.get({c!r})) is None else int(bool(v))")
+            else:
+                parts.append(f"row.get({c!r})")
+        namespace: dict[str, Any] = {"dumps": dumps}
+        exec(f"def encode(row):\n    return ({', '.join(parts)},)\n", namespace)  # noqa: S102
+        self.encode = namespace["encode"]
 
     def decode(self, values: Sequence[Any]) -> Row:
         row = dict(zip(self.columns, values))
@@ -344,11 +373,10 @@ _CODECS: dict[int, RowCodec] = {}
 
 
 def codec(table: Table) -> RowCodec:
-    try:
-        return _CODECS[id(table)]
-    except KeyError:
-        _CODECS[id(table)] = c = RowCodec(table)
-        return c
+    c = _CODECS.get(id(table))
+    if c is None or c.table is not table:  # an id can be reused once a table is gone
+        c = _CODECS[id(table)] = RowCodec(table)
+    return c
 
 
 class _SqlProjectionTx(ProjectionTx):
@@ -389,13 +417,20 @@ class _SqlProjectionTx(ProjectionTx):
                 found[(row[t.key[0]],)] = row
         return found
 
-    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]]) -> None:
+    def write(self, upserts: dict[str, dict[Key, Row]], deletes: dict[str, set[Key]],
+              inserts: dict[str, dict[Key, Row]] | None = None) -> None:
         for tname, keys in deletes.items():
             if keys:
                 t = self.projection.table(tname)
                 where = " AND ".join(f"{k} = ?" for k in t.key)
                 self.conn.cursor().executemany(self.store._sql(
                     f"DELETE FROM {self._name(t)} WHERE {where}"), list(keys))
+        for tname, rows in (inserts or {}).items():
+            if rows:
+                t = self.projection.table(tname)
+                encode = codec(t).encode
+                self.store._insert_rows(self.conn, self._name(t), t,
+                                        [encode(r) for r in rows.values()])
         for tname, rows in upserts.items():
             if not rows:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -47,11 +48,26 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 """
 
-_INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-# 90 rows of 10 values stay under 999, the bound on parameters of SQLite before 3.32.
-_ROWS_PER_INSERT = 90
-_INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(
-    ["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS_PER_INSERT)
+# The bound on parameters in one statement of SQLite before 3.32.
+_MAX_PARAMS = 999
+
+
+@functools.lru_cache(maxsize=64)
+def _values(prefix: str, width: int, rows: int) -> str:
+    one = "(" + ", ".join("?" * width) + ")"
+    return prefix + ", ".join([one] * rows)
+
+
+def _insert_many(conn: sqlite3.Connection, prefix: str, width: int, rows: list[tuple]) -> None:
+    """Many rows per statement: executemany pays a reset, a bind and a step for every row."""
+    per = max(1, _MAX_PARAMS // width)
+    full = len(rows) - len(rows) % per
+    if full:
+        sql = _values(prefix, width, per)
+        for i in range(0, full, per):
+            conn.execute(sql, [v for row in rows[i:i + per] for v in row])
+    if full < len(rows):
+        conn.executemany(_values(prefix, width, 1), rows[full:])
 
 # Messages SQLite gives when the file cannot take writes; they become StoreUnavailable.
 _UNAVAILABLE = ("readonly", "read-only", "disk is full", "unable to open", "disk i/o error",
@@ -151,15 +167,11 @@ class SQLiteStore(SqlStore):
         pass
 
     def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None:
-        # Many rows per statement: executemany pays a reset, a bind and a step per row.
-        full = len(rows) - len(rows) % _ROWS_PER_INSERT
-        if full:
-            flat = [value for row in rows[:full] for value in row]
-            step = _ROWS_PER_INSERT * 10
-            for i in range(0, len(flat), step):
-                conn.execute(_INSERT_MANY, flat[i:i + step])
-        if full < len(rows):
-            conn.executemany(_INSERT_ONE, rows[full:])
+        _insert_many(conn, "INSERT INTO events VALUES ", 10, rows)
+
+    def _insert_rows(self, conn: Any, name: str, table: Any, rows: list[tuple]) -> None:
+        _insert_many(conn, f"INSERT INTO {name} ({', '.join(table.columns)}) VALUES ",
+                     len(table.columns), rows)
 
     def _encode_time(self, at: datetime) -> str:
         return at.isoformat()
