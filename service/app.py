@@ -105,6 +105,9 @@ def run_until_signalled(worker: Worker) -> None:
 
 # --- commands (registered on the ``letterwatch`` app by service.cli) --------------------------
 
+# Live tails (/events/stream) never end by themselves: stop waiting for them after this.
+GRACE_SECONDS = 5
+
 Host = Annotated[str | None, typer.Option(help="address to listen on [default: settings.host]")]
 Port = Annotated[int | None, typer.Option(help="port [default: settings.port]")]
 
@@ -154,7 +157,8 @@ def serve(host: Host = None, port: Port = None,
     host, port = host or settings.host, port or settings.port
     err.print(f"letterwatch: page and API on http://{host}:{port}/ , worker running "
               f"(database {settings.database_url})")
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level,
+                timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def api(host: Host = None, port: Port = None,
@@ -174,7 +178,7 @@ def api(host: Host = None, port: Port = None,
     _prepare(settings)
     uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers or settings.api_workers,
-                log_level=log_level)
+                log_level=log_level, timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def api_app() -> Any:

@@ -118,10 +118,11 @@ def _serve(settings: Any, port: int, err: Any) -> None:
     import uvicorn
 
     from ..api import create_app
-    from ..app import Worker
+    from ..app import GRACE_SECONDS, Worker
 
     worker = Worker(settings)
     app = create_app(settings, background=worker)
     err.print(f"open http://{settings.host}:{port}/ for the page, /docs for the API; "
               "Ctrl-C to stop")
-    uvicorn.run(app, host=settings.host, port=port, log_level="warning")
+    uvicorn.run(app, host=settings.host, port=port, log_level="warning",
+                timeout_graceful_shutdown=GRACE_SECONDS)
