@@ -85,8 +85,32 @@ def bare(pages: dict[str, bytes]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a live process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _watched_pool(workers: int, spent: list[float]):
+    """The crawl's process pool, with the workers' CPU time read just before shutdown."""
+    pool = _real_pool(workers)
+    shutdown = pool.shutdown
+
+    def measured_shutdown(*args, **kwargs):
+        spent.append(sum(_cpu_seconds(pid) for pid in list(pool._processes)))
+        return shutdown(*args, **kwargs)
+
+    pool.shutdown = measured_shutdown
+    return pool
+
+
+_real_pool = None
+
+
 def pipeline(port: int, workers: int, n_pages: int, letters: bool = True
              ) -> tuple[float, dict]:
+    global _real_pool
+    import scrapers.crawl
     import scrapers.pages
     from scrapers.crawl import crawl
     from scrapers.policy import FetchPolicy
@@ -101,17 +125,24 @@ def pipeline(port: int, workers: int, n_pages: int, letters: bool = True
         real = scrapers.pages.letters_extractor
         if not letters:  # inline extraction only: worker processes keep the real one
             scrapers.pages.letters_extractor = lambda: None
+        spent: list[float] = []
+        if _real_pool is None:
+            _real_pool = scrapers.crawl._process_pool
+        scrapers.crawl._process_pool = lambda n: _watched_pool(n, spent)
         try:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = asyncio.run(crawl(store, policy))
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu + sum(spent)
         finally:
             scrapers.pages.letters_extractor = real
+            scrapers.crawl._process_pool = _real_pool
         events = store.count()
         store.close()
     assert report.fetched == n_pages, report.as_dict()
     return n_pages / elapsed, {"articles": report.articles, "duplicates": report.duplicates,
-                               "letters": report.letters, "events": sum(events.values())}
+                               "letters": report.letters, "events": sum(events.values()),
+                               "cpu_ms": cpu * 1000 / n_pages}
 
 
 def breakdown(pages: dict[str, bytes]) -> dict[str, float]:
@@ -161,16 +192,21 @@ def main() -> int:
         bare(dict(list(pages.items())[:10]))  # warm-up: imports, jusText stop lists
         pipeline(port, 1, len(pages))
         one_bare, one_pipe, one_text, two_bare, two_pipe = [], [], [], [], []
+        cpu_one: list[float] = []
+        cpu_two: list[float] = []
         info: dict = {}
         for _ in range(args.rounds):
             os.sched_setaffinity(0, {0})
             one_bare.append(bare(pages))
             rate, info = pipeline(port, 1, len(pages))
             one_pipe.append(rate)
+            cpu_one.append(info["cpu_ms"])
             one_text.append(pipeline(port, 1, len(pages), letters=False)[0])
             os.sched_setaffinity(0, all_cpus)
             two_bare.append(bare(pages))
-            two_pipe.append(pipeline(port, 2, len(pages))[0])
+            rate, two_info = pipeline(port, 2, len(pages))
+            two_pipe.append(rate)
+            cpu_two.append(two_info["cpu_ms"])
     finally:
         os.sched_setaffinity(0, all_cpus)
         server.terminate()
@@ -192,6 +228,10 @@ def main() -> int:
     for name, xs, target in rows:
         print(f"{name:<46}{max(xs):>8.1f}{max(xs) / max(one_bare):>8.2f}"
               f"{med(xs):>8.1f}{med(xs) / med(one_bare):>8.2f}   {target}")
+    print()
+    print(f"CPU per page of the whole pipeline (crawling process, its threads and extraction "
+          f"workers; median): one core {med(cpu_one):.1f} ms, two workers {med(cpu_two):.1f} ms "
+          f"(bare: {costs['bare trafilatura.extract']:.1f} ms)")
     print()
     print("CPU per page, one core, measured on the same pages in this process:")
     for name, ms in costs.items():
