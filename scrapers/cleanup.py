@@ -61,7 +61,8 @@ _PLEA_STRONG = re.compile(
 _PLEA_WEAK = re.compile(r"\b(?:sign(?:ing)? up|subscribe|subscription|subscriber|inbox|"
                         r"contribut(?:e|ion)|unlock|ad-free|notifications)\b", re.I)
 _CLICK_HERE = re.compile(r"\bclick here\W*$|\bread more\W*$|\bclicking here\W*$|"
-                         r"^click here to (?:get the [\w ]+ app|download the|subscribe|sign up)\b", re.I)
+                         r"^click here to (?:get the [\w ]+ app|download the|subscribe|sign up)\b",
+                         re.I)
 _YOU = re.compile(r"\b(?:you|your|yours)\b", re.I)
 _WE = re.compile(r"\b(?:we|our|us)\b", re.I)
 

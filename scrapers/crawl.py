@@ -169,10 +169,24 @@ class _Crawl:
     async def poll(self, source: dict[str, Any]) -> None:
         source_id = source["source_id"]
         self.report.by_source.setdefault(source_id, dict.fromkeys(CrawlReport.COUNTS, 0))
+        try:
+            await self._poll(source)
+        except Exception:  # a bug on one source must not end the crawl of the others
+            log.exception("crawl: polling source %s failed unexpectedly", source_id)
+            self._append(f"source-{source_id}", FetchFailed(
+                url=source["url"], reason="internal", detail="unexpected error, see the logs",
+                source_id=source_id))
+            self.report.add(source_id, "failed")
+
+    async def _poll(self, source: dict[str, Any]) -> None:
+        source_id = source["source_id"]
         stream = f"source-{source_id}"
-        # A source whose kind or URL changed has validators that belong to the old listing.
-        res = await self.fetcher.fetch(source["url"], etag=source.get("etag"),
-                                       last_modified=source.get("last_modified"),
+        # A site's home page is only the way to its feed: ask for it whole every time, or a
+        # 304 on the home page would hide new entries in the feed.
+        site = source["kind"] == "site"
+        res = await self.fetcher.fetch(source["url"],
+                                       etag=None if site else source.get("etag"),
+                                       last_modified=None if site else source.get("last_modified"),
                                        accept=LISTING_ACCEPT, limit=self.policy.max_body_bytes)
         if res.outcome == "not_modified":
             self._append(stream, FeedPolled(source_id=source_id, url=source["url"], status=304,
@@ -192,8 +206,9 @@ class _Crawl:
         if res.outcome == "ok":
             self._append(stream, FeedPolled(
                 source_id=source_id, url=source["url"], status=res.status or 200,
-                entries_seen=len(entries), new_urls=tuple(new), etag=res.etag,
-                last_modified=res.last_modified))
+                entries_seen=len(entries), new_urls=tuple(new),
+                etag=None if site else res.etag,
+                last_modified=None if site else res.last_modified))
         self.report.add(source_id, "new_urls", len(new))
         self.total += len(to_fetch)
         self._tick()
@@ -215,6 +230,7 @@ class _Crawl:
             if not feed.ok:
                 raise BadListing(f"discovered feed {feeds[0]} failed: {feed.reason} "
                                  f"{feed.detail}".strip())
+            res = feed
             body, url, kind = feed.body, feed.final_url, "feed"
         listing = parse_listing(body, url, kind, res.content_type)
         entries = listing.entries

@@ -12,7 +12,7 @@ import feedparser
 import lxml.etree as etree
 import lxml.html
 
-from .bodies import decode_text, inflate_capped
+from .bodies import DecodeError, TooLarge, decode_text, inflate_capped
 from .urls import BadURL, canonical_url
 
 MAX_LISTING_BYTES = 50_000_000  # a sitemap may hold 50 000 URLs in up to 50 MB
@@ -48,7 +48,10 @@ def parse_listing(body: bytes, url: str, kind: str, content_type: str | None = N
     """Parse a fetched listing; a source declared as a feed may turn out to be a sitemap (and
     the other way round), so the body decides."""
     if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not a Content-Encoding
-        body = inflate_capped(body, MAX_LISTING_BYTES)
+        try:
+            body = inflate_capped(body, MAX_LISTING_BYTES)
+        except (TooLarge, DecodeError) as exc:
+            raise BadListing(f"compressed listing unreadable: {exc}") from None
     if kind == "urls":
         text, _ = decode_text(body, content_type)
         return Listing("urls", parse_url_list(text, url))

@@ -84,7 +84,8 @@ class SimIndex:
 
     def add(self, value: int, article_id: str) -> None:
         for i, band in enumerate(self._bands):
-            band.setdefault((value >> (_BAND_BITS * i)) & _BAND_MASK, []).append((value, article_id))
+            key = (value >> (_BAND_BITS * i)) & _BAND_MASK
+            band.setdefault(key, []).append((value, article_id))
         self.size += 1
 
     def add_all(self, items: Iterable[tuple[int, str]]) -> None:

@@ -79,7 +79,9 @@ def build_news_site(site: Site) -> dict[str, str]:
     hostile = {
         "stall": stall(), "endless": endless(), "bomb": gzip_bomb(10 * 1024**3),
         "loop": redirect("/news/loop.html"),
-        "busy": busy_then(static(news_page("Busy but fine", "<p>" + "All is well in the end. " * 30 + "</p>").encode()), 1, retry_after="1"),
+        "busy": busy_then(static(news_page(
+            "Busy but fine", "<p>" + "All is well in the end. " * 30 + "</p>").encode()),
+            1, retry_after="1"),
     }
     for name, handler in hostile.items():
         site.route(f"/news/{name}.html", handler)

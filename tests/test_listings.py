@@ -75,6 +75,8 @@ def test_what_is_not_a_feed_is_a_bad_listing(body):
 def test_broken_sitemap_xml_is_a_bad_listing():
     with pytest.raises(BadListing):
         parse_listing(b"<urlset><url><loc>x</url>", "https://ex.com/s.xml", "sitemap")
+    with pytest.raises(BadListing, match="compressed"):
+        parse_listing(b"\x1f\x8b" + b"garbage" * 10, "https://ex.com/s.xml.gz", "sitemap")
 
 
 def test_feed_autodiscovery_reads_alternate_links():
