@@ -78,10 +78,10 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
             entry_url = canonical_url(link, base=url)
         except BadURL:
             continue
-        entries.append(Entry(entry_url,
-                             published=_struct_iso(item.get("published_parsed")
-                                                   or item.get("updated_parsed")),
-                             lastmod=_struct_iso(item.get("updated_parsed")),
+        # dict.get: feedparser's own get() maps "updated" to "published" with a warning.
+        updated = _struct_iso(dict.get(item, "updated_parsed"))
+        published = _struct_iso(dict.get(item, "published_parsed")) or updated
+        entries.append(Entry(entry_url, published=published, lastmod=updated or published,
                              title=(item.get("title") or None)))
     return _unique(entries)
 
