@@ -82,6 +82,7 @@ def _same_name(person: str, surface: str) -> bool:
     return any(x == y or SequenceMatcher(None, x, y).ratio() >= 0.8 for x in a for y in b)
 
 
+@lru_cache(maxsize=32768)
 def _stop(tok: str) -> bool:
     low = tok.lower()
     if low in _STOP_CAPS:
@@ -247,6 +248,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     n_tok = len(toks)
     maxn = g.max_name_tokens
     first_tokens = g.first_tokens
+    prefixes = g.name_prefixes
     starts = [k for k, (_, _, t) in enumerate(toks) if _is_cap(t) and norm(t) in first_tokens]
     si_ = 0
     while si_ < len(starts):
@@ -256,17 +258,19 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
         if i < last_taken_tok:
             continue
         hit = None
-        # how many tokens from here are joined as one name could be ("W. Bush", "Kim Jong-un")
-        run = 1
-        while run < maxn and i + run < n_tok and _joins(toks[i + run - 1][2], text[toks[i + run - 1][1]:toks[i + run][0]]):
-            run += 1
-        for n in range(run, 0, -1):
+        # extend while the words so far begin some name and are joined as one ("W. Bush", "Kim Jong-un")
+        n = 1
+        while True:
             end = toks[i + n - 1][1]
             key = norm(text[a:end])
+            if key not in prefixes:
+                break
             cands = g.full_names.get(key)
             if cands:
                 hit = (a, end, cands, n)
+            if n >= maxn or i + n >= n_tok or not _joins(toks[i + n - 1][2], text[end:toks[i + n][0]]):
                 break
+            n += 1
         if hit and i + hit[3] < n_tok and _ROMAN.fullmatch(toks[i + hit[3]][2]) and text[hit[1]:toks[i + hit[3]][0]] == " ":
             hit = None  # "King Abdullah II" is not King Abdullah
         if hit:

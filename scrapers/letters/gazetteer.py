@@ -179,6 +179,16 @@ class Gazetteer:
             for s in shorts:
                 self.short_names.setdefault(norm(s), set()).add(name)
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        # every word-prefix of a full name, so a scan can stop as soon as no name continues
+        self.name_prefixes: set[str] = set()
+        for k in self.full_names:
+            parts = k.split()
+            for n in range(1, len(parts) + 1):
+                self.name_prefixes.add(" ".join(parts[:n]))
+                # "George H.W. Bush" is read "george h" before "george hw": initials arrive one at a time
+                if len(parts[n - 1]) <= 4:
+                    for c in range(1, len(parts[n - 1])):
+                        self.name_prefixes.add(" ".join(parts[:n - 1] + [parts[n - 1][:c]]))
         # the normalised first word of every full name, to skip most capitalised words quickly;
         # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
         self.first_tokens: set[str] = set()
