@@ -411,3 +411,20 @@ def test_she_may_be_anyone_the_gazetteer_does_not_know():
     x = one("Peru's President Dina Boluarte said she had written to Mexican President Andres Manuel Lopez Obrador.",
             published="2023-03-09")
     assert (x.sender, x.recipient) == ("Dina Boluarte", "Andrés Manuel López Obrador")
+
+
+def test_a_carrier_the_sentence_leaves_unnamed_is_the_person_the_next_one_opens_with():
+    text = ("SEOUL, Sept. 6 (Yonhap) -- A special envoy of President Moon Jae-in handed a personal letter from Moon to "
+            "North Korean leader Kim Jong-un in Pyongyang on Wednesday.\n"
+            "Chung Eui-yong, who led the delegation, told reporters that Kim had read the letter.")
+    x = one(text, published="2018-09-06")
+    assert (x.sender, x.recipient, x.via, x.date) == ("Moon Jae-in", "Kim Jong Un", "Chung Eui-yong", "2018-09-05")
+
+
+@pytest.mark.parametrize("text", [
+    "Kim Jong Un rejected an invitation from Trump.",
+    "A cable car accident killed three people, Xi Jinping said in a message to the families.",
+    "Trump, who wrote The Art of the Deal, met Kim Jong Un in Singapore.",
+])
+def test_not_letters_after_the_wire_rules(text):
+    assert extract_letters(text, published="2019-06-20") == []

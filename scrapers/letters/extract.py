@@ -891,6 +891,7 @@ class _SentenceReader:
                             recip_i = [obj]
             strong = True
         elif (prep is None and explicit_sender and not recip_i and sender_i and self.toks[s - 1].kind == "W"
+              and not head.startswith("invitation")  # accepted, declined or turned down: often never written
               and self._word(s - 1) not in _CLAUSE_VERBS and self._word(s - 1) not in P.REPORT_VERBS
               and self._word(s - 1) not in P.PREPOSITIONS):
             # "Erdogan threw a letter from Trump into the bin": a leader holding another's letter received it
