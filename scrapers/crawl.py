@@ -149,6 +149,9 @@ class _Crawl:
         self.claimed: set[str] = set()  # URLs taken by some source in this crawl
         self.done = self.total = 0
         self._index: SimIndex | None = None
+        # Pages between "fetch started" and "recorded": bounds the bodies held in memory
+        # while extraction, the slow part, catches up with the network.
+        self._pages = asyncio.Semaphore(2 * max(policy.concurrency, policy.extract_workers))
 
     async def __aenter__(self) -> _Crawl:
         if self.policy.extract_workers > 1:
@@ -316,6 +319,10 @@ class _Crawl:
     # --- pages ------------------------------------------------------------------------------
 
     async def page(self, url: str, row: dict | None, source: dict[str, Any]) -> None:
+        async with self._pages:
+            await self._page(url, row, source)
+
+    async def _page(self, url: str, row: dict | None, source: dict[str, Any]) -> None:
         source_id = source["source_id"]
         stream = f"page-{url_key(url)}"
         conditional = row is not None and row.get("state") in ("fetched", "not_modified")
