@@ -134,6 +134,12 @@ class _Doc:
 
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
+# Nouns whose own "to" phrase is not the letter's address.
+_NOUNS_TAKING_TO = frozenset("""
+visit visits trip trips journey tour travel return way contribution contributions commitment support threat
+threats relations ties access road path approach attention flight flights delegation mission
+""".split())
+
 # "Cable" next to these is not a telegram between leaders.
 _CABLE_NOT_MAIL = frozenset("""
 news tv television car cars network networks channel channels company operator operators line lines internet
@@ -658,8 +664,8 @@ class _SentenceReader:
                     if w == "from":
                         out.setdefault("from", ent)
                     elif w == "to" and not tnext.poss:
-                        if prev_word in ("response", "reply"):
-                            pass
+                        if prev_word in ("response", "reply") or self._word(j - 1) in _NOUNS_TAKING_TO:
+                            pass  # "after his visit to Laos": the place belongs to the visit
                         else:
                             out.setdefault("to", ent)
                     elif w == "for":
