@@ -72,6 +72,21 @@ def stop(proc: subprocess.Popen) -> str:
     return out
 
 
+class Running:
+    """Started processes, stopped at the end; on a failure their output joins the report."""
+
+    def __init__(self, *procs: subprocess.Popen) -> None:
+        self.procs, self.outs = procs, []
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
+        self.outs = [stop(p) for p in self.procs]
+        if error is not None:
+            error.add_note("process output:\n" + "\n---\n".join(self.outs))
+
+
 class Hook(BaseHTTPRequestHandler):
     received: list[tuple[dict[str, str], bytes]] = []
 
@@ -107,7 +122,7 @@ def test_serve_runs_the_api_the_page_and_the_worker_in_one_process(tmp_path: Pat
     base = f"http://127.0.0.1:{port}"
     proc = letterwatch("serve", "--port", str(port), "--log-level", "warning",
                        env=env_for(f"sqlite:///{tmp_path / 'lw.db'}"), cwd=tmp_path)
-    try:
+    with Running(proc) as running:
         eventually(lambda: httpx.get(f"{base}/healthz").status_code == 200, 60, "the server")
         watch = httpx.post(f"{base}/watches", headers=AUTH,
                            json={"url": hook, "person": "Vladimir Putin"}).json()
@@ -140,9 +155,8 @@ def test_serve_runs_the_api_the_page_and_the_worker_in_one_process(tmp_path: Pat
         headers, body = Hook.received[0]
         assert verify(watch["secret"], headers["X-Letterwatch-Timestamp"], body,
                       headers["X-Letterwatch-Signature"])
-    finally:
-        out = stop(proc)
     # uvicorn stops gracefully, then re-raises the signal it caught.
+    (out,) = running.outs
     assert proc.returncode in (0, -signal.SIGTERM) and "Traceback" not in out, out
 
 
@@ -152,15 +166,14 @@ def test_api_and_worker_run_apart_on_one_database(tmp_path: Path, site):
     env = env_for(f"sqlite:///{tmp_path / 'lw.db'}")
     api = letterwatch("api", "--port", str(port), "--log-level", "warning", env=env, cwd=tmp_path)
     worker = letterwatch("worker", "--log-level", "warning", env=env, cwd=tmp_path)
-    try:
+    with Running(api, worker) as running:
         eventually(lambda: httpx.get(f"{base}/healthz").status_code == 200, 60, "the API")
         httpx.post(f"{base}/sources", headers=AUTH,
                    json={"source_id": "gazette", "url": site.feed_url, "kind": "feed"})
         # The worker polls and folds; the API answers from the tables it keeps current.
         eventually(lambda: httpx.get(f"{base}/letters").json()["items"], 90, "letters")
         eventually(lambda: httpx.get(f"{base}/readyz").status_code == 200, 30, "readiness")
-    finally:
-        outs = [stop(api), stop(worker)]
+    outs = running.outs
     assert worker.returncode == 0 and api.returncode in (0, -signal.SIGTERM), outs
     assert not any("Traceback" in out for out in outs), outs
 
@@ -176,7 +189,7 @@ def test_two_workers_share_the_sources_and_fetch_each_feed_once(pg_store: Store,
     env = env_for(f"{pg_store.url}?schema={pg_store.schema}")
     workers = [letterwatch("worker", "--log-level", "warning", env=env, cwd=tmp_path)
                for _ in range(2)]
-    try:
+    with Running(*workers) as running:
         def all_polled() -> bool:
             refresh(pg_store)
             rows = pg_store.query("SELECT polls FROM p_sources_sources")
@@ -184,8 +197,7 @@ def test_two_workers_share_the_sources_and_fetch_each_feed_once(pg_store: Store,
 
         eventually(all_polled, 90, "every source polled")
         time.sleep(2)  # several more ticks of both workers: nothing is due any more
-    finally:
-        outs = [stop(w) for w in workers]
+    outs = running.outs
     assert [w.returncode for w in workers] == [0, 0], outs
     assert not any("Traceback" in out for out in outs), outs
     fetched = Counter(path for path in site.requests if path.startswith("/feed.xml"))
