@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from typing import Annotated, Any
 
 import typer
@@ -217,12 +216,3 @@ def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(demo)
 
-
-def wait_for(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
-    """Poll ``predicate`` until true or the timeout ends (used by the demo and tests)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
