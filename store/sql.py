@@ -19,6 +19,7 @@ import orjson
 from orjson import loads
 
 from events import Event, Recorded
+from events.base import make_recorded
 from events.registry import decoder
 from events.projection import Key, Projection, Row, Table
 
@@ -138,9 +139,25 @@ class SqlStore(Store):
         return self._execute(conn, "SELECT MAX(position) FROM events").fetchone()[0] or 0
 
     def _recorded(self, row: Sequence[Any]) -> Recorded:
-        position, eid, stream, sv, type_, version, at, causation, correlation, data = row
-        event = decoder(type_, version)(loads(data), eid, causation, correlation)
-        return Recorded(position, stream, sv, self._decode_time(at), event)
+        return self._recorded_page([row])[0]
+
+    def _recorded_page(self, rows: list[Sequence[Any]]) -> list[Recorded]:
+        # The hot loop of every replay: locals only, one decoder per (type, version) and one
+        # parse per run of equal timestamps (a batch shares one).
+        decoders: dict[tuple[str, int], Any] = {}
+        decode_time = self._decode_time
+        last_at: Any = None
+        when: datetime | None = None
+        out = []
+        for position, eid, stream, sv, type_, version, at, causation, correlation, data in rows:
+            dec = decoders.get((type_, version))
+            if dec is None:
+                dec = decoders[(type_, version)] = decoder(type_, version)
+            if at != last_at:
+                when, last_at = decode_time(at), at
+            out.append(make_recorded(position, stream, sv, when,
+                                     dec(loads(data), eid, causation, correlation)))
+        return out
 
     def read_all(
         self, after: int = 0, limit: int | None = None, types: Iterable[str] | None = None
@@ -161,8 +178,7 @@ class SqlStore(Store):
             params.append(page)
             with self._tx() as conn:
                 rows = self._execute(conn, sql, params).fetchall()
-            for row in rows:
-                yield self._recorded(row)
+            yield from self._recorded_page(rows)
             if len(rows) < page:
                 return
             after = rows[-1][0]
@@ -174,7 +190,7 @@ class SqlStore(Store):
             rows = self._execute(
                 conn, self._select_events() + " WHERE stream = ? AND stream_version > ? "
                 "ORDER BY stream_version", (stream, after_version)).fetchall()
-        return [self._recorded(r) for r in rows]
+        return self._recorded_page(rows)
 
     def stream_version(self, stream: str) -> int:
         with self._tx() as conn:
