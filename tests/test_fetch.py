@@ -213,3 +213,16 @@ def test_retry_after_reads_seconds_and_dates():
     assert retry_after_seconds("120") == 120
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past
     assert retry_after_seconds("soon") is None
+
+
+async def test_rules_for_our_user_agent_and_crawl_delay_apply(site: Site):
+    site.page("/robots.txt", "User-agent: letterwatch\nDisallow: /mine/\nCrawl-delay: 0.3\n\n"
+              "User-agent: *\nDisallow: /\n", content_type="text/plain")
+    site.page("/a", PAGE)
+    site.page("/mine/b", PAGE)
+    started = time.monotonic()
+    async with Fetcher(policy()) as f:
+        results = [await f.fetch(site.url("/a")) for _ in range(3)]
+        denied = await f.fetch(site.url("/mine/b"))
+    assert all(r.ok for r in results) and denied.reason == "robots"
+    assert time.monotonic() - started >= 2 * 0.3  # three requests, two gaps
