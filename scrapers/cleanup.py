@@ -77,6 +77,9 @@ _CREDIT_TAIL = re.compile(rf"[\w.-]+/(?:{_AGENCIES})(?:\s+via\s+(?:{_AGENCIES}))
 _CREDIT_LEAD = re.compile(rf"^\(?(?:{_AGENCIES})/[\w .'-]+\)?$", re.I)
 _FILE_RESIDUE = re.compile(r"^(?=.*[a-z])[\w-]*_[\w-]*$|^[\w-]+\.(?:jpe?g|png|gif|webp|svg)$", re.I)
 _MAX_PLEA_GAP = 4
+_TAIL_LINKS = 3  # this many headline-like list items at the very end
+_HEADLINE_ITEM = re.compile(r"^[-•*] [^\W\d_][^ ]*(?: \S+){3,}")  # "- Word word word word..."
+_ITEM_END = re.compile(r"[.!?…\"”’)。！？:;]\s*$")
 _SENTENCE = re.compile(r"[.!?…\"”’)。！？]\s*$")
 
 
@@ -97,7 +100,17 @@ def clean_text(text: str, *, title: str | None = None) -> str:
             continue
         kept.append(para)
         last_key = key
-    return "\n".join(kept)
+    return "\n".join(_drop_tail_links(kept))
+
+
+def _drop_tail_links(paragraphs: list[str]) -> list[str]:
+    """A list closing the text whose items are bare headlines is a "related stories" box;
+    its headlines would otherwise be read as this article's news."""
+    end = len(paragraphs)
+    while end > 0 and _HEADLINE_ITEM.match(paragraphs[end - 1]) \
+            and not _ITEM_END.search(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[:end] if len(paragraphs) - end >= _TAIL_LINKS else paragraphs
 
 
 def _drop_plea_blocks(paragraphs: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ from .metadata import read_meta
 
 # Bump when a change to extraction or clean-up changes what is extracted: stored pages are
 # re-extracted (``letterwatch reextract``) and the new version's text replaces the old.
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 MIN_WORDS = 5
 MIN_FAST_CHARS = 250  # below this the fast pass probably missed the article

@@ -73,3 +73,13 @@ def test_a_navigation_menu_run_goes_but_a_bullet_list_stays():
 def test_the_headline_repeated_at_the_top_goes_once():
     text = "Opinion | Is Football Violence a Crime?\nIs Football Violence a Crime?\nThe body."
     assert clean_text(text, title="Is Football Violence a Crime?") == "The body."
+
+
+def test_a_closing_list_of_headlines_goes_but_a_list_of_sentences_stays():
+    story = "Kim sent a letter to Xi on Tuesday, KCNA said."
+    related = "\n".join(["- Putin sends greetings to Kim on national day",
+                         "- Moon Jae-in receives message from Trump",
+                         "- Pochettino fired by Tottenham"])
+    assert clean_text(f"{story}\n{related}") == story
+    steps = "\n".join(["- Open the settings.", "- Choose a language.", "- Save the change."])
+    assert clean_text(f"{story}\n{steps}") == f"{story}\n{steps}"
