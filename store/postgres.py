@@ -152,6 +152,11 @@ class PostgresStore(SqlStore):
     def _after_append(self, conn: Any, position: int) -> None:
         conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(position)))
 
+    def _fetch_events(self, conn: Any, sql: str, params: Any) -> list[tuple]:
+        # Binary results: a timestamptz arrives as eight bytes rather than text to parse,
+        # which made up most of the client's time per page of a replay.
+        return conn.execute(self._sql(sql), params, binary=True).fetchall()
+
     def _select_events(self) -> str:
         # ::text hands the JSON to orjson, faster than psycopg parsing it into dicts.
         return _SELECT_PG

@@ -65,6 +65,10 @@ class SqlStore(Store):
     def _select_events(self) -> str:
         return _SELECT_EVENTS
 
+    def _fetch_events(self, conn: Any, sql: str, params: Sequence[Any]) -> list[tuple]:
+        """Rows of a query on the log (columns as ``_select_events`` lists them)."""
+        return self._execute(conn, sql, params).fetchall()
+
     def _sql(self, sql: str) -> str:
         return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
 
@@ -177,7 +181,7 @@ class SqlStore(Store):
             sql += " ORDER BY position LIMIT ?"
             params.append(page)
             with self._tx() as conn:
-                rows = self._execute(conn, sql, params).fetchall()
+                rows = self._fetch_events(conn, sql, params)
             yield from self._recorded_page(rows)
             if len(rows) < page:
                 return
@@ -187,9 +191,9 @@ class SqlStore(Store):
 
     def read_stream(self, stream: str, after_version: int = 0) -> list[Recorded]:
         with self._tx() as conn:
-            rows = self._execute(
+            rows = self._fetch_events(
                 conn, self._select_events() + " WHERE stream = ? AND stream_version > ? "
-                "ORDER BY stream_version", (stream, after_version)).fetchall()
+                "ORDER BY stream_version", (stream, after_version))
         return self._recorded_page(rows)
 
     def stream_version(self, stream: str) -> int:
