@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 """
 
+REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
+
 # The sqlite3 module binds int, float and str directly but sends every other value, None
 # included, through its adapter protocol, which fails two attribute lookups (raising and
 # clearing an exception each time) before binding NULL. Rows are full of NULLs; a
@@ -99,6 +101,7 @@ class SQLiteStore(SqlStore):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._last_time: tuple[str, datetime] | None = None
+        self._cache_size = -2000
         if self.path != ":memory:":
             parent = Path(self.path).expanduser().resolve().parent
             if not parent.is_dir():
@@ -140,6 +143,7 @@ class SQLiteStore(SqlStore):
             # Checkpoints fsync; doing them every 10,000 pages rather than 1,000 keeps the
             # append path fast, at the cost of a WAL file of up to ~160 MB.
             conn.execute("PRAGMA wal_autocheckpoint=10000")
+            self._cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -168,6 +172,13 @@ class SQLiteStore(SqlStore):
         except sqlite3.Error as exc:
             conn.execute("ROLLBACK")
             raise self._unavailable(exc) from exc
+
+    def _begin_projection_tx(self, conn: Any, target: str) -> None:
+        # A rebuild inserts into primary-key indexes in hash order; past the default 2 MB of
+        # page cache every insert rereads a page. 32 MB made a 1,000,000-event replay ~15%
+        # faster; the connection goes back to the default for everything else.
+        size = REBUILD_CACHE_SIZE if target == "rebuild" else self._cache_size
+        conn.execute(f"PRAGMA cache_size = {int(size)}")
 
     def _lock_appends(self, conn: Any) -> None:
         # BEGIN IMMEDIATE already holds SQLite's single write lock.
