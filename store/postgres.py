@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .errors import StoreUnavailable
@@ -73,6 +75,7 @@ class PostgresStore(SqlStore):
     column_types = {"text": "TEXT", "int": "BIGINT", "real": "DOUBLE PRECISION",
                     "json": "TEXT", "bool": "SMALLINT"}
     _duplicate_id_errors = (psycopg.errors.UniqueViolation,)
+    _encode_before_lock = False
 
     def __init__(self, url: str, *, schema: str = "public", pool_size: int = 8,
                  connect_timeout: float = 10.0) -> None:
@@ -98,6 +101,8 @@ class PostgresStore(SqlStore):
             raise StoreUnavailable(f"PostgreSQL at {_safe(url)}: {exc}") from exc
 
     def _configure(self, conn: psycopg.Connection) -> None:
+        conn.adapters.register_dumper(bool, _BoolAsSmallintText)
+        conn.adapters.register_dumper(bool, _BoolAsSmallintBinary)
         conn.execute(f"SET search_path TO {self.schema}")
         conn.commit()
 
@@ -112,10 +117,10 @@ class PostgresStore(SqlStore):
     def _lock_appends(self, conn: Any) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
 
-    def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None:
-        if len(rows) < COPY_THRESHOLD:
+    def _insert_event_rows(self, conn: Any, rows: Any, count: int) -> None:
+        if count < COPY_THRESHOLD:
             conn.cursor().executemany(
-                "INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+                "INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", list(rows))
             return
         with conn.cursor().copy(
             "COPY events (position, id, stream, stream_version, type, version, recorded_at, "
@@ -197,6 +202,23 @@ class PostgresStore(SqlStore):
             self._listener.close()
             self._listener = None
         self.pool.close()
+
+
+class _BoolAsSmallintText(Dumper):
+    """Projection "bool" columns are SMALLINT 0/1 on PostgreSQL as on SQLite, so a query
+    written once (``removed = ?`` with False) runs on both."""
+
+    oid = psycopg.adapters.types["int2"].oid
+
+    def dump(self, obj: bool) -> bytes:
+        return b"1" if obj else b"0"
+
+
+class _BoolAsSmallintBinary(_BoolAsSmallintText):
+    format = Format.BINARY
+
+    def dump(self, obj: bool) -> bytes:
+        return b"\x00\x01" if obj else b"\x00\x00"
 
 
 def _safe(url: str) -> str:

@@ -43,6 +43,7 @@ class SqlStore(Store):
     column_types: dict[str, str] = {}
     # What the backend raises when an insert breaks a unique index.
     _duplicate_id_errors: tuple[type[Exception], ...] = ()
+    _encode_before_lock = True
 
     # --- backend hooks -------------------------------------------------------------------
     @abstractmethod
@@ -54,7 +55,9 @@ class SqlStore(Store):
         """Serialise appends so positions become visible in order (readers never skip)."""
 
     @abstractmethod
-    def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None: ...
+    def _insert_event_rows(self, conn: Any, rows: Iterable[tuple], count: int) -> None:
+        """Insert ``count`` log rows, given in position order (a list when
+        ``_encode_before_lock``, else produced as they are consumed)."""
 
     @abstractmethod
     def _encode_time(self, at: datetime) -> Any: ...
@@ -84,17 +87,18 @@ class SqlStore(Store):
         ids = [e.id for e in events]
         if len(set(ids)) != len(ids):
             raise ValueError("an append must not repeat an event id")
-        # Encoded before the lock is taken: other appenders wait only for the writes.
-        encoded = [(e.id, e.TYPE, e.VERSION, e.causation_id, e.correlation_id, dumps(e.data()))
-                   for e in events]
+        # SQLite encodes before taking the lock, so other appenders wait only for the writes;
+        # PostgreSQL encodes while COPY streams, so the server is already storing the first
+        # rows while the last ones are encoded.
+        items = [(e, dumps(e.data()) if self._encode_before_lock else None) for e in events]
         try:
-            return self._append(stream, encoded, expected_version, False)
+            return self._append(stream, items, expected_version, False)
         except self._duplicate_id_errors:
             # Some ids are in the log already (a retried append): do it again, filtering them.
-            return self._append(stream, encoded, expected_version, True)
+            return self._append(stream, items, expected_version, True)
 
-    def _append(self, stream: str, encoded: list[tuple], expected_version: int,
-                check_ids: bool) -> AppendResult:
+    def _append(self, stream: str, items: list[tuple[Event, str | None]],
+                expected_version: int, check_ids: bool) -> AppendResult:
         with self._tx(write=True) as conn:
             self._lock_appends(conn)
             head, version = self._positions(conn, stream)
@@ -102,18 +106,20 @@ class SqlStore(Store):
             # when that happened, or before refusing an append whose expected version is off
             # (the stored events may be this very append's, retried after a lost reply).
             if check_ids or (expected_version != ANY and version != expected_version):
-                seen = self._existing_ids(conn, [r[0] for r in encoded])
-                encoded = [r for r in encoded if r[0] not in seen]
-                if not encoded:  # a retried append: already stored, accept it as done
+                seen = self._existing_ids(conn, [e.id for e, _ in items])
+                items = [item for item in items if item[0].id not in seen]
+                if not items:  # a retried append: already stored, accept it as done
                     return AppendResult(version, head, 0)
                 if expected_version != ANY and version != expected_version:
                     raise ConcurrencyError(stream, expected_version, version)
             at = self._encode_time(datetime.now(UTC))
-            rows = [(head + i, eid, stream, version + i, type_, v, at, cause, corr, data)
-                    for i, (eid, type_, v, cause, corr, data) in enumerate(encoded, 1)]
-            self._insert_event_rows(conn, rows)
-            self._after_append(conn, head + len(rows))
-        return AppendResult(version + len(rows), head + len(rows), len(rows))
+            rows = ((head + i, e.id, stream, version + i, e.TYPE, e.VERSION, at, e.causation_id,
+                     e.correlation_id, dumps(e.data()) if data is None else data)
+                    for i, (e, data) in enumerate(items, 1))
+            n = len(items)
+            self._insert_event_rows(conn, rows if not self._encode_before_lock else list(rows), n)
+            self._after_append(conn, head + n)
+        return AppendResult(version + n, head + n, n)
 
     def _positions(self, conn: Any, stream: str) -> tuple[int, int]:
         """The log's head and the stream's version, in one round trip."""

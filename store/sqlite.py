@@ -184,7 +184,7 @@ class SQLiteStore(SqlStore):
         # BEGIN IMMEDIATE already holds SQLite's single write lock.
         pass
 
-    def _insert_event_rows(self, conn: Any, rows: list[tuple]) -> None:
+    def _insert_event_rows(self, conn: Any, rows: Any, count: int) -> None:
         _insert_many(conn, "INSERT INTO events VALUES ", 10, rows)
 
     def _insert_rows(self, conn: Any, name: str, table: Any, rows: list[tuple]) -> None:
