@@ -16,6 +16,7 @@ from .base import Recorded
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
+# "bool" is stored as 0/1 on every backend, so SQL compares it with 0 or 1, never TRUE/FALSE.
 COLUMN_TYPES = frozenset({"text", "int", "real", "json", "bool"})
 
 

@@ -116,7 +116,7 @@ def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str) -> Crawl
 
 
 def _sources_to_poll(store: Store, ids: list[str] | None) -> list[dict[str, Any]]:
-    rows = store.query("SELECT * FROM p_sources_sources WHERE removed = ?", [False])
+    rows = store.query("SELECT * FROM p_sources_sources WHERE removed = 0")
     by_id = {r["source_id"]: r for r in rows}
     if ids is not None:
         missing = [i for i in ids if i not in by_id]

@@ -179,8 +179,6 @@ def test_api_and_worker_run_apart_on_one_database(tmp_path: Path, site):
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=False, reason="scrapers.crawl._sources_to_poll passes a boolean for a "
-                   "SMALLINT column, which PostgreSQL refuses; passes once that is fixed")
 def test_two_workers_share_the_sources_and_fetch_each_feed_once(pg_store: Store, tmp_path: Path,
                                                                  site):
     feeds = [f"{site.feed_url}?edition={i}" for i in range(6)]
