@@ -142,12 +142,18 @@ class PostgresStore(SqlStore):
         if len(rows) < COPY_THRESHOLD:
             super()._insert_rows(conn, name, table, rows)
             return
-        with conn.cursor().copy(
-            f"COPY {name} ({', '.join(table.columns)}) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
-            copy.set_types([_COPY_COLUMN_TYPES[t] for t in table.columns.values()])
-            for row in rows:
-                copy.write_row(row)
+        try:
+            # A savepoint: binary COPY takes only values of its column's own type, where an
+            # INSERT's parameters are cast (an int into a text column, say). A batch with
+            # such a value goes in as INSERTs instead of failing where an upsert would not.
+            with conn.transaction(), conn.cursor().copy(
+                f"COPY {name} ({', '.join(table.columns)}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types([_COPY_COLUMN_TYPES[t] for t in table.columns.values()])
+                for row in rows:
+                    copy.write_row(row)
+        except (TypeError, ValueError, OverflowError):
+            super()._insert_rows(conn, name, table, rows)
 
     def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
         # One array parameter instead of a long IN list: far less to parse on both ends.
