@@ -98,7 +98,7 @@ class SQLiteStore(SqlStore):
         self.url = f"sqlite:///{self.path}"
         self.poll_interval = poll_interval
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         self._last_time: tuple[str, datetime] | None = None
         self._cache_size = -2000
@@ -146,7 +146,7 @@ class SQLiteStore(SqlStore):
             self._cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
             self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._all.append((threading.current_thread(), conn))
         return conn
 
     @contextmanager
@@ -218,11 +218,16 @@ class SQLiteStore(SqlStore):
             time.sleep(min(self.poll_interval, left))
 
     def close(self) -> None:
+        # Closing a connection another thread is still running a statement on can crash the
+        # interpreter, so only this thread's and dead threads' connections are closed here;
+        # a live thread's connection closes when that thread ends and drops its locals.
+        me = threading.current_thread()
         with self._lock:
-            for conn in self._all:
-                try:
-                    conn.close()
-                except sqlite3.Error:
-                    pass
+            for owner, conn in self._all:
+                if owner is me or not owner.is_alive():
+                    try:
+                        conn.close()
+                    except sqlite3.Error:
+                        pass
             self._all.clear()
         self._local = threading.local()
