@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import sys
 from pathlib import Path
@@ -30,6 +31,8 @@ app.add_typer(events_app, name="events")
 
 console = Console()
 err = Console(stderr=True)
+# A crash in a C extension then leaves a Python traceback in the log, not just a signal.
+faulthandler.enable()
 
 
 def open_configured_store() -> Store:
