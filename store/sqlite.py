@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 """
 
+AUTOCHECKPOINT = 10_000  # WAL pages
+APPEND_AUTOCHECKPOINT = 2 * AUTOCHECKPOINT
 REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
 
 # The sqlite3 module binds int, float and str directly but sends every other value, None
@@ -141,8 +143,10 @@ class SQLiteStore(SqlStore):
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
             # Checkpoints fsync; doing them every 10,000 pages rather than 1,000 keeps the
-            # append path fast, at the cost of a WAL file of up to ~160 MB.
-            conn.execute("PRAGMA wal_autocheckpoint=10000")
+            # append path fast, at the cost of a WAL file of up to ~160 MB (twice that while
+            # only appends run: see _autocheckpoint).
+            conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
+            self._local.autocheckpoint = AUTOCHECKPOINT
             self._cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
             self._local.conn = conn
             with self._lock:
@@ -179,10 +183,21 @@ class SQLiteStore(SqlStore):
         # faster; the connection goes back to the default for everything else.
         size = REBUILD_CACHE_SIZE if target == "rebuild" else self._cache_size
         conn.execute(f"PRAGMA cache_size = {int(size)}")
+        self._autocheckpoint(conn, AUTOCHECKPOINT)
 
     def _lock_appends(self, conn: Any) -> None:
         # BEGIN IMMEDIATE already holds SQLite's single write lock.
-        pass
+        self._autocheckpoint(conn, APPEND_AUTOCHECKPOINT)
+
+    def _autocheckpoint(self, conn: Any, pages: int) -> None:
+        # The commit that finds the WAL past the threshold copies it all back into the file
+        # (160 MB at 10,000 pages), stalling that caller for a good part of a second. Appends
+        # wait for twice the threshold, so while projections are being written their commits
+        # take that stall rather than the ingestion path; with none running, appends still
+        # bound the WAL.
+        if getattr(self._local, "autocheckpoint", None) != pages:
+            conn.execute(f"PRAGMA wal_autocheckpoint={pages}")
+            self._local.autocheckpoint = pages
 
     def _insert_event_rows(self, conn: Any, rows: Any, count: int) -> None:
         _insert_many(conn, "INSERT INTO events VALUES ", 10, rows)
