@@ -229,10 +229,13 @@ class SqlStore(Store):
     # --- raw pages -----------------------------------------------------------------------
     def put_page(self, body: bytes) -> str:
         sha = hashlib.sha256(body).hexdigest()
+        # Compressed before the write lock is taken, at level 1: news HTML still shrinks about
+        # fourfold (level 6: fivefold) for a third of level 6's CPU, and other writers do not wait on it.
+        packed = zlib.compress(body, 1)
         with self._tx(write=True) as conn:
             self._execute(
                 conn, "INSERT INTO pages (sha256, size, body) VALUES (?, ?, ?) "
-                "ON CONFLICT (sha256) DO NOTHING", (sha, len(body), zlib.compress(body, 6)))
+                "ON CONFLICT (sha256) DO NOTHING", (sha, len(body), packed))
         return sha
 
     def get_page(self, sha256: str) -> bytes | None:
