@@ -229,8 +229,9 @@ class SqlStore(Store):
     # --- raw pages -----------------------------------------------------------------------
     def put_page(self, body: bytes) -> str:
         sha = hashlib.sha256(body).hexdigest()
-        # Compressed before the write lock is taken, at level 1: news HTML still shrinks about
-        # fourfold (level 6: fivefold) for a third of level 6's CPU, and other writers do not wait on it.
+        # Compressed before the write lock is taken, at level 1: news HTML still shrinks
+        # about fourfold (level 6: fivefold) for a third of the CPU, and other writers do
+        # not wait on it.
         packed = zlib.compress(body, 1)
         with self._tx(write=True) as conn:
             self._execute(
