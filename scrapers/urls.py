@@ -28,9 +28,9 @@ def canonical_url(url: str, base: str | None = None) -> str:
     dot segments resolved, query parameters sorted.
     """
     raw = (url or "").strip()
-    if base:
-        raw = urljoin(base, raw)
     try:
+        if base:
+            raw = urljoin(base, raw)  # raises too, on a malformed IPv6 host
         parts = urlsplit(raw)
     except ValueError as exc:
         raise BadURL(f"unparsable URL {url!r}: {exc}") from None

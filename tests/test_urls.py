@@ -30,3 +30,8 @@ def test_non_http_urls_are_refused(bad):
 def test_host_and_origin():
     assert host_of("https://News.Example.com:8443/x") == "news.example.com"
     assert origin_of("https://News.Example.com:8443/x?y") == "https://news.example.com:8443"
+
+
+def test_a_malformed_ipv6_host_is_a_bad_url_even_with_a_base():
+    with pytest.raises(BadURL, match="unparsable"):
+        canonical_url("https://[::1", "https://x.example/")
