@@ -18,7 +18,7 @@ from . import admin, articles, errors, events, letters, page, people, sources, w
 from .admin import Metrics
 from .events import Heads
 from .letters import LatestCache, LatestFastPath
-from .limits import BodyLimit
+from .limits import BodyLimit, NoNulCharacters
 from .queries import AsOf, Memo
 
 __all__ = ["create_app"]
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(NoNulCharacters)
     tokens = tuple(t.encode() for t in (settings.read_token, settings.admin_token) if t)
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())

@@ -59,3 +59,28 @@ class BodyLimit:
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class NoNulCharacters:
+    """Answer 422 to a path or query holding a NUL character: no text column can store one
+    (PostgreSQL refuses it outright), so it can only be a mistake or a probe."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope.get("path", "")
+            or b"%00" in scope.get("query_string", b"")
+            or b"\x00" in scope.get("query_string", b"")
+        ):
+            body = orjson.dumps({"detail": [{
+                "loc": ["query" if "\x00" not in scope.get("path", "") else "path"],
+                "msg": "NUL characters are not allowed in paths or query parameters",
+                "type": "value_error"}]})
+            await send({"type": "http.response.start", "status": 422,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
