@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## create .venv and install letterwatch with its test tools
 
 demo: install  ## crawl the bundled sample news site, print the letters, serve API and page
-	$(BIN)/letterwatch demo
+	$(BIN)/letterwatch demo --database letterwatch.db
 
 demo-once: install  ## the same, exiting after printing the letters
-	$(BIN)/letterwatch demo --once
+	$(BIN)/letterwatch demo --once --database letterwatch.db
 
 test: install  ## the whole test suite (PostgreSQL and browser tests skip if absent, outside CI)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
