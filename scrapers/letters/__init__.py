@@ -1,7 +1,7 @@
 """Correspondence extraction: the letters, messages and telegrams an article says were sent."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from events import Finding
 
 __all__ = ["EXTRACTOR_VERSION", "FoundLetter", "extract_letters"]
 
@@ -9,24 +9,8 @@ __all__ = ["EXTRACTOR_VERSION", "FoundLetter", "extract_letters"]
 EXTRACTOR_VERSION = "1.1.0"
 
 
-@dataclass(frozen=True, slots=True)
-class FoundLetter:
-    """One letter an article reports: who wrote to whom, when, through whom, and where it says so."""
-
-    sender: str
-    recipient: str
-    kind: str
-    date: str | None
-    via: str | None
-    evidence: str
-    start: int
-    end: int
-    confidence: float
-    reply_to: int | None = None
-
-    def as_dict(self) -> dict:
-        """All fields as a JSON-ready dict."""
-        return asdict(self)
+# A found letter is exactly what the log records of it, so the two are one type.
+FoundLetter = Finding
 
 
 def extract_letters(text: str, *, title: str | None = None, published: str | None = None) -> list[FoundLetter]:
