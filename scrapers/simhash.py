@@ -27,15 +27,29 @@ def simhash(text: str) -> int | None:
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    # Each distinct word is hashed once (blake2b: stable across processes, unlike hash());
-    # a shingle's hash mixes its words' hashes with integer arithmetic.
-    ids = {w: int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(),
-                             "little") for w in set(words)}
-    seq = [ids[w] for w in words]
-    shingles = {_mix((a * _K1) ^ (b * _K2) ^ c)
-                for a, b, c in zip(seq, seq[1:], seq[2:])}
-    packed = array("Q", shingles).tobytes()
-    half = len(shingles) / 2
+    # Words are hashed with blake2b, stable across processes (unlike hash()), as the stored
+    # simhashes of earlier crawls are compared with new ones. Each word's hash is kept
+    # pre-multiplied by both shingle constants too, so a shingle is two XORs: masking to
+    # 64 bits commutes with XOR, so this is the value ((a * _K1) ^ (b * _K2) ^ c) & _MASK,
+    # with small ints throughout.
+    known = _WORDS
+    if len(known) > _WORDS_KEPT:
+        known.clear()
+    for w in set(words).difference(known):
+        h = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+        known[w] = (h, (h * _K1) & _MASK, (h * _K2) & _MASK)
+    seq = [known[w] for w in words]
+    # The mix below is a bijection on 64-bit values, so distinct shingles are found before
+    # mixing and each is mixed once.
+    raw = {a[1] ^ b[2] ^ c[0] for a, b, c in zip(seq, seq[1:], seq[2:])}
+    m1, m2, mask = _M1, _M2, _MASK
+    mixed = []
+    for x in raw:  # splitmix64's finaliser: every input bit moves about half the output bits
+        x = ((x ^ (x >> 30)) * m1) & mask
+        x = ((x ^ (x >> 27)) * m2) & mask
+        mixed.append(x ^ (x >> 31))
+    packed = array("Q", mixed).tobytes()
+    half = len(mixed) / 2
     value = 0
     for byte in range(8):
         column = packed[byte::8]
@@ -45,16 +59,16 @@ def simhash(text: str) -> int | None:
     return value
 
 
+# Word -> (blake2b hash, hash * _K1, hash * _K2), all to 64 bits: news repeats its
+# vocabulary, so most words of an article were hashed for an earlier one. Emptied when
+# full rather than kept in order: refilling costs one article's worth of hashing.
+_WORDS: dict[str, tuple[int, int, int]] = {}
+_WORDS_KEPT = 50_000  # some 10 MB
+
+
 _MASK = (1 << 64) - 1
 _K1, _K2 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
-
-
-def _mix(x: int) -> int:
-    """A 64-bit finaliser (splitmix64's): every input bit moves about half the output bits."""
-    x &= _MASK
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
-    return x ^ (x >> 31)
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 
 
 def distance(a: int, b: int) -> int:
