@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -49,6 +51,7 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 LISTING_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                   "text/xml;q=0.9, text/plain;q=0.5, */*;q=0.1")
 RECENT_SIMHASHES = 20_000  # articles whose simhash new ones are compared with
+MAIN_SCRIPT_ENV = "LETTERWATCH_MAIN_SCRIPT"  # read by scrapers.workers in the fork server
 
 
 class UnknownSource(ValueError):
@@ -485,6 +488,13 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     warmed (``scrapers.workers``): quick to start, and no fork of this threaded process."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["scrapers.workers"])
+    # Each new worker would otherwise run this program's main script again (the CLI and all
+    # it imports: most of a second of CPU per worker, every crawl) for callables it is never
+    # given; told the script's path, the fork server marks it as loaded. (Preloading
+    # "__main__" would do it, but Python 3.11's fork server never gets the path it needs.)
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if main and getattr(sys.modules["__main__"].__spec__, "name", None) is None:
+        os.environ[MAIN_SCRIPT_ENV] = os.path.normpath(main)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     for _ in range(workers):  # start the workers now, while the first fetches run
         pool.submit(int)

@@ -6,6 +6,8 @@ each crawl loading them."""
 from __future__ import annotations
 
 import gc
+import os
+import sys
 
 from .pages import process_page
 
@@ -25,6 +27,13 @@ def warm_up() -> None:
     for html in _SAMPLES:
         process_page(html.encode("utf-8"), "https://example.com/warm-up")
 
+
+# The crawling program's main script, as scrapers.crawl names it: multiprocessing does not run
+# a script again in a worker whose __main__ already has that file, and workers only ever run
+# scrapers' own functions.
+_main_script = os.environ.get("LETTERWATCH_MAIN_SCRIPT")
+if _main_script and not hasattr(sys.modules["__main__"], "__file__"):
+    sys.modules["__main__"].__file__ = _main_script
 
 warm_up()
 # Everything loaded so far lives as long as the workers do. Frozen, the workers' collections
