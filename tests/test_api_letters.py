@@ -220,3 +220,21 @@ def test_people_follow_new_letters(client: TestClient, corpus: Store):
     assert (xi()["sent"], xi()["received"]) == (1, 1)
     names = {p["name"]: p["letters"] for p in client.get("/people").json()["items"]}
     assert names["Kim Jong Un"] == 8 and names["Xi Jinping"] == 2
+
+
+def test_person_filters_fold_case_beyond_ascii_and_use_the_key_index(client: TestClient,
+                                                                     corpus: Store):
+    add_article(corpus, "a9", site="Anadolu", published="2024-05-02", title="Erdoğan to Putin",
+                findings=[letter("Recep Tayyip Erdoğan", "Vladimir Putin", "letter",
+                                 "2024-05-01", "Erdoğan sent Putin a letter.")])
+    refresh(corpus)
+    for name in ("RECEP TAYYIP ERDOĞAN", "recep tayyip erdoğan", "Recep-Tayyip Erdoğan"):
+        items = client.get("/letters", params={"person": name}).json()["items"]
+        assert [(i["sender"], i["recipient"]) for i in items] == [
+            ("Recep Tayyip Erdoğan", "Vladimir Putin")]
+    assert client.get("/people/RECEP TAYYIP ERDOĞAN").json()["sent"] == 1
+    if corpus.__class__.__name__ == "SQLiteStore":
+        plan = corpus.query("EXPLAIN QUERY PLAN SELECT letter_id FROM p_letters_letters "
+                            "WHERE sender_key = ? OR recipient_key = ?", ["x", "x"])
+        assert any("sender_key" in str(row) for row in plan), plan
+        assert not any("SCAN p_letters_letters" == row.get("detail") for row in plan), plan

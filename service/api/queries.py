@@ -17,6 +17,7 @@ import orjson
 
 from events.projection import MemoryRows
 from events.projections import LETTERS
+from events.projections.letters import person_key
 from store import Store
 
 LETTERS_T = "p_letters_letters"
@@ -31,14 +32,9 @@ _SELECT_LETTERS = f"SELECT {', '.join(LETTER_COLUMNS)} FROM {LETTERS_T}"
 ORDER = " ORDER BY sort_date DESC, first_position DESC, letter_id DESC"
 
 
-def sql_norm(column: str) -> str:
-    """SQL for a name's comparison key: "Kim Jong-un" and "kim jong un" are one person."""
-    return f"lower(replace(replace(replace({column}, ' ', ''), '-', ''), '.', ''))"
-
-
 def norm(name: str) -> str:
-    """The same key in Python (matches :func:`sql_norm` for ASCII names)."""
-    return name.lower().replace(" ", "").replace("-", "").replace(".", "")
+    """A name's comparison key, as the letters projection stores it (``sender_key``...)."""
+    return person_key(name)
 
 
 def _json(value: Any) -> Any:
@@ -99,13 +95,13 @@ class LetterFilter:
         conds: list[str] = []
         params: list[Any] = []
         if self.sender:
-            conds.append(f"{sql_norm('sender')} = ?")
+            conds.append("sender_key = ?")
             params.append(norm(self.sender))
         if self.recipient:
-            conds.append(f"{sql_norm('recipient')} = ?")
+            conds.append("recipient_key = ?")
             params.append(norm(self.recipient))
         if self.person:
-            conds.append(f"({sql_norm('sender')} = ? OR {sql_norm('recipient')} = ?)")
+            conds.append("(sender_key = ? OR recipient_key = ?)")
             params += [norm(self.person)] * 2
         if self.kind:
             conds.append("kind = ?")
@@ -297,9 +293,9 @@ class Memo:
 
 # --- people ----------------------------------------------------------------------------------
 
-_SIDES = (f"SELECT {sql_norm('sender')} AS person_id, sender AS name, 1 AS sent, 0 AS received, "
+_SIDES = (f"SELECT sender_key AS person_id, sender AS name, 1 AS sent, 0 AS received, "
           f"sort_date FROM {LETTERS_T} UNION ALL "
-          f"SELECT {sql_norm('recipient')}, recipient, 0, 1, sort_date FROM {LETTERS_T}")
+          f"SELECT recipient_key, recipient, 0, 1, sort_date FROM {LETTERS_T}")
 
 
 def people(store: Store, q: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
@@ -331,11 +327,11 @@ def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | N
         return None
     out = _person(rows[0])
     counterparts = store.query(
-        f"SELECT {sql_norm('recipient')} AS person_id, MIN(recipient) AS name, COUNT(*) AS sent, "
-        f"0 AS received FROM {LETTERS_T} WHERE {sql_norm('sender')} = ? GROUP BY 1 "
+        f"SELECT recipient_key AS person_id, MIN(recipient) AS name, COUNT(*) AS sent, "
+        f"0 AS received FROM {LETTERS_T} WHERE sender_key = ? GROUP BY 1 "
         f"UNION ALL "
-        f"SELECT {sql_norm('sender')}, MIN(sender), 0, COUNT(*) FROM {LETTERS_T} "
-        f"WHERE {sql_norm('recipient')} = ? GROUP BY 1", [key, key])
+        f"SELECT sender_key, MIN(sender), 0, COUNT(*) FROM {LETTERS_T} "
+        f"WHERE recipient_key = ? GROUP BY 1", [key, key])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
         m = merged.setdefault(c["person_id"], {"person_id": c["person_id"], "name": c["name"],
@@ -356,9 +352,9 @@ def matrix(store: Store, top: int = 8) -> dict[str, Any]:
         return {"people": [], "counts": []}
     marks = ",".join("?" * len(keys))
     rows = store.query(
-        f"SELECT {sql_norm('sender')} AS s, {sql_norm('recipient')} AS r, COUNT(*) AS n "
-        f"FROM {LETTERS_T} WHERE {sql_norm('sender')} IN ({marks}) "
-        f"AND {sql_norm('recipient')} IN ({marks}) GROUP BY 1, 2", [*keys, *keys])
+        f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n "
+        f"FROM {LETTERS_T} WHERE sender_key IN ({marks}) "
+        f"AND recipient_key IN ({marks}) GROUP BY 1, 2", [*keys, *keys])
     index = {k: i for i, k in enumerate(keys)}
     counts = [[0] * len(keys) for _ in keys]
     for r in rows:
