@@ -75,6 +75,12 @@ class BodyDecoder:
         except zlib.error as exc:
             raise DecodeError(f"corrupt {self.coding} body: {exc}") from None
 
+    @property
+    def complete(self) -> bool:
+        """False while a compressed stream lacks its end: a body delimited by the
+        connection's close has no other sign that the close came too early."""
+        return self.coding is None or (self._z is not None and self._z.eof)
+
     def _count(self, piece: bytes) -> bytes:
         self.size += len(piece)
         if self.size > self.limit:

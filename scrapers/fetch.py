@@ -268,7 +268,7 @@ class Fetcher:
                 if declared.isdigit() and int(declared) > limit:
                     raise _Failure("too_large", f"Content-Length {declared} > {limit} bytes",
                                    status=status, permanent=True, final_url=url)
-                body = await _read_capped(resp, limit)
+                body = await _read_capped(resp, limit, url)
                 return FetchResult(outcome="ok", body=body, **common)
         except _Failure:
             raise
@@ -286,7 +286,7 @@ class Fetcher:
             raise _Failure("network", f"{type(exc).__name__}: {exc}", final_url=url) from None
 
 
-async def _read_capped(resp: httpx.Response, limit: int) -> bytes:
+async def _read_capped(resp: httpx.Response, limit: int, url: str) -> bytes:
     """The body with its content-encoding undone; stops the download past ``limit``."""
     decoder = BodyDecoder(resp.headers.get("content-encoding"), limit)
     out: list[bytes] = []
@@ -297,6 +297,9 @@ async def _read_capped(resp: httpx.Response, limit: int) -> bytes:
             raise TooLarge(f"body exceeds {limit} bytes")
         out.append(decoder.feed(raw))
     out.append(decoder.finish())
+    if wire and not decoder.complete:  # an empty body is empty, not cut short
+        raise _Failure("network", f"{decoder.coding} body cut short after {wire} bytes",
+                       final_url=url)
     return b"".join(out)
 
 
