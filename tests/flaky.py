@@ -85,7 +85,8 @@ def status(code: int) -> Fault:
 # The reason the fetcher should record when a page's last attempt meets each fault.
 REASONS: dict[Fault, str] = {
     reset_in_headers: "network", reset_in_body: "network", truncated: "network",
-    truncated_chunked: "network", truncated_gzip: "network", stall_before_headers: "timeout", stall_in_body: "timeout",
+    truncated_chunked: "network", truncated_gzip: "network",
+    stall_before_headers: "timeout", stall_in_body: "timeout",
 }
 
 
