@@ -98,6 +98,30 @@ def test_withdrawing_one_outlet_keeps_the_letter_for_the_others():
     assert letter["source_count"] == 1
 
 
+def test_a_letter_keeps_its_id_when_a_newer_extractor_finds_it_again():
+    first = letters(fold(LETTERS, [article("a"), found("a", kim_to_trump("2019-08"))]))
+    again = letters(fold(LETTERS, [
+        article("a"), found("a", kim_to_trump("2019-08")),
+        found("a", kim_to_trump("2019-08-05"), version="2"),
+    ]))
+    assert [l["letter_id"] for l in again] == [l["letter_id"] for l in first]
+    assert again[0]["date"] == "2019-08-05"
+
+
+def test_a_new_letter_never_takes_the_id_of_one_other_outlets_still_hold():
+    # "a" created the letter and "b" joined it; "a"'s newer findings no longer match it, so
+    # "a" starts a letter of its own, and "b"'s letter keeps its id and its report.
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump("2019-08")),
+        article("b"), found("b", kim_to_trump("2019-08-02", evidence="B")),
+        found("a", kim_to_trump("2018-01", evidence="A2"), version="2"),
+    ])
+    kept, new = sorted(letters(rows), key=lambda l: l["date"], reverse=True)
+    assert [s["evidence"] for s in kept["sources"]] == ["B"]
+    assert [s["evidence"] for s in new["sources"]] == ["A2"]
+    assert kept["letter_id"] != new["letter_id"]
+
+
 def test_a_syndicated_duplicate_is_counted_once():
     rows = fold(LETTERS, [
         article("a"), found("a", kim_to_trump()),

@@ -230,3 +230,27 @@ def test_a_watch_with_nothing_new_costs_no_query(corpus: Store):
     new_letters(corpus)
     assert deliverer.run_once() == 1
     assert len(looked) == 2
+
+
+def test_a_letter_found_again_by_a_newer_extractor_is_not_sent_again(corpus: Store):
+    watch(corpus, person="Xi Jinping")
+    receiver = Receiver()
+    deliverer = Deliverer(corpus, settings(), send=receiver)
+    deliverer.run_once()
+    add_article(corpus, "x1", site="AP", published="2024-07-01", title="Xi writes",
+                findings=[letter("Xi Jinping", "Lula", "letter", None, "Xi wrote to Lula.")])
+    refresh(corpus)
+    assert deliverer.run_once() == 1
+    (first,) = corpus.query("SELECT letter_id FROM p_letters_letters WHERE sender = 'Xi Jinping'"
+                            " AND recipient = 'Lula'")
+    # A better extractor finds the date too: the article's findings are replaced, and the
+    # letter, though re-created, is the same letter to the reader and to the watch.
+    add_article(corpus, "x1", site="AP", published="2024-07-01", title="Xi writes", version="2.0",
+                findings=[letter("Xi Jinping", "Lula", "letter", "2024-06-30",
+                                 "Xi wrote to Lula on June 30.")])
+    refresh(corpus)
+    rows = corpus.query("SELECT letter_id, date FROM p_letters_letters "
+                        "WHERE sender = 'Xi Jinping' AND recipient = 'Lula'")
+    assert rows == [{"letter_id": first["letter_id"], "date": "2024-06-30"}]
+    assert deliverer.run_once() == 0
+    assert receiver.letters() == [("Xi Jinping", "Lula")]

@@ -107,8 +107,21 @@ def person_key(name: str) -> str:
     return name.casefold().replace(" ", "").replace("-", "").replace(".", "")
 
 
-def letter_id(article_id: str, extractor_version: str, index: int) -> str:
-    return hashlib.sha1(f"{article_id}|{extractor_version}|{index}".encode()).hexdigest()[:16]
+def letter_id(article_id: str, sender: str, recipient: str, n: int = 0) -> str:
+    """A new letter's id, from the article that first reports it and the pair. It leaves the
+    extractor version out, so a letter that a newer extractor finds again keeps its id: links
+    stay valid and a watch is not sent it twice."""
+    key = f"{article_id}|{person_key(sender)}|{person_key(recipient)}|{n}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _free_letter_id(rows: Rows, article_id: str, f: Finding) -> str:
+    """The first id of the sequence not in use: a second letter of the pair in the article,
+    or a letter this article created before that other outlets' reports now hold."""
+    n = 0
+    while rows.get("letters", lid := letter_id(article_id, f.sender, f.recipient, n)) is not None:
+        n += 1
+    return lid
 
 
 def _anchor(letter: dict) -> str | None:
@@ -201,8 +214,8 @@ def _record_letters(rows: Rows, r: Recorded, e: LettersExtracted) -> None:
     _withdraw(rows, e.article_id, ref["letter_ids"])
     ids: list[str] = []
     if not ref["duplicate_of"]:
-        for i, f in enumerate(e.letters):
-            ids.append(_add_finding(rows, r, e, ref, i, f, taken=set(ids)))
+        for f in e.letters:
+            ids.append(_add_finding(rows, r, e, ref, f, taken=set(ids)))
         for i, f in enumerate(e.letters):
             if f.reply_to is not None and 0 <= f.reply_to < len(ids) and f.reply_to != i:
                 letter = rows.get("letters", ids[i])
@@ -214,8 +227,8 @@ def _record_letters(rows: Rows, r: Recorded, e: LettersExtracted) -> None:
     rows.put("article_refs", ref)
 
 
-def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, i: int,
-                 f: Finding, taken: set[str]) -> str:
+def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Finding,
+                 taken: set[str]) -> str:
     source = {
         "article_id": e.article_id, "url": ref["url"], "title": ref["title"],
         "site_name": ref["site_name"], "published": ref["published"], "evidence": f.evidence,
@@ -225,7 +238,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, i: int
     }
     letter = _merge_target(rows, f, ref["published"], taken)
     if letter is None:
-        lid = letter_id(e.article_id, e.extractor_version, i)
+        lid = _free_letter_id(rows, e.article_id, f)
         letter = {"letter_id": lid, "sender": f.sender, "recipient": f.recipient,
                   "sender_key": person_key(f.sender), "recipient_key": person_key(f.recipient),
                   "in_reply_to": None, "sources": []}
