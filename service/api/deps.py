@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from urllib.parse import quote
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -11,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from store import Store
 
 from ..settings import Settings
+from .login import COOKIE, cookie_reads
 
 bearer = HTTPBearer(auto_error=False, description="LETTERWATCH_ADMIN_TOKEN for writes; "
                     "LETTERWATCH_READ_TOKEN (or the admin token) for reads when one is set")
@@ -43,6 +45,8 @@ async def require_read(request: Request, creds: Credentials) -> None:
         return
     if _matches(creds, settings.read_token) or _matches(creds, settings.admin_token):
         return
+    if cookie_reads(settings, request.cookies.get(COOKIE)):
+        return  # a browser signed in at /login
     raise HTTPException(401, "this server needs a bearer token for reads",
                         headers={"WWW-Authenticate": "Bearer"})
 
@@ -55,3 +59,13 @@ async def require_admin(request: Request, creds: Credentials) -> None:
     if not _matches(creds, settings.admin_token):
         raise HTTPException(401, "writes need 'Authorization: Bearer <admin token>'",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+async def require_read_page(request: Request, creds: Credentials) -> None:
+    """As :func:`require_read`, but a browser without the token is sent to sign in."""
+    try:
+        await require_read(request, creds)
+    except HTTPException:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(303, "sign in first",
+                            headers={"Location": f"/login?next={quote(target, safe='')}"}) from None

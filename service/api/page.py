@@ -13,14 +13,14 @@ from fastapi.templating import Jinja2Templates
 from store import Store
 
 from . import queries
-from .deps import get_store, require_read
+from .deps import get_store, require_read_page
 from .letters import DATE
 from .queries import LetterFilter, outlet
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 templates = Jinja2Templates(directory=str(WEB / "templates"))  # autoescape is on for .html
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
 
 
 def href(url: str | None) -> str | None:
