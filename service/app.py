@@ -6,14 +6,16 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Annotated, Any
 
 import typer
 
 from events.projections import ALL
-from store import Store, StoreError, open_store
+from store import Store, StoreError, StoreUnavailable, open_store
 from store.projector import ensure_current, follow
 
+from .retry import Backoff
 from .scheduler import Poller, PollFn, Scheduler
 from .settings import Settings, get_settings
 from .watches import Deliverer
@@ -24,18 +26,29 @@ log = logging.getLogger("letterwatch")
 class Follower:
     """Keeps every projection folded up to the head of the log, in a thread of its own."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, backoff: Backoff | None = None) -> None:
         self.store = store
+        self.backoff = backoff or Backoff()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="projections", daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
                 follow(self.store, ALL.values(), self._stop, idle_wait=0.5)
-            except Exception:  # noqa: BLE001 - the database may come back: keep trying
-                log.exception("projection follower failed; retrying in 2 s")
-                self._stop.wait(2.0)
+            except Exception as exc:  # noqa: BLE001 - the database may come back: keep trying
+                # A follower that ran a while before failing was healthy: start over short.
+                if time.monotonic() - started > self.backoff.cap:
+                    self.backoff.reset()
+                delay = self.backoff.next()
+                if isinstance(exc, StoreUnavailable):
+                    log.warning("projection follower: %s; retrying in %.1f s", exc, delay,
+                                extra={"outcome": "store_unavailable", "retry_in": delay})
+                else:
+                    log.exception("projection follower failed; retrying in %.1f s", delay,
+                                  extra={"outcome": "error", "retry_in": delay})
+                self._stop.wait(delay)
 
     def start(self) -> None:
         self._thread.start()

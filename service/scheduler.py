@@ -14,6 +14,7 @@ import hashlib
 import inspect
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -21,10 +22,11 @@ from typing import Any
 
 from events import FetchFailed
 from events.projections import SOURCES
-from store import Store
+from store import Store, StoreUnavailable
 from store.projector import catch_up
 
 from .leases import Leases
+from .retry import Backoff
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,10 @@ class Poller:
                 detail = "polled"
             except ImportError:
                 return False, self.NO_FETCHER
+            except StoreUnavailable:
+                # Nothing about the source can be recorded now; it stays due, so a tick after
+                # the database is back polls it again.
+                raise
             except Exception as exc:  # noqa: BLE001 - one broken source must not stop the rest
                 log.exception("polling %s failed", source_id)
                 # Record it, so the source backs off like any failing source instead of
@@ -169,16 +175,28 @@ class Scheduler:
         self.polled = 0
         self._inflight: set[str] = set()
         self._lock = threading.Lock()
+        # While the database is down, ticks back off instead of failing every few seconds.
+        self.backoff = Backoff(first=settings.scheduler_tick_seconds)
+        self._resume_at = 0.0
 
     def tick(self) -> None:
         """Hand each due source to the pool and return: a slow source delays no other, and
         a source still being polled is not handed over again."""
+        if time.monotonic() < self._resume_at:
+            return
         try:
             catch_up(self.poller.store, SOURCES)
             due = [row["source_id"] for row in self.poller.due()]
+        except StoreUnavailable as exc:
+            delay = self.backoff.next()
+            self._resume_at = time.monotonic() + delay
+            log.warning("scheduler: %s; next try in %.1f s", exc, delay,
+                        extra={"outcome": "store_unavailable", "retry_in": delay})
+            return
         except Exception:  # noqa: BLE001 - keep ticking; the store may come back
             log.exception("scheduler tick failed")
             return
+        self.backoff.reset()
         for source_id in due:
             with self._lock:
                 if source_id in self._inflight:
@@ -190,9 +208,13 @@ class Scheduler:
         try:
             polled, detail = self.poller.poll_one(source_id)
             if polled:
-                log.info("polled %s: %s", source_id, detail)
+                log.info("polled %s: %s", source_id, detail,
+                         extra={"source_id": source_id, "outcome": detail})
                 with self._lock:
                     self.polled += 1
+        except StoreUnavailable as exc:
+            log.warning("polling %s: %s; it stays due", source_id, exc,
+                        extra={"source_id": source_id, "outcome": "store_unavailable"})
         except Exception:  # noqa: BLE001 - the next tick tries again
             log.exception("polling %s failed", source_id)
         finally:

@@ -27,7 +27,7 @@ import httpx
 import orjson
 
 from events import Recorded, WatchAdded, WatchRemoved, WebhookDelivered
-from store import Store
+from store import Store, StoreUnavailable
 
 from .api.queries import LETTERS_T, LETTER_COLUMNS, LetterFilter, letter_out
 from .leases import Leases
@@ -180,6 +180,9 @@ class Deliverer:
                 fold_watches([r], into=self._watches)
                 self._after = r.position
             letters_at = self.store.checkpoint("letters").position
+        except StoreUnavailable as exc:
+            log.warning("cannot read watches: %s", exc, extra={"outcome": "store_unavailable"})
+            return 0
         except Exception:  # noqa: BLE001 - try again on the next tick
             log.exception("cannot read watches")
             return 0

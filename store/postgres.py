@@ -23,6 +23,8 @@ from .sql import SqlStore
 
 APPEND_LOCK = 0x6C657474  # "lett": one advisory lock key for every appender
 COPY_THRESHOLD = 8  # below this, plain INSERTs beat COPY's set-up cost
+RECONNECT_WINDOW = 30.0  # seconds; see PostgresStore.__init__
+DOWN_WAIT = 1.0  # seconds a caller waits for a connection while the database is down
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -85,9 +87,20 @@ class PostgresStore(SqlStore):
         self.schema = schema
         self.channel = f"letterwatch_{schema}"
         self._listener: psycopg.Connection | None = None
+        self.connect_timeout = connect_timeout
+        # Bumped on every lost connection: pooled connections older than the last failure
+        # are checked before use, so after an outage dead ones are dropped instead of each
+        # failing one request, while in steady state no request pays for a check.
+        self._generation = 0
+        self._down = False
         self.pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, open=False, timeout=connect_timeout,
-            configure=self._configure, kwargs={"connect_timeout": int(connect_timeout)},
+            configure=self._configure, check=self._check,
+            kwargs={"connect_timeout": max(1, int(connect_timeout))},
+            # The pool retries a lost connection with exponential backoff until this many
+            # seconds have passed, then starts afresh on the next request: the wait between
+            # the database coming back and the pool noticing stays under about 15 s.
+            reconnect_timeout=RECONNECT_WINDOW,
         )
         try:
             self.pool.open(wait=True, timeout=connect_timeout)
@@ -105,14 +118,29 @@ class PostgresStore(SqlStore):
         conn.adapters.register_dumper(bool, _BoolAsSmallintBinary)
         conn.execute(f"SET search_path TO {self.schema}")
         conn.commit()
+        conn.info_generation = self._generation  # type: ignore[attr-defined]
+
+    def _check(self, conn: psycopg.Connection) -> None:
+        if getattr(conn, "info_generation", None) != self._generation:
+            ConnectionPool.check_connection(conn)
+            conn.info_generation = self._generation  # type: ignore[attr-defined]
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[psycopg.Connection]:
+        # While the database is known to be down, callers learn it at once rather than
+        # each waiting the full connect timeout for a connection that will not come.
+        wait = DOWN_WAIT if self._down else self.connect_timeout
         try:
-            with self.pool.connection() as conn, conn.transaction():
+            with self.pool.connection(timeout=wait) as conn, conn.transaction():
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
+            self._lost()
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
+        self._down = False
+
+    def _lost(self) -> None:
+        self._down = True
+        self._generation += 1
 
     def _lock_appends(self, conn: Any) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
@@ -186,7 +214,8 @@ class PostgresStore(SqlStore):
         """LISTEN/NOTIFY: wake as soon as an append commits, not on the next poll."""
         try:
             if self._listener is None or self._listener.closed:
-                self._listener = psycopg.connect(self.url, autocommit=True)
+                self._listener = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=max(1, int(self.connect_timeout)))
                 self._listener.execute(f'LISTEN "{self.channel}"')
             # Check after LISTEN is active, so an append between the two is not missed.
             if self.head() > after:
@@ -195,7 +224,10 @@ class PostgresStore(SqlStore):
                 return True
             return self.head() > after
         except psycopg.OperationalError as exc:
+            if self._listener is not None:
+                self._listener.close()
             self._listener = None
+            self._lost()
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
 
     def drop_schema(self) -> None:

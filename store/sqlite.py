@@ -94,9 +94,11 @@ class SQLiteStore(SqlStore):
     _duplicate_id_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | Path, *, poll_interval: float = 0.2,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, timeout: float = 30.0) -> None:
         self.path = str(path)
         self.read_only = read_only
+        # How long a statement waits for another process's lock before "database is locked".
+        self.timeout = timeout
         self.url = f"sqlite:///{self.path}"
         self.poll_interval = poll_interval
         self._local = threading.local()
@@ -135,13 +137,13 @@ class SQLiteStore(SqlStore):
             if self.read_only:
                 target, uri = f"file:{Path(self.path).resolve()}?mode=ro", True
             conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
-                                   timeout=30, uri=uri)
+                                   timeout=self.timeout, uri=uri)
             if not self.read_only:
                 conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable across process crashes in WAL mode; only power loss can
             # roll back the last commits, never corrupt the file.
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
             # Checkpoints fsync; doing them every 10,000 pages rather than 1,000 keeps the
             # append path fast, at the cost of a WAL file of up to ~160 MB (twice that while
             # only appends run: see _autocheckpoint).

@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     tokens = tuple(t.encode() for t in (settings.read_token, settings.admin_token) if t)
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())
+    app.add_middleware(errors.StoreDown)
     # Outermost, so that every answer is counted, rejections included.
     app.add_middleware(_MetricsMiddleware, metrics=app.state.metrics)
     return app

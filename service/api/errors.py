@@ -9,7 +9,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from store import ConcurrencyError, StoreUnavailable
+
+RETRY_AFTER = 5  # seconds a client is told to wait while the database is down
 
 
 def install(app: FastAPI) -> None:
@@ -33,8 +37,35 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": f"the database is unavailable: {exc}"}, status_code=503,
-                            headers={"Retry-After": "5"})
+        return unavailable(exc)
+
+
+def unavailable(exc: StoreUnavailable) -> JSONResponse:
+    return JSONResponse({"detail": f"the database is unavailable: {exc}"}, status_code=503,
+                        headers={"Retry-After": str(RETRY_AFTER)})
+
+
+class StoreDown:
+    """The 503 for answers produced before routing (the /letters/latest fast path), which
+    the exception handlers above never see."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except StoreUnavailable as exc:
+            if started or scope["type"] != "http":
+                raise
+            await unavailable(exc)(scope, receive, send)
 
 
 def invalid(location: str, name: str, message: str) -> RequestValidationError:
