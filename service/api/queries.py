@@ -195,6 +195,14 @@ def page_letters_in(rows: Iterable[dict[str, Any]], f: LetterFilter, limit: int,
     return _page(chosen[:limit + 1], limit)
 
 
+def recent_letters(store: Store, f: LetterFilter, limit: int) -> list[dict[str, Any]]:
+    """The letters most recently first reported, newest first: what a feed of news shows."""
+    where, params = f.where()
+    sql = (_SELECT_LETTERS + (f" WHERE {where}" if where else "")
+           + " ORDER BY first_position DESC, letter_id DESC LIMIT ?")
+    return [letter_out(r) for r in store.query(sql, [*params, limit])]
+
+
 def get_letter(store: Store, letter_id: str) -> dict[str, Any] | None:
     rows = store.query(_SELECT_LETTERS + " WHERE letter_id = ?", [letter_id])
     return rows[0] if rows else None
