@@ -75,3 +75,10 @@ def test_exports_take_the_same_filters_and_errors_as_letters(client: TestClient)
     assert client.get("/letters.csv", params={"since": "June"}).status_code == 422
     assert client.get("/letters.atom", params={"limit": "0"}).status_code == 422
     assert rows(client, person="nobody at all") == []
+
+
+def test_the_page_links_its_letters_as_csv_and_atom_with_its_filters(client: TestClient):
+    html = client.get("/", params={"person": "Kim Jong Un", "kind": "letter"}).text
+    assert 'href="/letters.csv?person=Kim+Jong+Un&amp;kind=letter"' in html
+    assert 'href="/letters.atom?person=Kim+Jong+Un&amp;kind=letter"' in html
+    assert 'rel="alternate" type="application/atom+xml"' in html  # feed readers discover it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -58,9 +59,11 @@ def index(
         f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
+    filters = {"person": person or "", "kind": kind or "", "since": since or "",
+               "until": until or ""}
     context: dict[str, Any] = {
-        "letters": letters, "filters": {"person": person or "", "kind": kind or "",
-                                        "since": since or "", "until": until or ""},
+        "letters": letters, "filters": filters,
+        "export_query": urlencode({k: v for k, v in filters.items() if v}),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
