@@ -130,7 +130,8 @@ def _check_store(settings: Settings) -> None:
     try:
         open_store(settings.database_url).close()
     except (StoreError, ValueError) as exc:
-        err.print(f"[red]error:[/red] cannot open the database: {exc}")
+        err.print(f"[red]error:[/red] cannot open the database: {exc}", soft_wrap=True,
+                  highlight=False)
         raise typer.Exit(2) from exc
 
 

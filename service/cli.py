@@ -6,7 +6,7 @@ import faulthandler
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,7 +19,25 @@ from store.projector import catch_up, ensure_current, rebuild
 
 from .settings import get_settings
 
-app = typer.Typer(
+class _App(typer.Typer):
+    """The command, turning a database that fails mid-command (read-only, full, locked, gone)
+    into one line on stderr and exit code 2, like one that fails to open: the store has
+    already rolled back, so there is nothing for a traceback to add."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except StoreError as exc:
+            fail(f"{exc}")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr, whatever the terminal's width, and exit."""
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
+    sys.exit(code)
+
+
+app = _App(
     help="letterwatch: track diplomatic correspondence in the news.\n\n"
     "Every command reads the database from LETTERWATCH_DATABASE_URL "
     "(default: sqlite:///letterwatch.db in the working directory).",
@@ -41,7 +59,8 @@ def open_configured_store() -> Store:
     try:
         return open_store(url)
     except (StoreError, ValueError) as exc:
-        err.print(f"[red]error:[/red] cannot open the database: {exc}")
+        err.print(f"[red]error:[/red] cannot open the database: {exc}", soft_wrap=True,
+                  highlight=False)
         raise typer.Exit(2) from exc
 
 

@@ -14,7 +14,8 @@ __all__ = [
 
 
 def open_store(url: str) -> Store:
-    """``sqlite:///path/to/file.db`` (or a bare path) or ``postgresql://...[?schema=name]``."""
+    """``sqlite:///path/to/file.db[?mode=ro]`` (or a bare path) or
+    ``postgresql://...[?schema=name]``."""
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgres"):
         from .postgres import PostgresStore
@@ -27,9 +28,15 @@ def open_store(url: str) -> Store:
         return PostgresStore(base, schema=schema)
     if scheme == "sqlite":
         path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url[len("sqlite:"):]
+        path, _, options = path.partition("?")
         from .sqlite import SQLiteStore
 
-        return SQLiteStore(path or "letterwatch.db")
+        # ?mode=ro opens the file read-only (a copy on read-only media, a reader that must
+        # never write): reads work, writes fail with a clear error.
+        mode = parse_qs(options).get("mode", ["rwc"])[0]
+        if mode not in ("ro", "rwc"):
+            raise ValueError(f"unsupported SQLite mode {mode!r} in {url!r}: use ?mode=ro")
+        return SQLiteStore(path or "letterwatch.db", read_only=mode == "ro")
     if scheme == "":
         from .sqlite import SQLiteStore
 

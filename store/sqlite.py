@@ -85,6 +85,23 @@ _UNAVAILABLE = ("readonly", "read-only", "disk is full", "unable to open", "disk
                 "no such file", "database is locked")
 
 
+# What a user can do about each of them.
+_HINTS = {
+    "readonly": " (the file or its folder cannot be written: check permissions and mounts)",
+    "read-only": " (the file or its folder cannot be written: check permissions and mounts)",
+    "disk is full": " (free space on its disk)",
+    "disk i/o error": " (a write failed: the disk may be full, over a file size limit or failing)",
+    "database is locked": " (another process holds the write lock; try again)",
+}
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite rolls a transaction back by itself after some errors (a full disk, a failed
+    # COMMIT); a ROLLBACK then would raise and hide the error that matters.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
 class SQLiteStore(SqlStore):
     """Event log and projections in one SQLite file; one connection per thread."""
 
@@ -127,7 +144,11 @@ class SQLiteStore(SqlStore):
     def _unavailable(self, exc: sqlite3.Error) -> Exception:
         text = str(exc).lower()
         if any(m in text for m in _UNAVAILABLE):
-            return StoreUnavailable(f"SQLite database {self.path}: {exc}")
+            hint = next((h for m, h in _HINTS.items() if m in text), "")
+            if self.read_only and "readonly" in text:
+                hint = " (it was opened read-only: ?mode=ro)"
+            return StoreUnavailable(f"SQLite database {self.path}: {exc}{hint}; "
+                                    "nothing was written")
         return exc
 
     def _connection(self) -> sqlite3.Connection:
@@ -165,18 +186,18 @@ class SQLiteStore(SqlStore):
         try:
             yield conn
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             err = self._unavailable(exc)
             if err is exc:
                 raise
             raise err from exc
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise self._unavailable(exc) from exc
 
     def _begin_projection_tx(self, conn: Any, target: str) -> None:

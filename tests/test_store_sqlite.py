@@ -46,3 +46,30 @@ def test_writing_through_a_read_only_handle_is_a_clear_error_and_writes_nothing(
         with pytest.raises(StoreUnavailable, match="readonly"):
             ro.append("s", [PageSkipped(url="u2", reason="r")])
         assert ro.head() == 1
+
+
+def test_a_full_database_is_a_clear_error_and_writes_nothing(tmp_path):
+    path = tmp_path / "full.db"
+    with SQLiteStore(path) as s:
+        s.append("s", [PageSkipped(url="u", reason="r")])
+        conn = s._connection()
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")  # what a full disk looks like
+        big = [PageSkipped(url=f"https://x.example/{i}" * 20, reason="r") for i in range(500)]
+        with pytest.raises(StoreUnavailable, match="full.db: database or disk is full"):
+            s.append("s", big)
+        assert s.head() == 1
+        assert not conn.in_transaction
+
+
+def test_a_read_only_url_opens_the_file_read_only(tmp_path):
+    path = tmp_path / "ro.db"
+    with SQLiteStore(path) as s:
+        s.append("s", [PageSkipped(url="u", reason="r")])
+    with open_store(f"sqlite:///{path}?mode=ro") as ro:
+        assert ro.read_only and ro.path == str(path)
+        assert ro.head() == 1
+        with pytest.raises(StoreUnavailable, match="opened read-only"):
+            ro.append("s", [PageSkipped(url="u2", reason="r")])
+    with pytest.raises(ValueError, match="unsupported SQLite mode"):
+        open_store(f"sqlite:///{path}?mode=memory")
