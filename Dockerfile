@@ -15,6 +15,7 @@ COPY --from=build /opt/letterwatch /opt/letterwatch
 ENV PATH=/opt/letterwatch/bin:$PATH \
     LETTERWATCH_DATABASE_URL=sqlite:////data/letterwatch.db \
     LETTERWATCH_HOST=0.0.0.0 \
+    LETTERWATCH_LOG_FORMAT=json \
     PYTHONUNBUFFERED=1
 RUN mkdir /data && chown letterwatch /data
 USER 10001

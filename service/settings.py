@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,13 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(6, ge=1, description="tries before a delivery is given up")
     webhook_backoff_seconds: float = Field(30.0, ge=0,
                                            description="wait before the 2nd try, doubled each try")
+    # --- operations ----------------------------------------------------------------------
+    log_format: Literal["text", "json"] = Field(
+        "text", description="serve, api and worker log as text lines, or one JSON object per "
+        "line (time, level, logger, message, extras, exception)")
+    worker_metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="if set, `letterwatch worker` serves Prometheus "
+        "metrics on this port (at any path) on LETTERWATCH_HOST")
 
 
 @lru_cache
