@@ -4,6 +4,7 @@ together (``serve``) or apart (``api``, ``worker``), and the commands that start
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 import time
@@ -15,6 +16,7 @@ from events.projections import ALL
 from store import Store, StoreError, StoreUnavailable, open_store
 from store.projector import ensure_current, follow
 
+from .logs import LogFormat, configure
 from .retry import Backoff
 from .scheduler import Poller, PollFn, Scheduler
 from .settings import Settings, get_settings
@@ -148,8 +150,32 @@ def _prepare(settings: Settings) -> None:
         store.close()
 
 
-def serve(host: Host = None, port: Port = None,
-          log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+LogLevel = Annotated[str, typer.Option(help="debug, info, warning")]
+LogFormatOpt = Annotated[LogFormat | None, typer.Option(
+    help="text lines, or one JSON object per line [default: settings.log_format]")]
+
+
+def _logging(settings: Settings, fmt: LogFormat | None, level: str) -> dict[str, Any]:
+    return configure(fmt or settings.log_format, level)
+
+
+def _announce(settings: Settings, fmt: LogFormat | None, message: str) -> None:
+    """A start-up line: on the terminal as before, or as a log record when logs are JSON, so
+    that every line a collector reads parses."""
+    from .cli import err
+
+    if (fmt or settings.log_format) == LogFormat.json:
+        log.info(message)
+    else:
+        err.print(message, soft_wrap=True, highlight=False)
+
+
+def _redacted(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def serve(host: Host = None, port: Port = None, log_level: LogLevel = "info",
+          log_format: LogFormatOpt = None) -> None:
     """Run the API, the page and the worker in one process (fits the SQLite default).
 
     The worker folds new events, polls each source on its schedule and delivers webhooks.
@@ -159,25 +185,24 @@ def serve(host: Host = None, port: Port = None,
     import uvicorn
 
     from .api import create_app
-    from .cli import err
 
     settings = get_settings()
     _check_store(settings)
     _prepare(settings)
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    log_config = _logging(settings, log_format, log_level)
     worker = Worker(settings)
     app = create_app(settings, background=worker)
     host, port = host or settings.host, port or settings.port
-    err.print(f"letterwatch: page and API on http://{host}:{port}/ , worker running "
-              f"(database {settings.database_url})")
-    uvicorn.run(app, host=host, port=port, log_level=log_level,
+    _announce(settings, log_format, f"letterwatch: page and API on http://{host}:{port}/ , "
+              f"worker running (database {_redacted(settings.database_url)})")
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config,
                 timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def api(host: Host = None, port: Port = None,
         workers: Annotated[int | None, typer.Option(
             help="uvicorn worker processes [default: settings.api_workers]")] = None,
-        log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+        log_level: LogLevel = "info", log_format: LogFormatOpt = None) -> None:
     """Run only the API and the page (several may share one PostgreSQL).
 
     Answers come from projections that `letterwatch worker` keeps current.
@@ -191,7 +216,8 @@ def api(host: Host = None, port: Port = None,
     _prepare(settings)
     uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
                 port=port or settings.port, workers=workers or settings.api_workers,
-                log_level=log_level, timeout_graceful_shutdown=GRACE_SECONDS)
+                log_level=log_level, log_config=_logging(settings, log_format, log_level),
+                timeout_graceful_shutdown=GRACE_SECONDS)
 
 
 def api_app() -> Any:
@@ -203,22 +229,30 @@ def api_app() -> Any:
     return create_app(settings, background=background)
 
 
-def worker(log_level: Annotated[str, typer.Option(help="debug, info, warning")] = "info") -> None:
+def worker(log_level: LogLevel = "info", log_format: LogFormatOpt = None,
+           metrics_port: Annotated[int | None, typer.Option(
+               help="serve Prometheus metrics on this port "
+               "[default: settings.worker_metrics_port, off when unset]")] = None) -> None:
     """Run the worker alone: projections, scheduled polls and webhook deliveries.
 
     Several workers may share one PostgreSQL: each source is polled by one at a time.
 
     Stops cleanly on Ctrl-C or SIGTERM.
     """
-    from .cli import err
-
     settings = get_settings()
     _check_store(settings)
     _prepare(settings)
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
-    err.print(f"letterwatch worker: polling due sources every {settings.scheduler_tick_seconds:g} s "
-              f"(database {settings.database_url}); Ctrl-C to stop")
-    run_until_signalled(Worker(settings))
+    _logging(settings, log_format, log_level)
+    w = Worker(settings)
+    port = metrics_port or settings.worker_metrics_port
+    if port:
+        from .metrics import serve_worker_metrics
+
+        serve_worker_metrics(w.store, settings.host, port)
+    _announce(settings, log_format, f"letterwatch worker: polling due sources every "
+              f"{settings.scheduler_tick_seconds:g} s (database "
+              f"{_redacted(settings.database_url)}); Ctrl-C to stop")
+    run_until_signalled(w)
 
 
 def register(app: typer.Typer) -> None:

@@ -64,3 +64,13 @@ def test_every_command_the_deployment_starts_exists(command):
     result = subprocess.run([str(exe), *command, "--help"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
+
+
+def test_containers_log_json_and_workers_serve_metrics():
+    text = DOCKERFILE.read_text()
+    assert re.search(r"LETTERWATCH_LOG_FORMAT=json", text)
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    port = services["worker"]["environment"]["LETTERWATCH_WORKER_METRICS_PORT"]
+    assert f":{port}/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
+    assert services["api"]["environment"]["LETTERWATCH_DATABASE_URL"] == \
+        services["worker"]["environment"]["LETTERWATCH_DATABASE_URL"]

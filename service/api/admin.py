@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.projections import ALL
 from store import Store
 from store.projector import rebuild
 
+from ..metrics import DefaultRegistry, LogCollector
 from .deps import get_settings, get_store, require_admin
 from .errors import ADMIN_RESPONSES, invalid
 from .models import RebuildIn, RebuildOut, Ready
@@ -73,7 +73,10 @@ def metrics(request: Request) -> Response:
 
 
 class Metrics:
-    """Request counts and latencies per route, and the log's figures read at scrape time."""
+    """Request counts and latencies per route, the log's figures read at scrape time, and
+    the default registry's collectors (the crawl's, under ``serve``)."""
+
+    OWN = frozenset({"letterwatch_http_requests", "letterwatch_http_request_seconds"})
 
     def __init__(self, store: Store) -> None:
         self.registry = CollectorRegistry()
@@ -83,23 +86,8 @@ class Metrics:
                                  ["route"], registry=self.registry,
                                  buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
         self.store = store
-        self.registry.register(self)
-
-    def collect(self) -> Any:
-        head = GaugeMetricFamily("letterwatch_log_head", "last position in the event log")
-        lag = GaugeMetricFamily("letterwatch_projection_lag", "events not yet folded",
-                                labels=["projection"])
-        up = GaugeMetricFamily("letterwatch_store_up", "1 when the database answers")
-        try:
-            h = self.store.head()
-            head.add_metric([], h)
-            for cp in self.store.checkpoints():
-                if cp.target == "live":
-                    lag.add_metric([cp.name], h - cp.position)
-            up.add_metric([], 1)
-        except Exception:  # noqa: BLE001 - a scrape must not fail because the store did
-            up.add_metric([], 0)
-        yield from (head, lag, up)
+        self.registry.register(LogCollector(store))
+        self.registry.register(DefaultRegistry(self.OWN | LogCollector.NAMES))
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def measure(scope: Scope, receive: Receive, send: Send) -> None:
