@@ -41,12 +41,17 @@ async def healthz() -> dict[str, str]:
 
 
 def readiness(store: Store, max_lag: int) -> dict[str, Any]:
-    if not store.healthy():
+    try:
+        head = store.head()
+        checkpoints = store.checkpoints()
+    except Exception as exc:  # noqa: BLE001 - whatever the database did, it is not ready
+        # The first line says why (refused, timed out, read-only…); the rest is advice
+        # meant for a terminal.
+        reason = str(exc).splitlines()[0]
         return {"ready": False, "store": False, "head": 0, "projections": [],
-                "detail": "the database does not answer"}
-    head = store.head()
+                "detail": f"the database does not answer: {reason}"}
     lags = [{"name": cp.name, "version": cp.version, "position": cp.position,
-             "lag": head - cp.position} for cp in store.checkpoints() if cp.target == "live"]
+             "lag": head - cp.position} for cp in checkpoints if cp.target == "live"]
     behind = [p["name"] for p in lags if p["lag"] > max_lag]
     missing = sorted(set(ALL) - {p["name"] for p in lags})
     detail = ""

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from events import known_types
 from store import Store
 
+from ..retry import Backoff
 from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import EventPage
@@ -60,13 +61,15 @@ class Heads:
         self._task = asyncio.create_task(self._watch())
 
     async def _watch(self) -> None:
+        backoff = Backoff(first=1.0, cap=15.0)
         while not self._stop.is_set():
             try:
                 await run_in_threadpool(self.store.wait_for_events, self.head, 1.0)
                 head = await run_in_threadpool(self.store.head)
             except Exception:  # noqa: BLE001 - the database may come back
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(backoff.next())
                 continue
+            backoff.reset()
             if head != self.head:
                 self.head = head
                 async with self._changed:
