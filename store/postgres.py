@@ -8,6 +8,7 @@ committed late, the trap of sequence-assigned positions.
 from __future__ import annotations
 
 import re
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -88,10 +89,6 @@ class PostgresStore(SqlStore):
         self.channel = f"letterwatch_{schema}"
         self._listener: psycopg.Connection | None = None
         self.connect_timeout = connect_timeout
-        # Bumped on every lost connection: pooled connections older than the last failure
-        # are checked before use, so after an outage dead ones are dropped instead of each
-        # failing one request, while in steady state no request pays for a check.
-        self._generation = 0
         self._down = False
         self.pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, open=False, timeout=connect_timeout,
@@ -118,12 +115,18 @@ class PostgresStore(SqlStore):
         conn.adapters.register_dumper(bool, _BoolAsSmallintBinary)
         conn.execute(f"SET search_path TO {self.schema}")
         conn.commit()
-        conn.info_generation = self._generation  # type: ignore[attr-defined]
 
     def _check(self, conn: psycopg.Connection) -> None:
-        if getattr(conn, "info_generation", None) != self._generation:
-            ConnectionPool.check_connection(conn)
-            conn.info_generation = self._generation  # type: ignore[attr-defined]
+        """Run by the pool before it hands a connection out. An idle connection has nothing
+        to read unless the server hung up on it (a restart, a terminated backend): one
+        poll() of the socket tells, where a round trip on every request would cost more."""
+        if not _hung_up(conn):
+            return
+        # Its siblings in the pool were most likely cut too: sort them all out now, so the
+        # next requests get fresh connections instead of failing or waiting one by one.
+        self.pool.check()
+        conn.close()  # closed, the pool discards it rather than take it back
+        raise psycopg.OperationalError("the server closed this idle connection")
 
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[psycopg.Connection]:
@@ -134,13 +137,9 @@ class PostgresStore(SqlStore):
             with self.pool.connection(timeout=wait) as conn, conn.transaction():
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
-            self._lost()
+            self._down = True
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
         self._down = False
-
-    def _lost(self) -> None:
-        self._down = True
-        self._generation += 1
 
     def _lock_appends(self, conn: Any) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
@@ -227,7 +226,7 @@ class PostgresStore(SqlStore):
             if self._listener is not None:
                 self._listener.close()
             self._listener = None
-            self._lost()
+            self._down = True
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
 
     def drop_schema(self) -> None:
@@ -257,6 +256,15 @@ class _BoolAsSmallintBinary(_BoolAsSmallintText):
 
     def dump(self, obj: bool) -> bytes:
         return b"\x00\x01" if obj else b"\x00\x00"
+
+
+def _hung_up(conn: psycopg.Connection) -> bool:
+    try:
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, psycopg.Error):  # closed already
+        return True
 
 
 def _safe(url: str) -> str:

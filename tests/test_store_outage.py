@@ -13,6 +13,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -90,6 +91,17 @@ def test_the_store_reports_an_outage_and_recovers_by_itself(outage_store: Store,
     outage_store.append("s-during", during)
     assert outage_store.stream_version("s-during") == len(during)
     assert outage_store.head() == len(before) + len(during)
+
+
+@pytest.mark.postgres
+def test_a_restart_between_two_requests_fails_neither(outage_store: Store, proxy):
+    outage_store.append("s", skipped(3, "a"))
+    with ThreadPoolExecutor(4) as pool:  # several connections sit idle in the pool
+        list(pool.map(lambda _: outage_store.query("SELECT pg_sleep(0.2)"), range(4)))
+    proxy.cut()  # the server hangs up on every connection...
+    proxy.restore()  # ...and is back before anyone asks
+    for _ in range(8):
+        assert outage_store.head() == 3
 
 
 @pytest.mark.postgres
