@@ -117,7 +117,8 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(outage_stor
         assert ready.status_code == 503
         assert ready.json()["store"] is False
         assert ready.json()["detail"].startswith("the database does not answer: PostgreSQL at")
-        for path in ("/letters", "/events", "/sources", "/letters/latest"):
+        for path in ("/letters", "/letters/latest", "/events", "/sources", "/people", "/articles",
+                     "/letters/x", "/sources/s", "/events?after=1"):
             r = client.get(path)
             assert r.status_code == 503, (path, r.text)
             assert "database is unavailable" in r.json()["detail"]
