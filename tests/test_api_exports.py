@@ -82,3 +82,13 @@ def test_the_page_links_its_letters_as_csv_and_atom_with_its_filters(client: Tes
     assert 'href="/letters.csv?person=Kim+Jong+Un&amp;kind=letter"' in html
     assert 'href="/letters.atom?person=Kim+Jong+Un&amp;kind=letter"' in html
     assert 'rel="alternate" type="application/atom+xml"' in html  # feed readers discover it
+
+
+def test_atom_escapes_crawled_markup(client: TestClient, corpus: Store):
+    add_article(corpus, "f3", site="Evil", published="2024-03-02", title="x", findings=[
+        letter("Kim Jong Un", "Xi Jinping", "letter", "2024-03-01",
+               "Kim <script>alert(1)</script> wrote to Xi & thanked him.")])
+    refresh(corpus)
+    entry = feedparser.parse(client.get("/letters.atom").content).entries[0]
+    assert "<script>" not in entry.summary
+    assert "Kim &lt;script&gt;alert(1)&lt;/script&gt; wrote to Xi &amp; thanked him." in entry.summary

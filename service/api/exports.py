@@ -4,6 +4,7 @@ readers. Both take the same filters as ``/letters``."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from feedgen.feed import FeedGenerator
+from feedgenerator import Atom1Feed
 
 from store import Store
 
@@ -82,10 +83,11 @@ def _title(letter: dict[str, Any]) -> str:
 
 
 def _summary(letter: dict[str, Any]) -> str:
+    """Atom summaries are HTML to feed readers: crawled text is escaped, lines joined by <br>."""
     lines = [f"{queries.outlet(s)}: {s['evidence']}" for s in letter["sources"]]
     if letter["via"]:
         lines.insert(0, f"Delivered by {letter['via']}.")
-    return "\n".join(lines)
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _time(text: str | None) -> datetime:
@@ -97,28 +99,21 @@ def _time(text: str | None) -> datetime:
 
 
 def atom_feed(letters: list[dict[str, Any]], self_url: str, base_url: str) -> bytes:
-    feed = FeedGenerator()
-    feed.id(self_url)
-    feed.title("letterwatch: letters in the news")
-    feed.subtitle("Who wrote to whom, when, through whom, and who reported it.")
-    feed.link(href=self_url, rel="self")
-    feed.link(href=base_url, rel="alternate")
-    times = [_time(s["recorded_at"]) for letter in letters for s in letter["sources"]]
-    feed.updated(max(times, default=datetime(1970, 1, 1, tzinfo=UTC)))
-    for letter in reversed(letters):  # feedgen puts each new entry first
-        entry = feed.add_entry()
-        entry.id(f"urn:letterwatch:letter:{letter['letter_id']}")
-        entry.title(_title(letter))
-        entry.published(_time(letter["first_reported_at"]))
-        entry.updated(max((_time(s["recorded_at"]) for s in letter["sources"]),
-                          default=_time(letter["first_reported_at"])))
-        entry.summary(_summary(letter))
-        entry.link(href=f"{base_url}letters/{letter['letter_id']}", rel="related")
-        for s in letter["sources"]:
-            if link := href(s.get("url")):
-                entry.link(href=link, rel="alternate", title=queries.outlet(s))
-                break
-    return feed.atom_str(pretty=True)
+    feed = Atom1Feed(title="letterwatch: letters in the news", link=base_url,
+                     description="Who wrote to whom, when, through whom, and who reported it.",
+                     feed_url=self_url, feed_guid=self_url)
+    for letter in letters:
+        article = next((link for s in letter["sources"] if (link := href(s.get("url")))), None)
+        feed.add_item(
+            title=_title(letter),
+            # The first outlet's article is what a reader opens; the API's record otherwise.
+            link=article or f"{base_url}letters/{letter['letter_id']}",
+            description=_summary(letter),
+            unique_id=f"urn:letterwatch:letter:{letter['letter_id']}",
+            pubdate=_time(letter["first_reported_at"]),
+            updateddate=max((_time(s["recorded_at"]) for s in letter["sources"]),
+                            default=_time(letter["first_reported_at"])))
+    return feed.writeString("utf-8").encode()
 
 
 @router.get("/letters.atom", summary="Newly reported letters as an Atom feed",
