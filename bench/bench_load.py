@@ -37,11 +37,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -328,55 +328,76 @@ def wrk(base: str, paths: list[str], duration: float, connections: int, threads:
             "errors": errors, "generator": "wrk"}
 
 
-def _pyload(base: str, paths: list[str], duration: float, connections: int,
-            out: multiprocessing.Queue) -> None:
+async def _one_connection(host: str, port: int, paths: list[str], deadline: float,
+                          seed: int, latencies: list[float], errors: list[int]) -> None:
+    """One keep-alive connection asking for random paths of the mix until ``deadline``."""
     import asyncio
 
-    import httpx
+    rng = random.Random(seed)
+    reader = writer = None
+    while time.monotonic() < deadline:
+        began = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            assert reader is not None
+            writer.write(f"GET {rng.choice(paths)} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            async with asyncio.timeout(10):
+                head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+                status = int(head.split(" ", 2)[1])
+                length = re.search(r"\ncontent-length: *(\d+)", head)
+                if length:
+                    await reader.readexactly(int(length.group(1)))
+                else:  # chunked
+                    while size := int((await reader.readline()).split(b";")[0], 16):
+                        await reader.readexactly(size + 2)
+                    await reader.readline()
+            if not 200 <= status < 300:
+                errors[0] += 1
+            if "connection: close" in head:
+                writer.close()
+                writer = None
+        except (OSError, EOFError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+            errors[0] += 1
+            if writer is not None:
+                writer.close()
+            writer = None
+        latencies.append((time.perf_counter() - began) * 1000)
+    if writer is not None:
+        writer.close()
+
+
+def _pyload(base: str, paths: list[str], duration: float, connections: int,
+            out: Any) -> None:
+    import asyncio
+    from urllib.parse import urlsplit
 
     async def run() -> dict[str, Any]:
+        parts = urlsplit(base)
         latencies: list[float] = []
-        errors = 0
-        limits = httpx.Limits(max_connections=connections,
-                              max_keepalive_connections=connections)
-        async with httpx.AsyncClient(base_url=base, limits=limits,
-                                     timeout=httpx.Timeout(10.0)) as client:
-            deadline = time.monotonic() + duration
-
-            async def user(seed: int) -> None:
-                nonlocal errors
-                rng = random.Random(seed)
-                while time.monotonic() < deadline:
-                    began = time.perf_counter()
-                    try:
-                        resp = await client.get(rng.choice(paths))
-                        await resp.aread()
-                        if not 200 <= resp.status_code < 300:
-                            errors += 1
-                    except httpx.HTTPError:
-                        errors += 1
-                    latencies.append((time.perf_counter() - began) * 1000)
-
-            started = time.monotonic()
-            await asyncio.gather(*(user(i) for i in range(connections)))
-            elapsed = time.monotonic() - started
+        errors = [0]
+        started = time.monotonic()
+        await asyncio.gather(*(
+            _one_connection(parts.hostname or "127.0.0.1", parts.port or 80, paths,
+                            started + duration, i, latencies, errors)
+            for i in range(connections)))
+        elapsed = time.monotonic() - started
         latencies.sort()
         pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
         return {"requests": len(latencies), "rps": len(latencies) / elapsed,
-                "p50_ms": pick(0.50), "p99_ms": pick(0.99), "errors": errors,
-                "generator": "httpx"}
+                "p50_ms": pick(0.50), "p99_ms": pick(0.99), "errors": errors[0],
+                "generator": "asyncio"}
 
     out.put(asyncio.run(run()))
 
 
 def pyload(base: str, paths: list[str], duration: float, connections: int) -> dict[str, Any]:
-    """The same mix from Python (httpx on asyncio) in a process of its own, for machines
-    without wrk; it tops out far lower than wrk, so its requests/s measure it as much as the
-    API."""
+    """The same mix from Python in a process of its own, for machines without wrk: plain
+    HTTP/1.1 keep-alive over asyncio streams, because httpx's connection pool spends more
+    CPU than the API at 200 connections (38 requests/s where wrk got 280 here)."""
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    proc = ctx.Process(
-        target=_pyload, args=(base, paths, duration, connections, out))
+    proc = ctx.Process(target=_pyload, args=(base, paths, duration, connections, out))
     proc.start()
     result = out.get(timeout=duration + 120)
     proc.join(30)
@@ -406,6 +427,7 @@ class Services:
     api_base: str = ""
     head: int = 0
     ingest: bool = True  # False: the API alone, for comparison
+    name: str = ""  # the processes' logs are kept in bench/results under this name
 
     def __enter__(self) -> Services:
         from contextlib import ExitStack
@@ -425,7 +447,14 @@ class Services:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.exits = {"api": self.api.poll(),
+                      "worker": self.worker.poll() if self.ingest else None}
         self._stack.close()
+        # The processes' own output is kept beside the figures: a crash shows up there.
+        if self.name:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            for log in self.scratch.glob("*.log"):
+                shutil.copy(log, RESULTS / f"{self.name}-{log.name}")
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def fetched(self) -> int:
@@ -445,9 +474,11 @@ class Services:
 
 def run_load(database: str = "sqlite", duration: float = 60, connections: int = 200,
              letters: int = 20_000, generator: str = "auto",
-             pages_total: int = 10_000, per_endpoint: float = 0) -> dict[str, Any]:
+             pages_total: int = 10_000, per_endpoint: float = 0,
+             keep_logs: bool = False) -> dict[str, Any]:
     """One loaded window; the figures as a dict."""
-    with Services(database, pages_total, letters) as s:
+    with Services(database, pages_total, letters,
+                  name=f"load-{database}" if keep_logs else "") as s:
         s.wait_for_ingestion()
         load(s.api_base, s.mix(), 2, connections, s.scratch, generator)  # warm up
         before, started = s.fetched(), time.monotonic()
@@ -455,7 +486,6 @@ def run_load(database: str = "sqlite", duration: float = 60, connections: int = 
         window = time.monotonic() - started
         after = s.fetched()
         counts = ingested(s.url)
-        worker_alive = s.worker.poll() is None
         # Each endpoint alone for a few seconds, the worker still ingesting: what the mix's
         # figures are made of.
         endpoints = {}
@@ -468,7 +498,8 @@ def run_load(database: str = "sqlite", duration: float = 60, connections: int = 
             "duration_s": duration, "letters_in_store": letters,
             "pages_fetched_in_window": after - before,
             "pages_per_s_in_window": round((after - before) / window, 2),
-            "events_by_type_at_end": counts, "worker_alive": worker_alive,
+            "events_by_type_at_end": counts,
+            "exit_codes_before_stop": s.exits,  # None: still running when the run ended
             "per_endpoint": endpoints}
 
 
@@ -495,12 +526,12 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds under load")
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--letters", type=int, default=20_000, help="letters stored beforehand")
-    parser.add_argument("--generator", choices=("auto", "wrk", "httpx"), default="auto")
+    parser.add_argument("--generator", choices=("auto", "wrk", "asyncio"), default="auto")
     parser.add_argument("--per-endpoint", type=float, default=5,
                         help="then seconds of load on each endpoint alone (0: none)")
     args = parser.parse_args()
     r = run_load(args.database, args.duration, args.connections, args.letters, args.generator,
-                 per_endpoint=args.per_endpoint)
+                 per_endpoint=args.per_endpoint, keep_logs=True)
     path = save(f"load-{args.database}", r)
     print(f"\n{args.connections} connections for {args.duration:g} s on the mix "
           f"({r['generator']}), {args.database}, worker ingesting; {os.cpu_count()} cores")
