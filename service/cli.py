@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faulthandler
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -199,26 +200,38 @@ def _reextract_letters(store: Store) -> None:
 @app.command()
 def letters(
     json_out: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
-    person: Annotated[str | None, typer.Option(help="only letters sent or received by")] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="CSV, as GET /letters.csv")] = False,
+    person: Annotated[str | None, typer.Option(help="sent or received by")] = None,
+    sender: Annotated[str | None, typer.Option(help="sent by")] = None,
+    recipient: Annotated[str | None, typer.Option(help="received by")] = None,
+    kind: Annotated[str | None, typer.Option(help="letter, message, telegram, ...")] = None,
+    since: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]]")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]], inclusive")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
 ) -> None:
-    """The correspondence found so far, newest first."""
+    """The correspondence found so far, newest first, with the filters of GET /letters."""
+    from .api.exports import csv_lines
+    from .api.queries import LetterFilter, page_letters
+
+    for name, value in (("since", since), ("until", until)):
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            err.print(f"[red]error:[/red] --{name} {value!r} is not a date like 2019, 2019-06 "
+                      "or 2019-06-30")
+            raise typer.Exit(2)
+    f = LetterFilter(sender=sender, recipient=recipient, person=person, kind=kind,
+                     since=since, until=until)
     with open_configured_store() as store:
         refresh(store)
-        sql = ("SELECT letter_id, sender, recipient, kind, date, via, source_count, sources "
-               "FROM p_letters_letters")
-        params: list[object] = []
-        if person:
-            sql += " WHERE lower(sender) = lower(?) OR lower(recipient) = lower(?)"
-            params += [person, person]
-        sql += " ORDER BY sort_date DESC, first_position DESC, letter_id LIMIT ?"
-        rows = store.query(sql, [*params, limit])
+        if csv_out:
+            for chunk in csv_lines(store, f, limit):
+                sys.stdout.write(chunk)
+            return
+        items, _ = page_letters(store, f, limit)
     if json_out:
-        for row in rows:
-            row["sources"] = json.loads(row["sources"])
-            print(json.dumps(row, ensure_ascii=False))
+        for item in items:
+            print(json.dumps(item, ensure_ascii=False))
         return
-    print_letters(rows)
+    print_letters(items)
 
 
 def print_letters(rows: list[dict]) -> None:

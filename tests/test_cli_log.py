@@ -92,3 +92,17 @@ def test_an_unusable_database_url_is_a_clear_error(monkeypatch, tmp_path):
     result = runner.invoke(app, ["events", "count"])
     get_settings.cache_clear()
     assert result.exit_code == 2 and "cannot open the database" in result.output
+
+
+def test_letters_take_the_api_filters_and_print_csv(db):
+    # Names match as the API matches them: case, spaces, hyphens and dots aside.
+    assert "Kim Jong Un" in runner.invoke(app, ["letters", "--sender", "kim jong-un"]).output
+    assert "Kim Jong Un" not in runner.invoke(app, ["letters", "--recipient", "kim jong un"]).output
+    assert "Kim Jong Un" not in runner.invoke(app, ["letters", "--since", "2020"]).output
+    result = runner.invoke(app, ["letters", "--csv", "--kind", "letter"])
+    assert result.exit_code == 0, result.output
+    header, row = result.stdout.splitlines()
+    assert header.startswith("letter_id,date,kind,sender,recipient")
+    assert ",2019-08,letter,Kim Jong Un,Donald Trump," in row
+    bad = runner.invoke(app, ["letters", "--since", "August"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
