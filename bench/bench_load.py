@@ -437,7 +437,8 @@ class Services:
         self.url = database_url(self.database, self.scratch)
         self._stack.callback(drop, self.url)
         prepare(self.url, self.letters, self.site, -(-self.pages_total // PER_FEED))
-        self.head = sum(ingested(self.url).values())
+        self.initial = ingested(self.url)
+        self.head = sum(self.initial.values())
         self.api, self.api_base = start_api(self.url, self.scratch)
         self._stack.callback(stop, self.api)
         if self.ingest:
@@ -459,6 +460,20 @@ class Services:
 
     def fetched(self) -> int:
         return ingested(self.url).get("PageFetched", 0)
+
+    def ingested_counts(self) -> dict[str, int]:
+        return ingested(self.url)
+
+    def duplicates(self) -> int:
+        """Articles the near-duplicate index matched, as the worker's projection has them."""
+        from store import open_store
+
+        store = open_store(self.url)
+        try:
+            return store.query("SELECT COUNT(*) AS n FROM p_articles_articles "
+                               "WHERE duplicate_of IS NOT NULL")[0]["n"]
+        finally:
+            store.close()
 
     def wait_for_ingestion(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
