@@ -6,7 +6,6 @@ a batch of rows is inserted; everything else is written once here.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 import zlib
 from abc import abstractmethod
@@ -23,7 +22,8 @@ from events.base import make_recorded
 from events.registry import decoder
 from events.projection import Key, Projection, Row, Table
 
-from .base import ANY, AppendResult, Checkpoint, ProjectionTx, Store, table_name
+from .base import (ANY, AppendResult, Checkpoint, PackedPage, ProjectionTx, Store, pack_page,
+                   table_name)
 from .errors import CheckpointMoved, ConcurrencyError
 
 PAGE_SIZE = 1000
@@ -85,49 +85,82 @@ class SqlStore(Store):
     ) -> AppendResult:
         if not events:
             return AppendResult(self.stream_version(stream), self.head(), 0)
-        ids = [e.id for e in events]
+        return self.append_streams([(stream, events, expected_version)])[0]
+
+    def append_streams(
+        self, appends: Sequence[tuple[str, Sequence[Event], int]], *,
+        page: PackedPage | None = None,
+    ) -> list[AppendResult]:
+        streams = [stream for stream, _, _ in appends]
+        if len(set(streams)) != len(streams):
+            raise ValueError("append_streams names a stream twice")
+        ids = [e.id for _, events, _ in appends for e in events]
         if len(set(ids)) != len(ids):
             raise ValueError("an append must not repeat an event id")
         # SQLite encodes before taking the lock, so other appenders wait only for the writes;
         # PostgreSQL encodes while COPY streams, so the server is already storing the first
         # rows while the last ones are encoded.
-        items = [(e, dumps(e.data()) if self._encode_before_lock else None) for e in events]
+        batches = [(stream, [(e, dumps(e.data()) if self._encode_before_lock else None)
+                             for e in events], expected)
+                   for stream, events, expected in appends]
         try:
-            return self._append(stream, items, expected_version, False)
+            return self._append(batches, page, False)
         except self._duplicate_id_errors:
             # Some ids are in the log already (a retried append): do it again, filtering them.
-            return self._append(stream, items, expected_version, True)
+            return self._append(batches, page, True)
 
-    def _append(self, stream: str, items: list[tuple[Event, str | None]],
-                expected_version: int, check_ids: bool) -> AppendResult:
+    def _append(self, batches: list[tuple[str, list[tuple[Event, str | None]], int]],
+                page: PackedPage | None, check_ids: bool) -> list[AppendResult]:
         with self._tx(write=True) as conn:
+            if page is not None:  # before the append lock: other appenders need not wait on it
+                self._insert_page(conn, page)
             self._lock_appends(conn)
-            head, version = self._positions(conn, stream)
+            head, versions = self._positions(conn, [stream for stream, _, _ in batches])
             # The unique index on ids refuses a repeated id anyway, so ids are looked up only
             # when that happened, or before refusing an append whose expected version is off
             # (the stored events may be this very append's, retried after a lost reply).
-            if check_ids or (expected_version != ANY and version != expected_version):
-                seen = self._existing_ids(conn, [e.id for e, _ in items])
-                items = [item for item in items if item[0].id not in seen]
-                if not items:  # a retried append: already stored, accept it as done
-                    return AppendResult(version, head, 0)
-                if expected_version != ANY and version != expected_version:
-                    raise ConcurrencyError(stream, expected_version, version)
+            off = [expected != ANY and version != expected
+                   for (_, _, expected), version in zip(batches, versions)]
+            if check_ids or any(off):
+                seen = self._existing_ids(conn, [e.id for _, items, _ in batches for e, _ in items])
+                batches = [(stream, [it for it in items if it[0].id not in seen], expected)
+                           for stream, items, expected in batches]
+                for (stream, items, expected), version, wrong in zip(batches, versions, off):
+                    if items and wrong:
+                        raise ConcurrencyError(stream, expected, version)
             at = self._encode_time(datetime.now(UTC))
-            rows = ((head + i, e.id, stream, version + i, e.TYPE, e.VERSION, at, e.causation_id,
-                     e.correlation_id, dumps(e.data()) if data is None else data)
-                    for i, (e, data) in enumerate(items, 1))
-            n = len(items)
-            self._insert_event_rows(conn, rows if not self._encode_before_lock else list(rows), n)
-            self._after_append(conn, head + n)
-        return AppendResult(version + n, head + n, n)
+            results: list[AppendResult] = []
+            position = head
+            for (stream, items, _), version in zip(batches, versions):
+                # A stream whose events were all stored already (a retried append) is done.
+                results.append(AppendResult(version + len(items), position + len(items),
+                                            len(items)) if items else
+                               AppendResult(version, head, 0))
+                position += len(items)
+            n = position - head
+            if n:
+                rows = self._rows(batches, versions, head, at)
+                self._insert_event_rows(conn, rows if not self._encode_before_lock else list(rows), n)
+                self._after_append(conn, head + n)
+        return results
 
-    def _positions(self, conn: Any, stream: str) -> tuple[int, int]:
-        """The log's head and the stream's version, in one round trip."""
-        head, version = self._execute(
-            conn, "SELECT (SELECT MAX(position) FROM events), "
-            "(SELECT MAX(stream_version) FROM events WHERE stream = ?)", (stream,)).fetchone()
-        return head or 0, version or 0
+    @staticmethod
+    def _rows(batches: list[tuple[str, list[tuple[Event, str | None]], int]], versions: list[int],
+              head: int, at: Any) -> Iterator[tuple]:
+        position = head
+        for (stream, items, _), version in zip(batches, versions):
+            for i, (e, data) in enumerate(items, 1):
+                position += 1
+                yield (position, e.id, stream, version + i, e.TYPE, e.VERSION, at, e.causation_id,
+                       e.correlation_id, dumps(e.data()) if data is None else data)
+
+    def _positions(self, conn: Any, streams: list[str]) -> tuple[int, list[int]]:
+        """The log's head and each stream's version, in one round trip."""
+        row = self._execute(
+            conn, "SELECT (SELECT MAX(position) FROM events)" + "".join(
+                ", (SELECT MAX(stream_version) FROM events WHERE stream = ?)" for _ in streams),
+            streams).fetchone()
+        return row[0] or 0, [v or 0 for v in row[1:]]
 
     def _after_append(self, conn: Any, position: int) -> None:
         """Hook for backends that notify followers."""
@@ -228,16 +261,15 @@ class SqlStore(Store):
 
     # --- raw pages -----------------------------------------------------------------------
     def put_page(self, body: bytes) -> str:
-        sha = hashlib.sha256(body).hexdigest()
-        # Compressed before the write lock is taken, at level 1: news HTML still shrinks
-        # about fourfold (level 6: fivefold) for a third of the CPU, and other writers do
-        # not wait on it.
-        packed = zlib.compress(body, 1)
+        # Compressed before the write transaction: other writers do not wait on it.
+        page = pack_page(body)
         with self._tx(write=True) as conn:
-            self._execute(
-                conn, "INSERT INTO pages (sha256, size, body) VALUES (?, ?, ?) "
-                "ON CONFLICT (sha256) DO NOTHING", (sha, len(body), packed))
-        return sha
+            self._insert_page(conn, page)
+        return page.sha256
+
+    def _insert_page(self, conn: Any, page: PackedPage) -> None:
+        self._execute(conn, "INSERT INTO pages (sha256, size, body) VALUES (?, ?, ?) "
+                      "ON CONFLICT (sha256) DO NOTHING", (page.sha256, page.size, page.packed))
 
     def get_page(self, sha256: str) -> bytes | None:
         with self._tx() as conn:

@@ -6,6 +6,7 @@ import pytest
 
 from events import FeedPolled, PageSkipped, SourceAdded, SourceChanged, UnknownEvent
 from store import ANY, NO_STREAM, ConcurrencyError
+from store.base import pack_page
 
 
 def added(source_id: str = "s1", **kw) -> SourceAdded:
@@ -152,6 +153,50 @@ def test_raw_pages_are_stored_once_by_hash_and_compressed(store):
     assert row == {"size": len(body), "n": 1}
     (stored,) = store.query("SELECT body FROM pages")
     assert len(bytes(stored["body"])) < len(body) / 10
+
+
+def test_append_streams_gives_consecutive_positions_across_streams(store):
+    store.append("page-x", skipped(1))
+    results = store.append_streams([("page-x", skipped(2), 1), ("article-a", [added("a")], NO_STREAM),
+                                    ("empty", [], ANY)])
+    assert [(r.stream_version, r.last_position, r.written) for r in results] == [
+        (3, 3, 2), (1, 4, 1), (0, 1, 0)]
+    assert [(r.position, r.stream, r.stream_version) for r in store.read_all()] == [
+        (1, "page-x", 1), (2, "page-x", 2), (3, "page-x", 3), (4, "article-a", 1)]
+
+
+def test_append_streams_stores_the_page_in_the_same_transaction(store):
+    body = b"<html>" + b"telegram " * 1000 + b"</html>"
+    page = pack_page(body)
+    store.append_streams([("page-x", skipped(1), NO_STREAM)], page=page)
+    assert store.get_page(page.sha256) == body
+    store.append_streams([("page-y", skipped(1), NO_STREAM)], page=page)  # stored once
+    assert store.query("SELECT COUNT(*) AS n FROM pages") == [{"n": 1}]
+
+
+def test_a_conflict_in_one_stream_writes_nothing_anywhere(store):
+    store.append("article-a", [added("a")], NO_STREAM)
+    page = pack_page(b"<html>never stored</html>")
+    with pytest.raises(ConcurrencyError):
+        store.append_streams([("page-x", skipped(2), NO_STREAM), ("article-a", [added("b")], NO_STREAM)],
+                             page=page)
+    assert store.head() == 1
+    assert store.stream_version("page-x") == 0
+    assert store.get_page(page.sha256) is None
+
+
+def test_a_retried_append_streams_stores_each_event_once(store):
+    appends = [("page-x", skipped(2), NO_STREAM), ("article-a", [added("a")], NO_STREAM)]
+    store.append_streams(appends)
+    retry = store.append_streams(appends)
+    assert [r.written for r in retry] == [0, 0]
+    assert store.head() == 3
+
+
+def test_append_streams_refuses_a_stream_named_twice(store):
+    with pytest.raises(ValueError, match="twice"):
+        store.append_streams([("s", skipped(1), ANY), ("s", skipped(1), ANY)])
+    assert store.head() == 0
 
 
 def test_wait_for_events_returns_when_the_head_moves(store):
