@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 );
 """
 
+PAGE_SIZE = 16384
 AUTOCHECKPOINT = 10_000  # WAL pages
 APPEND_AUTOCHECKPOINT = 2 * AUTOCHECKPOINT
 REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
@@ -131,10 +132,13 @@ class SQLiteStore(SqlStore):
             return
         try:
             conn = self._connection()
-            if conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
-                # Larger pages cut B-tree work per appended event; only settable while empty.
+            if (conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+                    and conn.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE):
+                # An empty file made elsewhere with smaller pages: rewrite it. Leaving WAL
+                # mode fails while any other connection has the file open, which is why new
+                # files get their page size in _connection instead.
                 conn.execute("PRAGMA journal_mode=DELETE")
-                conn.execute("PRAGMA page_size=16384")
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
                 conn.execute("VACUUM")
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
@@ -160,6 +164,10 @@ class SQLiteStore(SqlStore):
             conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
                                    timeout=self.timeout, uri=uri)
             if not self.read_only:
+                # Larger pages cut B-tree work per appended event. The size is fixed when the
+                # file is first written, which switching to WAL does; on a file that has
+                # pages already this does nothing.
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
                 conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL is durable across process crashes in WAL mode; only power loss can
             # roll back the last commits, never corrupt the file.

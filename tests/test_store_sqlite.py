@@ -73,3 +73,24 @@ def test_a_read_only_url_opens_the_file_read_only(tmp_path):
             ro.append("s", [PageSkipped(url="u2", reason="r")])
     with pytest.raises(ValueError, match="unsupported SQLite mode"):
         open_store(f"sqlite:///{path}?mode=memory")
+
+
+def _open_and_close(path: str) -> str:
+    try:
+        SQLiteStore(path).close()
+        return "ok"
+    except StoreUnavailable as exc:
+        return str(exc)
+
+
+@pytest.mark.slow
+def test_processes_opening_a_new_file_together_all_succeed(tmp_path):
+    # An API and a worker started at once on a database that does not exist yet.
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(3) as pool:
+        for i in range(20):
+            path = str(tmp_path / f"new-{i}.db")
+            assert pool.map(_open_and_close, [path] * 3) == ["ok"] * 3
+    with SQLiteStore(tmp_path / "new-0.db") as s:
+        assert s.query("PRAGMA page_size")[0]["page_size"] == 16384
