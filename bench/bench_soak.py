@@ -11,7 +11,8 @@ of their own rather than near-duplicates of the first; the share still taken for
 is reported), one feed of 500 pages per source. wrk runs the read mix back to back in
 windows of ``--window`` seconds for as long as the worker ingests. Every ``--sample``
 seconds the resident memory (VmRSS, process and children) of the worker and of the API is
-read from /proc together with the pages fetched so far.
+read from /proc (with its anonymous part, and the open file descriptors) together with the
+pages fetched so far.
 
 Reported: pages/s, requests/s and p50/p99 per window, errors, RSS at start, after warm-up,
 halfway and at the end, and the slope of RSS after warm-up (least squares, MB per 1,000
@@ -22,6 +23,7 @@ the pages were not all ingested.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -33,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import Services, load, save  # noqa: E402
 
 
-def rss_mb(pid: int) -> float:
-    """VmRSS of a process and all its descendants, in MB."""
+def tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -42,17 +44,29 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         todo += children.get(p, [])
+    return found
+
+
+def memory(pid: int) -> dict[str, float]:
+    """VmRSS and its anonymous part (the heap: RssAnon) in MB, and open file descriptors,
+    summed over a process and its descendants."""
+    out = {"rss": 0.0, "anon": 0.0, "fds": 0}
+    for p in tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    out["rss"] += int(line.split()[1]) / 1024
+                elif line.startswith("RssAnon:"):
+                    out["anon"] += int(line.split()[1]) / 1024
+            out["fds"] += len(os.listdir(f"/proc/{p}/fd"))
         except OSError:
             pass
-    return total / 1024
+    return {k: round(v, 1) for k, v in out.items()}
 
 
 def slope_per_1000(samples: list[dict[str, Any]], key: str) -> float:
@@ -91,9 +105,11 @@ def soak(database: str, pages: int, connections: int, window: float, sample: flo
         while True:
             fetched = s.fetched()
             now = time.monotonic()
+            worker, api = memory(s.worker.pid), memory(s.api.pid)
             samples.append({"t": round(now - t0, 1), "pages": fetched,
-                            "worker_mb": round(rss_mb(s.worker.pid), 1),
-                            "api_mb": round(rss_mb(s.api.pid), 1)})
+                            "worker_mb": worker["rss"], "api_mb": api["rss"],
+                            "worker_anon_mb": worker["anon"], "api_anon_mb": api["anon"],
+                            "worker_fds": worker["fds"], "api_fds": api["fds"]})
             if fetched != last_pages:
                 last_progress, last_pages = now, fetched
                 last_page_at = now - t0
@@ -143,10 +159,13 @@ def summarise(samples: list[dict[str, Any]], windows: list[dict[str, Any]],
                 "errors": sum(w["errors"] for w in windows),
                 "generator": windows[0]["generator"] if windows else None},
         "rss_mb": {k: {"pages": v["pages"], "t": v["t"], "worker": v["worker_mb"],
-                       "api": v["api_mb"]} for k, v in marks.items()},
+                       "api": v["api_mb"], "worker_fds": v["worker_fds"],
+                       "api_fds": v["api_fds"]} for k, v in marks.items()},
         "rss_slope_mb_per_1000_pages_after_warmup": {
             "worker": round(slope_per_1000(after, "worker_mb"), 2),
-            "api": round(slope_per_1000(after, "api_mb"), 2)},
+            "api": round(slope_per_1000(after, "api_mb"), 2),
+            "worker_anon": round(slope_per_1000(after, "worker_anon_mb"), 2),
+            "api_anon": round(slope_per_1000(after, "api_anon_mb"), 2)},
         "warmup_pages": warmup,
         "exit_codes_before_stop": exits,
         "samples": samples,
@@ -178,9 +197,10 @@ def main() -> int:
           f"{a['rps']} requests/s, p50 {a['p50_ms_median_window']} ms and p99 "
           f"{a['p99_ms_median_window']} ms (median window), worst p99 {a['p99_ms_worst_window']}"
           f" ms, errors {a['errors']}")
-    print(f"{'RSS MB':14}{'pages':>8}{'worker':>9}{'api':>9}")
+    print(f"{'RSS MB':14}{'pages':>8}{'worker':>9}{'api':>9}{'worker fds':>12}{'api fds':>9}")
     for k, v in m.items():
-        print(f"{k:14}{v['pages']:>8,}{v['worker']:>9.1f}{v['api']:>9.1f}")
+        print(f"{k:14}{v['pages']:>8,}{v['worker']:>9.1f}{v['api']:>9.1f}"
+              f"{v['worker_fds']:>12.0f}{v['api_fds']:>9.0f}")
     sl = r["rss_slope_mb_per_1000_pages_after_warmup"]
     print(f"slope after {r['warmup_pages']:,} pages: worker {sl['worker']:+.2f} MB, "
           f"api {sl['api']:+.2f} MB per 1,000 pages")
