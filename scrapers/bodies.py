@@ -141,34 +141,30 @@ def _codec(name: str) -> str | None:
         return None
 
 
-def _fits(body: bytes, charset: str) -> bool:
+def _decoded(body: bytes, charset: str) -> str | None:
+    """``body`` read in ``charset``, or None if it does not fit: the test decodes anyway, so
+    its text is kept rather than decoded a second time."""
     try:
-        body.decode(charset)
+        text = body.decode(charset)
     except (UnicodeDecodeError, LookupError):
-        return False
+        return None
     if charset in _SINGLE_BYTE_WESTERN and not body.isascii():
         # Latin-1 accepts any bytes: a "Latin-1" page that is valid UTF-8 was mislabelled.
         try:
             body.decode("utf-8")
-            return False
+            return None
         except UnicodeDecodeError:
-            return True
-    return True
+            return text
+    return text
+
+
+def _fits(body: bytes, charset: str) -> bool:
+    return _decoded(body, charset) is not None
 
 
 def detect_charset(body: bytes, content_type: str | None = None) -> str:
     """The charset to read ``body`` with: BOM, declared header, meta, then sniffed."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return "utf-8-sig" if name == "utf-8" else name
-    for candidate in (declared_charset(content_type), meta_charset(body)):
-        if candidate and _fits(body, candidate):
-            return candidate
-    if body.isascii():
-        return "utf-8"
-    if _fits(body, "utf-8"):
-        return "utf-8"
-    return sniff_charset(body)
+    return decode_text(body, content_type)[1]
 
 
 # Encodings real web pages use; a sniffer's exotic first guess (a DOS or Baltic code page)
@@ -199,6 +195,18 @@ _WEB_ORDER = tuple(dict.fromkeys(filter(None, (_codec(n) for n in _WEB_CHARSETS)
 
 
 def decode_text(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """(text, charset used); undecodable bytes become U+FFFD rather than failing."""
-    charset = detect_charset(body, content_type)
+    """(text, charset used): BOM, declared header, meta, then sniffed; undecodable bytes
+    become U+FFFD rather than failing. The body is decoded once on the usual paths."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            charset = "utf-8-sig" if name == "utf-8" else name
+            return body.decode(charset, errors="replace"), charset
+    for candidate in (declared_charset(content_type), meta_charset(body)):
+        if candidate and (text := _decoded(body, candidate)) is not None:
+            return text, candidate
+    if body.isascii():
+        return body.decode("ascii"), "utf-8"
+    if (text := _decoded(body, "utf-8")) is not None:
+        return text, "utf-8"
+    charset = sniff_charset(body)
     return body.decode(charset, errors="replace"), charset
