@@ -33,10 +33,12 @@ from events import (
 )
 from events.projections.articles import ARTICLES
 from events.projections.sources import SOURCES
-from store import Store
+from store import ANY, Store
+from store.base import PackedPage, pack_page
 from store.projector import catch_up
 
-from .bodies import detect_charset, is_html
+from . import metrics
+from .bodies import is_html
 from .fetch import FetchResult, Fetcher
 from .listings import BadListing, Entry, Listing, discover_feeds, parse_listing
 from .pages import PageWork, process_page
@@ -182,7 +184,7 @@ class _Crawl:
             self._append(f"source-{source_id}", FetchFailed(
                 url=source["url"], reason="internal", detail="unexpected error, see the logs",
                 source_id=source_id))
-            self.report.add(source_id, "failed")
+            self._count(source_id, "failed", "internal")
 
     async def _poll(self, source: dict[str, Any]) -> None:
         source_id = source["source_id"]
@@ -197,7 +199,7 @@ class _Crawl:
         if res.outcome == "not_modified":
             self._append(stream, FeedPolled(source_id=source_id, url=source["url"], status=304,
                                             entries_seen=0, not_modified=True))
-            self.report.add(source_id, "not_modified")
+            self._count(source_id, "not_modified")
             entries: list[Entry] = []
         elif res.outcome != "ok":
             self._listing_failed(source, res)
@@ -336,7 +338,7 @@ class _Crawl:
                 html_only=True)
             if res.outcome == "not_modified":
                 self._append(stream, PageNotModified(url=url, source_id=source_id))
-                self.report.add(source_id, "not_modified")
+                self._count(source_id, "not_modified")
             elif res.outcome == "skipped":
                 self._skip(stream, url, res.reason or "skipped", res.detail, source_id)
             elif res.outcome != "ok":
@@ -348,40 +350,49 @@ class _Crawl:
             self._append(stream, FetchFailed(url=url, reason="internal",
                                              detail="unexpected error, see the logs",
                                              source_id=source_id))
-            self.report.add(source_id, "failed")
+            self._count(source_id, "failed", "internal")
         finally:
             self.done += 1
             self._tick()
 
     async def _fetched(self, stream: str, url: str, res: FetchResult, source_id: str) -> None:
-        html = is_html(res.content_type, res.body)
-        # Storing compresses the body: in a thread, where zlib runs beside the extraction.
-        sha256 = await asyncio.to_thread(self.store.put_page, res.body)
-        fetched = PageFetched(
-            url=url, final_url=res.final_url, status=res.status or 200,
-            body_sha256=sha256, size=len(res.body),
-            content_type=res.content_type,
-            charset=detect_charset(res.body, res.content_type) if html else None,
-            etag=res.etag, last_modified=res.last_modified, source_id=source_id,
-            elapsed_ms=res.elapsed_ms)
-        self._append(stream, fetched)
-        self.report.add(source_id, "fetched")
-        if not html:
-            self._skip(stream, url, "not_html", res.content_type or "unknown type", source_id)
+        """Extract the page, then record it (raw page, PageFetched and what came of it) in
+        one transaction."""
+        def fetched_event(page: PackedPage, charset: str | None) -> PageFetched:
+            return PageFetched(
+                url=url, final_url=res.final_url, status=res.status or 200,
+                body_sha256=page.sha256, size=page.size, content_type=res.content_type,
+                charset=charset, etag=res.etag, last_modified=res.last_modified,
+                source_id=source_id, elapsed_ms=res.elapsed_ms)
+
+        if not is_html(res.content_type, res.body):
+            page = await asyncio.to_thread(pack_page, res.body)  # zlib beside the event loop
+            self._append_pages([(stream, [fetched_event(page, None), self._skipped(
+                url, "not_html", res.content_type or "unknown type", source_id)])], page)
+            self._count(source_id, "fetched")
+            self._count(source_id, "skipped", "not_html")
             return
         try:
             article_url = canonical_url(res.final_url)
         except BadURL:
             article_url = url
+        # The worker hashes and compresses the page too: this process only writes bytes.
         work = await self._process(res.body, article_url, res.content_type)
+        metrics.extraction_timings(work.timings)
+        assert work.page is not None
+        fetched = fetched_event(work.page, work.charset)
         if work.article is None:
-            self._skip(stream, url, "no_article", "no main text found", source_id)
+            self._append_pages([(stream, [fetched, self._skipped(
+                url, "no_article", "no main text found", source_id)])], work.page)
+            self._count(source_id, "fetched")
+            self._count(source_id, "skipped", "no_article")
             return
-        self.record_article(work, article_url, fetched, source_id)
+        self.record_article(work, article_url, fetched, source_id, page_stream=stream)
 
     def record_article(self, work: PageWork, article_url: str, fetched: PageFetched,
-                       source_id: str | None) -> None:
-        """Append ArticleExtracted, then LettersExtracted, to the article's stream."""
+                       source_id: str | None, page_stream: str | None = None) -> None:
+        """Append ArticleExtracted, then LettersExtracted, to the article's stream; with
+        ``page_stream``, also ``fetched`` to it and the packed page, in the same transaction."""
         article_id = url_key(article_url)
         duplicate_of = None
         if work.simhash is not None:
@@ -395,15 +406,22 @@ class _Crawl:
         if work.letters is not None and work.letters_version is not None:
             events.append(letters_event(article_id, work.letters_version, work.letters,
                                         **extracted.caused()))
-            self.report.add(source_id or "-", "letters", len(work.letters))
-        self._append(f"article-{article_id}", *events)
+        appends: list[tuple[str, list[Event]]] = [(f"article-{article_id}", events)]
+        if page_stream is not None:
+            appends.insert(0, (page_stream, [fetched]))
+        self._append_pages(appends, work.page if page_stream is not None else None)
+        if page_stream is not None:
+            self._count(source_id or "-", "fetched")
+        if len(events) > 1:
+            self.report.add(source_id or "-", "letters", len(work.letters or ()))
         self.report.add(source_id or "-", "duplicates" if duplicate_of else "articles")
 
     async def _process(self, body: bytes, url: str, content_type: str | None) -> PageWork:
         assert self.pool is not None
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, process_page, body, url, content_type)
+            return await loop.run_in_executor(self.pool, process_page, body, url, content_type,
+                                              True, True)
         except BrokenProcessPool:
             # A worker died (a page that crashes the parser, memory): start a fresh pool for
             # the other pages; this one is recorded as failed, not retried inline.
@@ -418,21 +436,38 @@ class _Crawl:
 
     # --- recording --------------------------------------------------------------------------
 
+    def _skipped(self, url: str, reason: str, detail: str, source_id: str) -> PageSkipped:
+        return PageSkipped(url=url, reason=reason, detail=detail[:500], source_id=source_id)
+
     def _skip(self, stream: str, url: str, reason: str, detail: str, source_id: str) -> None:
-        self._append(stream, PageSkipped(url=url, reason=reason, detail=detail[:500],
-                                         source_id=source_id))
-        self.report.add(source_id, "skipped")
+        self._append(stream, self._skipped(url, reason, detail, source_id))
+        self._count(source_id, "skipped", reason)
 
     def _record_failure(self, stream: str, url: str, res: FetchResult, source_id: str) -> None:
+        reason = res.reason or "unknown"
         self._append(stream, FetchFailed(
-            url=url, reason=res.reason or "unknown", detail=res.detail, status=res.status,
+            url=url, reason=reason, detail=res.detail, status=res.status,
             attempt=res.attempts, permanent=res.permanent,
             retry_at=res.retry_at.isoformat() if res.retry_at else None, source_id=source_id))
-        self.report.add(source_id, "failed")
+        self._count(source_id, "failed", reason)
         self.report.problems.append((source_id, url, f"{res.reason}: {res.detail}"[:200]))
+
+    def _count(self, source_id: str, outcome: str, reason: str | None = None) -> None:
+        """One fetch outcome, in the crawl's report and in the metrics."""
+        self.report.add(source_id, outcome)
+        metrics.fetch_outcome(outcome, reason)
 
     def _append(self, stream: str, *events: Event) -> None:
         self.store.append(stream, list(events))
+        metrics.appended(events)
+
+    def _append_pages(self, appends: list[tuple[str, list[Event]]],
+                      page: PackedPage | None) -> None:
+        """Several streams' events and the raw page, in one transaction."""
+        self.store.append_streams([(stream, events, ANY) for stream, events in appends],
+                                  page=page)
+        for _, events in appends:
+            metrics.appended(events)
 
     def _tick(self) -> None:
         if self.progress is not None:

@@ -45,10 +45,10 @@ class ExtractedArticle:
 
 
 def extract_article(html: bytes | str, *, url: str | None = None,
-                    content_type: str | None = None) -> ExtractedArticle | None:
-    """The article in ``html`` (raw bytes are decoded in the page's charset), or None
-    when the page holds no article text."""
-    charset = None
+                    content_type: str | None = None,
+                    charset: str | None = None) -> ExtractedArticle | None:
+    """The article in ``html`` (raw bytes are decoded in the page's charset; text comes with
+    the ``charset`` it was decoded from, if any), or None when the page holds no article."""
     if isinstance(html, bytes):
         html, charset = decode_text(html, content_type)
     tree = load_html(html)

@@ -4,9 +4,13 @@ picklable function, run inline or in worker processes."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from store.base import PackedPage, pack_page
+
+from .bodies import decode_text
 from .extract import ExtractedArticle, extract_article
 from .simhash import simhash
 
@@ -19,7 +23,9 @@ class PageWork:
 
     ``letters`` is None when letter extraction did not run (extractor not installed, or it
     failed — ``letters_error`` says how); the article is recorded anyway and
-    ``reextract_letters`` fills the gap later.
+    ``reextract_letters`` fills the gap later. ``page`` is the raw page packed for the store
+    when asked for, ``charset`` the one the page was read in, ``timings`` the seconds each
+    stage ("text", "letters") took where the work ran.
     """
 
     article: ExtractedArticle | None
@@ -27,17 +33,29 @@ class PageWork:
     letters: tuple[dict[str, Any], ...] | None = None
     letters_version: str | None = None
     letters_error: str | None = None
+    page: PackedPage | None = None
+    charset: str | None = None
+    timings: tuple[tuple[str, float], ...] = ()
 
 
 def process_page(body: bytes, url: str, content_type: str | None = None,
-                 with_letters: bool = True) -> PageWork:
-    """Extract the article in ``body`` and, if asked, the letters it reports."""
-    article = extract_article(body, url=url, content_type=content_type)
+                 with_letters: bool = True, pack: bool = False) -> PageWork:
+    """Extract the article in ``body`` and, if asked, the letters it reports; with ``pack``
+    also hash and compress the body, so the process that stores it only writes bytes."""
+    started = time.perf_counter()
+    text, charset = decode_text(body, content_type)  # once, for the article and the event
+    article = extract_article(text, url=url, charset=charset)
+    timings = [("text", time.perf_counter() - started)]
+    page = pack_page(body) if pack else None
     if article is None:
-        return PageWork(None)
-    letters, version, error = (find_letters(article.text, article.title, article.published)
-                               if with_letters else (None, None, None))
-    return PageWork(article, simhash(article.text), letters, version, error)
+        return PageWork(None, page=page, charset=charset, timings=tuple(timings))
+    letters, version, error = None, None, None
+    if with_letters:
+        started = time.perf_counter()
+        letters, version, error = find_letters(article.text, article.title, article.published)
+        timings.append(("letters", time.perf_counter() - started))
+    return PageWork(article, simhash(article.text), letters, version, error, page, charset,
+                    tuple(timings))
 
 
 def letters_extractor() -> tuple[Any, str] | None:

@@ -1,5 +1,8 @@
 """One page's CPU-bound work: article, simhash and letters, with letter trouble contained."""
 
+import hashlib
+import zlib
+
 from sites import seed_page, seeds
 
 import scrapers.pages
@@ -33,3 +36,22 @@ def test_a_failing_letters_extractor_leaves_the_article(monkeypatch):
 
 def test_a_page_without_text_has_no_article():
     assert process_page(b"<html><body></body></html>", "https://e.com/x").article is None
+
+
+def test_the_page_is_packed_for_the_store_where_it_is_extracted():
+    body = seed_page(seeds()[0]).encode("utf-8")
+    work = process_page(body, "https://e.com/x", "text/html; charset=utf-8", pack=True)
+    assert work.page is not None and work.page.size == len(body)
+    assert work.page.sha256 == hashlib.sha256(body).hexdigest()
+    assert zlib.decompress(work.page.packed) == body
+    assert work.charset == "utf-8"
+    assert [stage for stage, _ in work.timings] == ["text", "letters"]
+    assert all(seconds > 0 for _, seconds in work.timings)
+    assert process_page(body, "https://e.com/x").page is None  # only when asked
+
+
+def test_a_page_without_an_article_still_says_its_charset_and_text_time():
+    work = process_page("<html><body><p>Привет</p></body></html>".encode("cp1251"),
+                        "https://e.com/x", "text/html; charset=windows-1251", pack=True)
+    assert work.article is None and work.charset == "cp1251" and work.page is not None
+    assert [stage for stage, _ in work.timings] == ["text"]
