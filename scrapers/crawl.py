@@ -445,10 +445,15 @@ class _Crawl:
 
     def _record_failure(self, stream: str, url: str, res: FetchResult, source_id: str) -> None:
         reason = res.reason or "unknown"
+        permanent, retry_at = res.permanent, res.retry_at
+        if reason == "robots" and permanent:
+            # A site may lift a Disallow: ask again once the cached robots.txt has expired.
+            permanent = False
+            retry_at = datetime.now(UTC) + timedelta(seconds=self.policy.robots_ttl)
         self._append(stream, FetchFailed(
             url=url, reason=reason, detail=res.detail, status=res.status,
-            attempt=res.attempts, permanent=res.permanent,
-            retry_at=res.retry_at.isoformat() if res.retry_at else None, source_id=source_id))
+            attempt=res.attempts, permanent=permanent,
+            retry_at=retry_at.isoformat() if retry_at else None, source_id=source_id))
         self._count(source_id, "failed", reason)
         self.report.problems.append((source_id, url, f"{res.reason}: {res.detail}"[:200]))
 

@@ -279,3 +279,35 @@ async def test_a_sitemap_index_and_a_url_list_lead_to_their_pages(site: Site, st
     failed = by_url(events_of(store, "FetchFailed"))
     assert failed[site.url("/sitemap-missing.xml")].reason == "http_404"
     assert report.by_source["index"]["articles"] == 2 and report.by_source["picks"]["articles"] == 2
+
+
+async def test_a_robots_refusal_is_asked_again_once_robots_txt_expires(site: Site, store):
+    site.page("/private/a.html", seed_page(seeds()[0]))
+    site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    site.page("/feed.xml", rss([("a", site.url("/private/a.html"))]),
+              content_type="application/rss+xml")
+    sync_sources(store, [SourceSpec("news", site.url("/feed.xml"), "feed")])
+    await crawl(store, policy(robots_ttl=0.2), source_ids=["news"])
+    (refused,) = events_of(store, "FetchFailed")
+    assert refused.reason == "robots" and not refused.permanent and refused.retry_at
+    assert site.hits["/private/a.html"] == 0
+
+    site.page("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    time.sleep(0.3)
+    report = await crawl(store, policy(robots_ttl=0.2), source_ids=["news"])
+    assert report.fetched == 1 and site.hits["/private/a.html"] == 1
+
+
+async def test_a_source_whose_kind_changes_is_not_asked_conditionally(site: Site, store):
+    site.page("/list.xml", rss([("a", site.url("/news/a.html"))]),
+              content_type="application/rss+xml", etag='"v1"')
+    site.page("/news/a.html", seed_page(seeds()[0]))
+    sync_sources(store, [SourceSpec("news", site.url("/list.xml"), "feed")])
+    await crawl(store, policy(), source_ids=["news"])
+    sync_sources(store, [SourceSpec("news", site.url("/list.xml"), "sitemap")])
+    catch_up(store, SOURCES)
+    (row,) = store.query("SELECT kind, etag FROM p_sources_sources")
+    assert row == {"kind": "sitemap", "etag": None}
+    await crawl(store, policy(), source_ids=["news"])
+    asked = [r for r in site.requests if r.path == "/list.xml"]
+    assert len(asked) == 2 and "if-none-match" not in asked[1].headers

@@ -77,8 +77,11 @@ def fold(rows: Rows, r: Recorded) -> None:
         return
     if isinstance(e, SourceChanged):
         allowed = {"url", "kind", "name", "interval_seconds", "enabled", "may_change"}
+        # Validators belong to what was fetched: another address, or the same one read as
+        # another kind (a site's home page is fetched whole), must not be asked conditionally.
+        stale = any(k in e.changes and e.changes[k] != row[k] for k in ("url", "kind"))
         row.update({k: v for k, v in e.changes.items() if k in allowed})
-        if "url" in e.changes:
+        if stale:
             row["etag"] = row["last_modified"] = None
     elif isinstance(e, SourceRemoved):
         row["removed"] = True
@@ -115,7 +118,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 SOURCES = Projection(
     name="sources",
-    version=1,
+    version=2,  # 2: a change of kind drops the ETag and Last-Modified
     tables=(SOURCES_TABLE,),
     fold=fold,
     handles=frozenset({"SourceAdded", "SourceChanged", "SourceRemoved", "FeedPolled",
