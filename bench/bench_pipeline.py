@@ -160,7 +160,9 @@ def breakdown(pages: dict[str, bytes]) -> dict[str, float]:
     from store import open_store
 
     from scrapers.extract import extract_article
+    from scrapers.letters.extract import may_report_letters
     from scrapers.pages import find_letters
+    from store.base import pack_page
     from scrapers.simhash import simhash
 
     def per_page(fn) -> float:
@@ -176,12 +178,17 @@ def breakdown(pages: dict[str, bytes]) -> dict[str, float]:
     items = [a for a in (extract_article(html) for html in pages.values()) if a is not None]
     costs["letter extraction (scrapers.letters)"] = per_page(
         lambda a: find_letters(a.text, a.title, a.published))
+    costs["  of which the pre-check (scrapers.letters)"] = per_page(
+        lambda a: may_report_letters(a.text))
+    read_fully = sum(may_report_letters(a.text) for a in items)
     costs["simhash"] = per_page(lambda a: simhash(a.text))
     items = list(pages.values())
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "pages.db"))
         costs["store.put_page (sha256, zlib level 1, SQLite write)"] = per_page(store.put_page)
+        costs[f"(articles the letters pre-check sends to the full reading: {read_fully})"] = 0.0
         store.close()
+    costs["pack_page (sha256, zlib level 1: in the extraction worker)"] = per_page(pack_page)
     costs["  of which sha256"] = per_page(lambda b: hashlib.sha256(b).digest())
     costs["  of which zlib level 1"] = per_page(lambda b: zlib.compress(b, 1))
     costs["  (zlib level 6, for comparison)"] = per_page(lambda b: zlib.compress(b, 6))
