@@ -168,7 +168,7 @@ class SQLiteStore(SqlStore):
                 # file is first written, which switching to WAL does; on a file that has
                 # pages already this does nothing.
                 conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-                conn.execute("PRAGMA journal_mode=WAL")
+                self._into_wal(conn)
             # NORMAL is durable across process crashes in WAL mode; only power loss can
             # roll back the last commits, never corrupt the file.
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -184,10 +184,26 @@ class SQLiteStore(SqlStore):
                 self._all.append((threading.current_thread(), conn))
         return conn
 
+    def _into_wal(self, conn: sqlite3.Connection) -> None:
+        # Connections switching a new file to WAL together can each hold the shared lock the
+        # other must upgrade past; SQLite then fails one at once instead of letting its busy
+        # handler wait. Such a failure is only a matter of taking turns.
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.25)
+
     @contextmanager
     def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
         try:
+            conn = self._connection()
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.Error as exc:
             raise self._unavailable(exc) from exc
