@@ -1501,9 +1501,12 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     doc = _Doc(text, title, published)
     ctx = _Context(doc)
     hits: list[Hit] = []
-    for si in range(len(doc.sentences)):
-        sent = doc.sentences[si]
-        if not _TRIGGER_HINT.search(doc.text, sent.start, sent.end):
+    triggered = [_TRIGGER_HINT.search(doc.text, s.start, s.end) is not None for s in doc.sentences]
+    # What the context learns serves later sentences only: none after the last that may
+    # mention a letter.
+    last = max((si for si, t in enumerate(triggered) if t), default=-1)
+    for si in range(last + 1):
+        if not triggered[si]:
             ctx.note_plain(si)  # nothing to extract here; only keep track of who was mentioned
             continue
         reader = _SentenceReader(doc, si, ctx)
