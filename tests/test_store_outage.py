@@ -37,7 +37,7 @@ def eventually(check: Callable[[], object], what: str, timeout: float = 30.0) ->
             last = check()
             if last:
                 return last
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, LookupError) as exc:  # down, or not set up yet
             last = exc
         time.sleep(0.1)
     pytest.fail(f"{what}: still {last!r} after {timeout} s")
@@ -221,3 +221,51 @@ def test_retries_back_off_exponentially_up_to_a_cap():
         assert 0.8 * full <= delay <= full
     backoff.reset()
     assert backoff.next() <= 0.5
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_letterwatch_worker_process_rides_out_an_outage(outage_store: Store, proxy, tmp_path):
+    """The real command: it logs the outage as JSON lines, stays up, and folds what other
+    processes appended meanwhile once the database is back."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from store.postgres import PostgresStore
+
+    direct = PostgresStore(POSTGRES_URL, schema=outage_store.schema)  # type: ignore[attr-defined]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERWATCH_")}
+    env.update(LETTERWATCH_DATABASE_URL=f"{proxy.url_for(POSTGRES_URL)}?schema="
+               f"{outage_store.schema}", LETTERWATCH_LOG_FORMAT="json",  # type: ignore[attr-defined]
+               LETTERWATCH_SCHEDULER_TICK_SECONDS="0.2")
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        direct.append("s", skipped(3, "before"))
+
+        def folded() -> bool:
+            head = direct.head()
+            return all(direct.checkpoint(name).position == head for name in ALL)
+
+        eventually(folded, "the worker folds what was appended before", timeout=60)
+        proxy.cut()
+        direct.append("s", skipped(4, "during"))  # another process, still connected
+        eventually(lambda: proxy.refused >= 3, "the worker keeps trying")
+        assert proc.poll() is None
+        proxy.restore()
+        eventually(folded, "the worker folds what was appended during the outage")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        direct.close()
+    assert proc.returncode == 0, err
+    lines = [json.loads(line) for line in err.splitlines() if line.strip()]
+    warnings = [line for line in lines if line["level"] == "WARNING"
+                and line["logger"] == "letterwatch"]
+    assert any("retrying in" in line["message"] and line["outcome"] == "store_unavailable"
+               for line in warnings), lines
+    assert not any("exception" in line for line in lines), lines
