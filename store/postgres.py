@@ -26,6 +26,11 @@ APPEND_LOCK = 0x6C657474  # "lett": one advisory lock key for every appender
 COPY_THRESHOLD = 8  # below this, plain INSERTs beat COPY's set-up cost
 RECONNECT_WINDOW = 30.0  # seconds; see PostgresStore.__init__
 DOWN_WAIT = 1.0  # seconds a caller waits for a connection while the database is down
+# A database host that vanishes without closing its connections (a network partition, a
+# paused VM) would leave a query waiting forever: TCP keepalives and a send timeout end the
+# wait within about a minute, and the pool then reconnects.
+LIVENESS_OPTIONS = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                    "keepalives_count": 3, "tcp_user_timeout": 60_000}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -93,7 +98,7 @@ class PostgresStore(SqlStore):
         self.pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, open=False, timeout=connect_timeout,
             configure=self._configure, check=self._check,
-            kwargs={"connect_timeout": max(1, int(connect_timeout))},
+            kwargs={"connect_timeout": max(1, int(connect_timeout)), **LIVENESS_OPTIONS},
             # The pool retries a lost connection with exponential backoff until this many
             # seconds have passed, then starts afresh on the next request: the wait between
             # the database coming back and the pool noticing stays under about 15 s.
@@ -214,7 +219,8 @@ class PostgresStore(SqlStore):
         try:
             if self._listener is None or self._listener.closed:
                 self._listener = psycopg.connect(
-                    self.url, autocommit=True, connect_timeout=max(1, int(self.connect_timeout)))
+                    self.url, autocommit=True, connect_timeout=max(1, int(self.connect_timeout)),
+                    **LIVENESS_OPTIONS)
                 self._listener.execute(f'LISTEN "{self.channel}"')
             # Check after LISTEN is active, so an append between the two is not missed.
             if self.head() > after:

@@ -64,3 +64,15 @@ def test_listen_notify_wakes_a_waiting_follower_at_once(pg_store):
 def test_an_unreachable_server_is_a_clear_error():
     with pytest.raises(StoreUnavailable, match="PostgreSQL at postgresql://127.0.0.1:1/"):
         PostgresStore("postgresql://127.0.0.1:1/test", connect_timeout=1)
+
+
+def test_connections_probe_a_silent_server_with_keepalives(pg_store):
+    # A proxy cannot play a host that vanished (its own kernel answers the probes), so this
+    # checks what libpq was told: every pooled and listening connection probes and times out.
+    pg_store.wait_for_events(pg_store.head(), timeout=0.1)
+    with pg_store.pool.connection() as conn:
+        pooled = conn.info.get_parameters()
+    listening = pg_store._listener.info.get_parameters()
+    for params in (pooled, listening):
+        assert params["keepalives"] == "1" and params["keepalives_idle"] == "30"
+        assert params["tcp_user_timeout"] == "60000"
