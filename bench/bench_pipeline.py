@@ -185,7 +185,7 @@ def breakdown(pages: dict[str, bytes]) -> dict[str, float]:
     items = list(pages.values())
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "pages.db"))
-        costs["store.put_page (sha256, zlib level 1, SQLite write)"] = per_page(store.put_page)
+        costs["store.put_page (pack_page and its own SQLite write)"] = per_page(store.put_page)
         costs[f"(articles the letters pre-check sends to the full reading: {read_fully})"] = 0.0
         store.close()
     costs["pack_page (sha256, zlib level 1: in the extraction worker)"] = per_page(pack_page)
@@ -271,7 +271,7 @@ def main() -> int:
           f"workers; median): one core {med(cpu_one):.1f} ms, two workers {med(cpu_two):.1f} ms "
           f"(bare: {med(cpu_bare):.1f} ms); one core, bare CPU / pipeline CPU = "
           f"{med(cpu_bare) / med(cpu_one):.2f}")
-    print(f"  two workers: crawling process (fetch, put_page, events) {med(main_two):.1f} ms, "
+    print(f"  two workers: crawling process (fetch, one write of page and events) {med(main_two):.1f} ms, "
           f"extraction workers {med(cpu_two) - med(main_two):.1f} ms; the HTTP server "
           f"{med(served):.1f} ms on top")
     print()
