@@ -103,6 +103,13 @@ def _rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
+def _close_quietly(conn: sqlite3.Connection) -> None:
+    try:
+        conn.close()
+    except sqlite3.Error:
+        pass
+
+
 class SQLiteStore(SqlStore):
     """Event log and projections in one SQLite file; one connection per thread."""
 
@@ -181,7 +188,17 @@ class SQLiteStore(SqlStore):
             self._cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
             self._local.conn = conn
             with self._lock:
-                self._all.append((threading.current_thread(), conn))
+                # Threads that have ended (asyncio.to_thread workers, request threads) no
+                # longer need theirs: close them here, or each short-lived thread would keep
+                # a connection and its three file descriptors for the life of the store.
+                live = []
+                for owner, other in self._all:
+                    if owner.is_alive():
+                        live.append((owner, other))
+                    else:
+                        _close_quietly(other)
+                live.append((threading.current_thread(), conn))
+                self._all = live
         return conn
 
     def _into_wal(self, conn: sqlite3.Connection) -> None:
@@ -287,9 +304,6 @@ class SQLiteStore(SqlStore):
         with self._lock:
             for owner, conn in self._all:
                 if owner is me or not owner.is_alive():
-                    try:
-                        conn.close()
-                    except sqlite3.Error:
-                        pass
+                    _close_quietly(conn)
             self._all.clear()
         self._local = threading.local()
