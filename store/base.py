@@ -115,6 +115,10 @@ class Store(ABC):
     @abstractmethod
     def stream_version(self, stream: str) -> int: ...
 
+    def stream_versions(self, streams: Sequence[str]) -> dict[str, int]:
+        """Each stream's version (0 for one with no events), for many streams at once."""
+        return {s: self.stream_version(s) for s in streams}
+
     @abstractmethod
     def head(self) -> int:
         """The last position written: every event at or below it can be read."""

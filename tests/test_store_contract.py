@@ -27,6 +27,15 @@ def test_append_gives_gap_free_positions_and_stream_versions(store):
     assert store.head() == 4
 
 
+def test_stream_versions_of_many_streams_in_one_call(store):
+    store.append("source-a", [added("a")])
+    store.append("page-x", skipped(3))
+    streams = ["page-x", "nothing-here", "source-a"] + [f"s-{i}" for i in range(600)]
+    versions = store.stream_versions(streams)
+    assert versions == {s: store.stream_version(s) for s in streams}
+    assert (versions["page-x"], versions["source-a"], versions["nothing-here"]) == (3, 1, 0)
+
+
 def test_events_read_back_equal_to_what_was_appended(store):
     event = added("a", interval_seconds=900, name="A feed")
     store.append("source-a", [event])

@@ -31,14 +31,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
 
 
-def source_out(store: Store, row: dict[str, Any]) -> dict[str, Any]:
+def source_out(store: Store, row: dict[str, Any], version: int | None = None) -> dict[str, Any]:
     out = {k: row.get(k) for k in Source.model_fields if k not in ("version", "healthy")}
     for k in ("enabled", "may_change", "removed"):
         out[k] = bool(out[k])
     for k in ("consecutive_failures", "polls", "entries_seen", "new_urls", "pages_fetched",
               "pages_failed", "interval_seconds"):
         out[k] = int(out[k] or 0)
-    out["version"] = store.stream_version(stream(row["source_id"]))
+    out["version"] = (store.stream_version(stream(row["source_id"])) if version is None
+                      else version)
     out["healthy"] = out["consecutive_failures"] == 0
     return out
 
@@ -64,7 +65,8 @@ def list_sources(store: Annotated[Store, Depends(get_store)],
                  ) -> dict[str, Any]:
     sql = f"SELECT * FROM {SOURCES_T}" + ("" if removed else " WHERE removed = 0")
     rows = store.query(sql + " ORDER BY source_id")
-    return {"items": [source_out(store, r) for r in rows]}
+    versions = store.stream_versions([stream(r["source_id"]) for r in rows])
+    return {"items": [source_out(store, r, versions[stream(r["source_id"])]) for r in rows]}
 
 
 @router.get("/{source_id}", response_model=Source, dependencies=[Depends(require_read)],
