@@ -4,8 +4,11 @@ together (``serve``) or apart (``api``, ``worker``), and the commands that start
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from typing import Annotated, Any
@@ -214,10 +217,21 @@ def api(host: Host = None, port: Port = None,
     settings = get_settings()
     _check_store(settings)
     _prepare(settings)
-    uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
-                port=port or settings.port, workers=workers or settings.api_workers,
-                log_level=log_level, log_config=_logging(settings, log_format, log_level),
-                timeout_graceful_shutdown=GRACE_SECONDS)
+    processes = workers or settings.api_workers
+    shared_metrics = None
+    if processes > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # The processes answer /metrics in turn: each records into, and reports from, one
+        # shared directory, so whichever answers a scrape gives every process's total.
+        shared_metrics = tempfile.mkdtemp(prefix="letterwatch-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = shared_metrics
+    try:
+        uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
+                    port=port or settings.port, workers=processes,
+                    log_level=log_level, log_config=_logging(settings, log_format, log_level),
+                    timeout_graceful_shutdown=GRACE_SECONDS)
+    finally:
+        if shared_metrics:
+            shutil.rmtree(shared_metrics, ignore_errors=True)
 
 
 def api_app() -> Any:

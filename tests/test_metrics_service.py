@@ -148,3 +148,39 @@ def test_letterwatch_worker_exposes_metrics_on_its_port_and_logs_json(tmp_path: 
     assert value(found["letterwatch_log_events"], type="PageSkipped") == 1
     lines = [json.loads(line) for line in err.splitlines() if line.strip()]
     assert any(f":{port}/metrics" in line["message"] for line in lines)
+
+
+@pytest.mark.slow
+def test_every_scrape_of_several_api_processes_counts_all_their_requests(tmp_path: Path):
+    with SQLiteStore(tmp_path / "lw.db") as store:
+        store.append("s", [PageSkipped(url="https://a.example/", reason="duplicate")])
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("LETTERWATCH_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(LETTERWATCH_DATABASE_URL=f"sqlite:///{tmp_path / 'lw.db'}")
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "api", "--workers", "2",
+                             "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/healthz", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+                time.sleep(0.2)
+        # Fresh connections, so both processes take requests.
+        for _ in range(40):
+            assert httpx.get(f"{base}/sources", timeout=10).status_code == 200
+        scraped = []
+        for _ in range(6):
+            found = families(httpx.get(f"{base}/metrics", timeout=10).text)
+            scraped.append(value(found["letterwatch_http_requests"], method="GET",
+                                 route="/sources", status="200"))
+            assert value(found["letterwatch_log_head"]) == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert scraped == [40.0] * 6, out

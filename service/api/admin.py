@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.projections import ALL
@@ -91,8 +93,14 @@ class Metrics:
                                  ["route"], registry=self.registry,
                                  buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
         self.store = store
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # One of several API processes (letterwatch api --workers N): the counters above
+            # live in the shared directory, and a scrape reports all processes' sums.
+            self.registry = CollectorRegistry()
+            MultiProcessCollector(self.registry)
+        else:
+            self.registry.register(DefaultRegistry(self.OWN | LogCollector.NAMES))
         self.registry.register(LogCollector(store))
-        self.registry.register(DefaultRegistry(self.OWN | LogCollector.NAMES))
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
         async def measure(scope: Scope, receive: Receive, send: Send) -> None:
