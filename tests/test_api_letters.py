@@ -238,3 +238,15 @@ def test_person_filters_fold_case_beyond_ascii_and_use_the_key_index(client: Tes
                             "WHERE sender_key = ? OR recipient_key = ?", ["x", "x"])
         assert any("sender_key" in str(row) for row in plan), plan
         assert not any("SCAN p_letters_letters" == row.get("detail") for row in plan), plan
+
+
+def test_letter_pages_have_exactly_the_documented_shape(client: TestClient, corpus: Store):
+    from service.api.models import LetterPage
+
+    # /letters and /letters/latest are serialised without the model: they must be what the
+    # model would have made of them, to the key and the type.
+    for params in ({}, {"limit": "2"}, {"person": "Kim Jong Un"}, {"as_of": "5"}):
+        body = client.get("/letters", params=params).json()
+        assert body == LetterPage.model_validate(body).model_dump(mode="json"), params
+    latest = client.get("/letters/latest").json()
+    assert latest == LetterPage.model_validate(latest).model_dump(mode="json")

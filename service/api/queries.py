@@ -57,6 +57,9 @@ SOURCE_FIELDS = ("article_id", "url", "title", "site_name", "published", "eviden
 def letter_out(row: dict[str, Any]) -> dict[str, Any]:
     """A letters-table row as the API shows it."""
     sources = [{k: s.get(k) for k in SOURCE_FIELDS} for s in _json(row["sources"]) or []]
+    for s in sources:  # a float, as the model says, however the JSON wrote it
+        if s["confidence"] is not None:
+            s["confidence"] = float(s["confidence"])
     return {
         "letter_id": row["letter_id"], "sender": row["sender"], "recipient": row["recipient"],
         "kind": row["kind"], "date": row["date"], "via": row["via"],
