@@ -130,21 +130,17 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
-    """Run wrk and read requests/s, p50/p99 latency (ms) and errors from its report."""
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
-                          "--latency", url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+def read_wrk_report(out: str) -> dict[str, float]:
+    """Requests/s, p50/p99 latency (ms), errors (socket errors and non-2xx/3xx answers) and
+    requests from the report ``wrk --latency`` prints."""
     errors = 0
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if sock:
@@ -152,8 +148,18 @@ def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, fl
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         errors += int(non2xx.group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors, "requests": requests}
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+            "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+            "errors": errors,
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+
+
+def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
+    """Run wrk on one URL and read its report."""
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+                          "--latency", url], capture_output=True, text=True, check=True).stdout
+    return read_wrk_report(out)
 
 
 def main() -> int:

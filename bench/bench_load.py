@@ -295,17 +295,11 @@ def request_mix(seed: int, head: int, people: int, n: int = 1000) -> list[str]:
     return paths
 
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * _UNITS[unit]
-
-
 def wrk(base: str, paths: list[str], duration: float, connections: int, threads: int,
         scratch: Path) -> dict[str, Any]:
     """wrk over the mix (a Lua script picks each request's path at random)."""
+    from bench_api import read_wrk_report
+
     script = scratch / "mix.lua"
     script.write_text("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
                       "request = function()\n"
@@ -314,18 +308,7 @@ def wrk(base: str, paths: list[str], duration: float, connections: int, threads:
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(duration)}s",
                           "--timeout", "10s", "--latency", "-s", str(script), base],
                          capture_output=True, text=True, check=True).stdout
-    errors = 0
-    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if sock:
-        errors += sum(int(g) for g in sock.groups())
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        errors += int(non2xx.group(1))
-    return {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
-            "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
-            "errors": errors, "generator": "wrk"}
+    return {**read_wrk_report(out), "generator": "wrk"}
 
 
 async def _one_connection(host: str, port: int, paths: list[str], deadline: float,
