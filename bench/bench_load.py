@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
 import json
 import multiprocessing
 import os
@@ -47,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from bench_pipeline import load_pages, reply, rss_feed  # noqa: E402 - bench/ is on the path now
 
 AEB = ROOT.parent / "shared" / "aeb"
 if not AEB.is_dir():
@@ -65,11 +65,6 @@ WORDS = ("the government said on monday that officials would meet again next wee
 
 
 # --- the site --------------------------------------------------------------------------------
-
-
-def load_pages(aeb: Path = AEB) -> dict[str, bytes]:
-    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
-    return {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
 
 
 def vary(html: bytes, n: int) -> bytes:
@@ -119,25 +114,14 @@ def _serve(aeb: str, pages_total: int, ports: multiprocessing.Queue) -> None:
             base = f"http://127.0.0.1:{self.server.server_port}"
             page, feed = path_re.match(self.path), feed_re.match(self.path)
             if page and page.group(2) in pages and int(page.group(1)) < pages_total:
-                body, ctype = vary(pages[page.group(2)], int(page.group(1))), "text/html"
+                reply(self, vary(pages[page.group(2)], int(page.group(1))), "text/html")
             elif feed:
                 first = int(feed.group(1)) * PER_FEED
-                items = "".join(f"<item><title>{n}</title><link>{page_url(base, keys, n)}</link>"
-                                f"</item>" for n in range(first, min(first + PER_FEED,
-                                                                     pages_total)))
-                body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title>'
-                        f"{items}</channel></rss>").encode()
-                ctype = "application/rss+xml"
+                numbers = range(first, min(first + PER_FEED, pages_total))
+                reply(self, rss_feed([(str(n), page_url(base, keys, n)) for n in numbers]),
+                      "application/rss+xml")
             else:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                reply(self, None)
 
         def log_message(self, *args: object) -> None:
             pass

@@ -40,6 +40,24 @@ def load_pages(aeb: Path) -> dict[str, bytes]:
     return {k: gzip.decompress((aeb / "html" / f"{k}.html.gz").read_bytes()) for k in truth}
 
 
+def rss_feed(items: list[tuple[str, str]]) -> bytes:
+    """An RSS 2.0 feed of (title, link) items."""
+    entries = "".join(f"<item><title>{t}</title><link>{link}</link></item>" for t, link in items)
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title>'
+            f"{entries}</channel></rss>").encode()
+
+
+def reply(handler: BaseHTTPRequestHandler, body: bytes | None, ctype: str = "") -> None:
+    """A 200 with ``body``, or an empty 404 when there is none."""
+    handler.send_response(404 if body is None else 200)
+    if body is not None:
+        handler.send_header("Content-Type", ctype)
+    handler.send_header("Content-Length", str(len(body or b"")))
+    handler.end_headers()
+    if body:
+        handler.wfile.write(body)
+
+
 def serve(aeb: str, ports: multiprocessing.Queue) -> None:
     """The benchmark site: /p/<key>.html for each page, /feed.xml listing them all."""
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:
@@ -52,23 +70,9 @@ def serve(aeb: str, ports: multiprocessing.Queue) -> None:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             if self.path == "/feed.xml":
                 base = f"http://127.0.0.1:{self.server.server_port}"
-                items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>"
-                                for p in pages)
-                body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title>'
-                        f"{items}</channel></rss>").encode()
-                ctype = "application/rss+xml"
-            elif self.path in pages:
-                body, ctype = pages[self.path], "text/html; charset=utf-8"
+                reply(self, rss_feed([(p, base + p) for p in pages]), "application/rss+xml")
             else:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                reply(self, pages.get(self.path), "text/html; charset=utf-8")
 
         def log_message(self, *args: object) -> None:
             pass
