@@ -1,8 +1,10 @@
-"""Helpers to fold hand-made events in memory, as the store would record them."""
+"""Helpers to fold hand-made events in memory, as the store would record them, and to compare
+projections folded in a store."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from events import Event, Recorded
 from events.projection import MemoryRows, Projection
@@ -25,3 +27,12 @@ def fold(projection: Projection, events: list[tuple[str, Event]]) -> MemoryRows:
     for r in recorded(events):
         rows.fold(r)
     return rows
+
+
+def projection_rows(store: Any) -> dict[str, list[dict]]:
+    """Every projection table's rows in a store, in key order: what two folds must agree on."""
+    from events.projections import ALL
+
+    return {f"p_{p.name}_{t.name}": store.query(
+        f"SELECT * FROM p_{p.name}_{t.name} ORDER BY {', '.join(t.key)}")
+        for p in ALL.values() for t in p.tables}

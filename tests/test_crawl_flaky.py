@@ -21,6 +21,7 @@ from flaky import (
     truncated_chunked,
     truncated_gzip,
 )
+from folding import projection_rows
 from sites import Site, aeb_pages, rss
 
 from events import url_key
@@ -28,7 +29,7 @@ from events.projections import ALL
 from scrapers.crawl import crawl
 from scrapers.policy import FetchPolicy
 from scrapers.sources import SourceSpec, sync_sources
-from store import Store, open_store
+from store import open_store
 from store.projector import catch_up, rebuild
 
 pytestmark = pytest.mark.slow
@@ -104,15 +105,6 @@ def store(tmp_path):
     s.close()
 
 
-def dump(store: Store) -> dict[str, list[dict]]:
-    out = {}
-    for p in ALL.values():
-        for t in p.tables:
-            name = f"p_{p.name}_{t.name}"
-            out[name] = store.query(f"SELECT * FROM {name} ORDER BY {', '.join(t.key)}")
-    return out
-
-
 async def test_every_page_of_a_flaky_feed_ends_in_one_recorded_outcome(store):
     with Site() as site:
         plan = build(site)
@@ -165,9 +157,9 @@ async def test_every_page_of_a_flaky_feed_ends_in_one_recorded_outcome(store):
     for p in ALL.values():
         store.ensure_projection(p)
         catch_up(store, p)
-    incremental = dump(store)
+    incremental = projection_rows(store)
     (row,) = store.query("SELECT COUNT(*) AS n FROM p_articles_articles")
     assert row["n"] == fetched
     for p in ALL.values():
         rebuild(store, p)
-    assert dump(store) == incremental
+    assert projection_rows(store) == incremental

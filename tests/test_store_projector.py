@@ -6,6 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from folding import projection_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from events import (
     SourceRemoved,
 )
 from events.projections import ALL, LETTERS
-from store import Store
 from store.projector import catch_up, ensure_current, rebuild
 from store.sqlite import SQLiteStore
 
@@ -85,16 +85,6 @@ def an_event(draw):
                                             extractor_version=draw(st.sampled_from(["1", "2"])))
 
 
-def dump(store: Store) -> dict[str, list[dict]]:
-    """Every projection table's rows, in key order."""
-    out = {}
-    for p in ALL.values():
-        for t in p.tables:
-            name = f"p_{p.name}_{t.name}"
-            out[name] = store.query(f"SELECT * FROM {name} ORDER BY {', '.join(t.key)}")
-    return out
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=st.lists(an_event(), max_size=40), cuts=st.lists(st.integers(0, 40), max_size=6))
 def test_incremental_folding_and_a_rebuild_give_identical_projections(events, cuts):
@@ -106,10 +96,10 @@ def test_incremental_folding_and_a_rebuild_give_identical_projections(events, cu
                 store.append(stream, [e])
             for p in ALL.values():  # catch up after every chunk, in small batches
                 catch_up(store, p, batch=3)
-        incremental = dump(store)
+        incremental = projection_rows(store)
         for p in ALL.values():
             rebuild(store, p)
-        assert dump(store) == incremental
+        assert projection_rows(store) == incremental
 
 
 def test_rebuild_swaps_fresh_tables_in_while_readers_keep_answering(sqlite_store):

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from folding import projection_rows
 from sites import Site, aeb_pages, rss
 from test_cli_service import env_for
 
@@ -35,12 +36,6 @@ def count(db: Path, event_type: str) -> int:
         return store.count().get(event_type, 0)
     finally:
         store.close()
-
-
-def dump(store) -> dict[str, list[dict]]:
-    return {f"p_{p.name}_{t.name}": store.query(
-        f"SELECT * FROM p_{p.name}_{t.name} ORDER BY {', '.join(t.key)}")
-        for p in ALL.values() for t in p.tables}
 
 
 def test_a_crawl_killed_midway_and_run_again_records_every_page_once(tmp_path: Path):
@@ -86,10 +81,10 @@ def test_a_crawl_killed_midway_and_run_again_records_every_page_once(tmp_path: P
         for p in ALL.values():
             store.ensure_projection(p)
             catch_up(store, p)
-        incremental = dump(store)
+        incremental = projection_rows(store)
         assert len(incremental["p_articles_articles"]) == PAGES
         for p in ALL.values():
             rebuild(store, p)
-        assert dump(store) == incremental
+        assert projection_rows(store) == incremental
     finally:
         store.close()
