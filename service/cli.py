@@ -211,10 +211,11 @@ def letters(
 ) -> None:
     """The correspondence found so far, newest first, with the filters of GET /letters."""
     from .api.exports import csv_lines
+    from .api.letters import DATE
     from .api.queries import LetterFilter, page_letters
 
     for name, value in (("since", since), ("until", until)):
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        if value and not re.match(DATE, value):
             err.print(f"[red]error:[/red] --{name} {value!r} is not a date like 2019, 2019-06 "
                       "or 2019-06-30")
             raise typer.Exit(2)

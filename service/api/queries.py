@@ -32,9 +32,8 @@ _SELECT_LETTERS = f"SELECT {', '.join(LETTER_COLUMNS)} FROM {LETTERS_T}"
 ORDER = " ORDER BY sort_date DESC, first_position DESC, letter_id DESC"
 
 
-def norm(name: str) -> str:
-    """A name's comparison key, as the letters projection stores it (``sender_key``...)."""
-    return person_key(name)
+# A name's comparison key, as the letters projection stores it (``sender_key``...).
+norm = person_key
 
 
 def _json(value: Any) -> Any:
@@ -123,11 +122,11 @@ class LetterFilter:
 
     def matches(self, row: dict[str, Any]) -> bool:
         """The same test as :meth:`where`, for rows folded in memory."""
-        if self.sender and norm(row["sender"]) != norm(self.sender):
+        if self.sender and row["sender_key"] != norm(self.sender):
             return False
-        if self.recipient and norm(row["recipient"]) != norm(self.recipient):
+        if self.recipient and row["recipient_key"] != norm(self.recipient):
             return False
-        if self.person and norm(self.person) not in (norm(row["sender"]), norm(row["recipient"])):
+        if self.person and norm(self.person) not in (row["sender_key"], row["recipient_key"]):
             return False
         if self.kind and row["kind"] != self.kind.lower():
             return False
