@@ -16,7 +16,7 @@ from events.projections import ALL
 from store import Store
 from store.projector import catch_up, rebuild
 
-from test_store_projector import dump
+from folding import projection_rows
 
 BATCH = 25
 
@@ -92,9 +92,9 @@ def test_sigkill_mid_append_leaves_only_whole_batches_and_runners_recover(store)
     assert any(store.checkpoint(p.name).position < store.head() for p in ALL.values())
     for p in ALL.values():
         catch_up(store, p)
-    incremental = dump(store)
+    incremental = projection_rows(store)
     for p in ALL.values():
         rebuild(store, p)
-    assert dump(store) == incremental
+    assert projection_rows(store) == incremental
     (n,) = store.query("SELECT COUNT(*) AS n FROM p_articles_articles")
     assert n["n"] == len(per_stream)
