@@ -6,6 +6,8 @@ from .types import (
     ArticleExtracted,
     FeedPolled,
     FetchFailed,
+    LETTER_STATUSES,
+    PARTY_TYPES,
     Finding,
     LettersExtracted,
     PageFetched,
@@ -21,7 +23,7 @@ from .types import (
 )
 
 __all__ = [
-    "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted",
+    "LETTER_STATUSES", "PARTY_TYPES", "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted",
     "PageFetched", "PageNotModified", "PageSkipped", "Recorded", "SourceAdded", "SourceChanged",
     "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WebhookDelivered", "decode",
     "event_class", "known_types", "new_id", "register", "upcaster", "url_key",

@@ -166,6 +166,11 @@ class ArticleExtracted(Event):
     source_id: str | None = None
 
 
+# What an article can say of a letter; the extractor's default output keeps the first two.
+LETTER_STATUSES = ("reported", "claimed", "denied", "planned")
+PARTY_TYPES = ("person", "organisation")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One letter an article reports, as the correspondence extractor read it."""
@@ -180,6 +185,12 @@ class Finding:
     end: int = -1
     confidence: float = 1.0
     reply_to: int | None = None  # index, in the same finding list, of the letter this answers
+    # What the article says of the letter: "reported" (as sent), "claimed" (one side says so),
+    # "denied" or "planned". Findings logged before the field existed read as "reported".
+    status: str = "reported"
+    # "person" or "organisation" (a party, a committee, a government, students...).
+    sender_type: str = "person"
+    recipient_type: str = "person"
 
     def as_dict(self) -> dict[str, Any]:
         return {s: getattr(self, s) for s in self.__slots__}
