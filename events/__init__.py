@@ -18,6 +18,7 @@ from .types import (
     SourceRemoved,
     WatchAdded,
     WatchRemoved,
+    WatchResealed,
     WebhookDelivered,
     url_key,
 )
@@ -25,6 +26,6 @@ from .types import (
 __all__ = [
     "LETTER_STATUSES", "PARTY_TYPES", "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted",
     "PageFetched", "PageNotModified", "PageSkipped", "Recorded", "SourceAdded", "SourceChanged",
-    "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WebhookDelivered", "decode",
+    "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WatchResealed", "WebhookDelivered", "decode",
     "event_class", "known_types", "new_id", "register", "upcaster", "url_key",
 ]

@@ -271,8 +271,10 @@ def extract_letters_cmd(
 
 def _register_service_commands() -> None:
     from .app import register
+    from .watches_cli import app as watches_app
 
     register(app)
+    app.add_typer(watches_app, name="watches")
 
 
 _register_service_commands()

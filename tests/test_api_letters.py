@@ -174,11 +174,11 @@ def test_articles_show_text_and_the_letters_found(client: TestClient):
 def test_reads_need_the_read_token_when_one_is_set(corpus: Store):
     from service.api import create_app
 
-    app = create_app(settings(read_token="reader"), corpus)
+    app = create_app(settings(read_token="reader-token-0123456789"), corpus)
     with TestClient(app) as c:
         assert c.get("/letters").status_code == 401
         assert c.get("/letters", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert c.get("/letters", headers={"Authorization": "Bearer reader"}).status_code == 200
+        assert c.get("/letters", headers={"Authorization": "Bearer reader-token-0123456789"}).status_code == 200
         assert c.get("/letters", headers=AUTH).status_code == 200  # the admin may read
         assert c.get("/healthz").status_code == 200  # probes stay open
 
@@ -186,8 +186,8 @@ def test_reads_need_the_read_token_when_one_is_set(corpus: Store):
 def test_latest_answers_unusual_requests_like_any_route(corpus: Store):
     from service.api import create_app
 
-    with TestClient(create_app(settings(read_token="reader"), corpus)) as c:
-        reader = {"Authorization": "Bearer reader"}
+    with TestClient(create_app(settings(read_token="reader-token-0123456789"), corpus)) as c:
+        reader = {"Authorization": "Bearer reader-token-0123456789"}
         assert c.get("/letters/latest").status_code == 401
         assert c.get("/letters/latest", headers={"Authorization": "Bearer no"}).status_code == 401
         assert len(c.get("/letters/latest", headers=reader).json()["items"]) == 7
