@@ -26,6 +26,13 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def public_base(request: Request) -> str:
+    """Where links point: the configured public URL, else this server's root as a relative
+    link. Never the Host header, which any client sets to whatever it likes."""
+    url = request.app.state.settings.public_url
+    return url.rstrip("/") + "/" if url else "/"
+
+
 def _matches(given: HTTPAuthorizationCredentials | None, token: str | None) -> bool:
     if given is None or not token:
         return False

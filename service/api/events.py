@@ -114,9 +114,11 @@ async def stream_events(
     """Each event as ``id: <position>``, ``event: <type>``, ``data: <json>``. A client that
     reconnects sends ``Last-Event-ID`` and resumes right after the last event it saw."""
     if last_event_id is not None:
-        if not last_event_id.strip().isdigit():
+        value = last_event_id.strip()
+        # isascii: a header is read as Latin-1, and "²" (0xB2) passes isdigit() alone.
+        if not (value.isascii() and value.isdigit()) or int(value) > 2**62:
             raise invalid("header", "last-event-id", "Last-Event-ID must be a log position")
-        start = int(last_event_id)
+        start = int(value)
     elif after is not None:
         start = after
     else:

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from store import Store
 
 from . import queries
-from .deps import get_store, require_read_page
+from .deps import get_store, public_base, require_read_page
 from .letters import DATE
 from .queries import LetterFilter, outlet
 
@@ -68,6 +68,6 @@ def index(
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
-        "head": store.head(), "outlet": outlet, "href": href,
+        "head": store.head(), "outlet": outlet, "href": href, "base": public_base(request),
     }
     return templates.TemplateResponse(request, "index.html", context)

@@ -160,12 +160,15 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[Any, ...]:
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
         raise BadInput("cursor is not valid: pass next_cursor from a previous page") from exc
     if (not isinstance(key, list) or len(key) != len(shape)
-            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, shape))):
+            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, shape))
+            # No database integer holds 2^63; no log position comes near 2^62.
+            or any(isinstance(v, int) and not 0 <= v <= MAX_POSITION for v in key)):
         raise BadInput("cursor is not valid: pass next_cursor from a previous page")
     return tuple(key)
 
 
 LETTER_CURSOR = (str, int, str)
+MAX_POSITION = 2**62
 
 
 def page_letters(store: Store, f: LetterFilter, limit: int,
@@ -239,12 +242,18 @@ class AsOf:
                            "as_of") from exc
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-        iso = at.astimezone(UTC).isoformat()
+        try:
+            iso = at.astimezone(UTC).isoformat()
+        except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last datetime
+            raise BadInput(f"as_of {when!r} is out of range", "as_of") from None
         row = store.query("SELECT MAX(position) AS p FROM events WHERE recorded_at <= ?", [iso])
         return int(row[0]["p"] or 0)
 
     def resolve(self, store: Store, as_of: str) -> int:
-        if as_of.isdigit():
+        # isdigit() alone takes "²" and other digits int() refuses.
+        if as_of.isascii() and as_of.isdigit():
+            if len(as_of) > 19:
+                raise BadInput(f"as_of {as_of[:40]!r}… is not a log position", "as_of")
             return min(int(as_of), store.head())
         return self.position_at(store, as_of)
 
