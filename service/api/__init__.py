@@ -17,9 +17,9 @@ from ..settings import Settings, get_settings
 from . import (admin, articles, errors, events, exports, letters, login, page, people, sources,
                watches)
 from .admin import Metrics
-from .events import Heads
+from .events import Heads, Streams
 from .letters import LatestCache, LatestFastPath
-from .limits import BodyLimit, NoNulCharacters
+from .limits import BodyLimit, BodyTimeout, NoNulCharacters
 from .queries import AsOf, Memo
 
 __all__ = ["create_app"]
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.as_of = AsOf()
     app.state.memo = Memo(store)
     app.state.heads = Heads(store)
+    app.state.streams = Streams(settings.sse_max_streams, settings.sse_max_streams_per_client)
     app.state.poller = Poller(store, settings, poll=poll)
     app.state.metrics = Metrics(store)
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
     app.add_middleware(NoNulCharacters)
     tokens = tuple(t.encode() for t in (settings.read_token, settings.admin_token) if t)
     app.add_middleware(LatestFastPath, cache=app.state.latest,
