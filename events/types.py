@@ -294,3 +294,15 @@ class WebhookDelivered(Event):
     ok: bool
     attempt: int = 1
     detail: str = ""
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoginsRevoked(Event):
+    """Every browser signed in before this event is signed out (stream ``logins``)."""
+
+    TYPE: ClassVar[str] = "LoginsRevoked"
+    reason: str = ""

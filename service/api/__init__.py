@@ -18,6 +18,8 @@ from . import (admin, articles, errors, events, exports, letters, login, page, p
                watches)
 from .admin import Metrics
 from .events import Heads, Streams
+from .guards import AuthFailures, Guard
+from .login import Revocations
 from .letters import LatestCache, LatestFastPath
 from .limits import BodyLimit, BodyTimeout, NoNulCharacters
 from .queries import AsOf, Memo
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.streams = Streams(settings.sse_max_streams, settings.sse_max_streams_per_client)
     app.state.poller = Poller(store, settings, poll=poll)
     app.state.metrics = Metrics(store)
+    app.state.revocations = Revocations(store)
+    app.state.auth_failures = AuthFailures(settings.auth_failures_per_minute)
 
     errors.install(app)
     for module in (exports, letters, people, articles, sources, events, watches, admin, page,
@@ -89,6 +93,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())
     app.add_middleware(errors.StoreDown)
+
+    def cookie_reads(scope: Any, value: str) -> bool:
+        return login.cookie_reads(settings, value, app.state.revocations.generation())
+
+    app.add_middleware(Guard, settings=settings, failures=app.state.auth_failures,
+                       cookie_reads=cookie_reads)
     # Outermost, so that every answer is counted, rejections included.
     app.add_middleware(_MetricsMiddleware, metrics=app.state.metrics)
     return app
