@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -181,7 +180,9 @@ def _protocol() -> type:
 
 
 def _redacted(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    from .logs import redact
+
+    return redact(url)
 
 
 def serve(host: Host = None, port: Port = None, log_level: LogLevel = "info",
