@@ -221,16 +221,20 @@ def replies_to(store: Store, letter_id: str) -> list[dict[str, Any]]:
 
 
 class AsOf:
-    """Letters as the log stood at a position, folded in memory.
+    """Letters as the log stood at a position, folded in memory from the nearest snapshot.
 
-    The log below a position never changes, so a fold stays right forever: a few are kept,
-    and a later position is folded on from the nearest earlier one rather than from the
-    start. One fold runs at a time, so a burst of requests cannot multiply the work.
+    The log below a position never changes, so a fold stays right forever. Snapshots of the
+    fold are kept every ``every`` positions (further apart on a long log, so that at most
+    ``snapshots`` are held); an answer folds only the events between the snapshot at or below
+    its position and the position, whichever way a client walks. The last ``size`` answers
+    are kept as they are. One fold runs at a time, so a burst of requests cannot multiply
+    the work.
     """
 
-    def __init__(self, size: int = 3) -> None:
-        self.size = size
+    def __init__(self, size: int = 3, every: int = 5_000, snapshots: int = 16) -> None:
+        self.size, self.every, self.max_snapshots = size, every, snapshots
         self._cache: OrderedDict[int, MemoryRows] = OrderedDict()
+        self._snapshots: OrderedDict[int, MemoryRows] = OrderedDict({0: MemoryRows(LETTERS)})
         self._lock = threading.Lock()
 
     def position_at(self, store: Store, when: str) -> int:
@@ -268,18 +272,43 @@ class AsOf:
             self._cache.move_to_end(position)
             return list(rows.tables["letters"].values())
 
+    def _spacing(self, store: Store) -> int:
+        return max(self.every, -(-store.head() // self.max_snapshots))
+
     def _fold(self, store: Store, position: int) -> MemoryRows:
-        base = max((p for p in self._cache if p < position), default=0)
-        rows = MemoryRows(LETTERS)
-        if base:
-            # Rows are replaced on every put, never changed in place: copying the tables
-            # is enough to fold on without touching the cached fold.
-            rows.tables = {name: dict(t) for name, t in self._cache[base].tables.items()}
+        spacing = self._spacing(store)
+        base = max(p for p in self._snapshots if p <= position)
+        rows = _copy(self._snapshots[base])
+        self._snapshots.move_to_end(base)
+        # Snapshots are taken on the way, at multiples of the spacing: the next answer
+        # anywhere below ``position`` starts from one of them.
+        mark = (base // spacing + 1) * spacing
         for recorded in store.read_all(after=base, types=LETTERS.handles):
             if recorded.position > position:
                 break
+            while recorded.position > mark:
+                self._keep(mark, rows)
+                mark += spacing
             rows.fold(recorded)
+        while mark <= position:  # no letter events between the last one and ``position``
+            self._keep(mark, rows)
+            mark += spacing
         return rows
+
+    def _keep(self, at: int, rows: MemoryRows) -> None:
+        if at not in self._snapshots:
+            self._snapshots[at] = _copy(rows)
+            while len(self._snapshots) > self.max_snapshots + 1:
+                oldest = next(p for p in self._snapshots if p != 0)  # the empty one stays
+                del self._snapshots[oldest]
+
+
+def _copy(rows: MemoryRows) -> MemoryRows:
+    # Rows are replaced on every put, never changed in place: copying the tables is enough
+    # to fold on without touching the original.
+    out = MemoryRows(LETTERS)
+    out.tables = {name: dict(t) for name, t in rows.tables.items()}
+    return out
 
 
 # --- answers kept until the letters move ------------------------------------------------------
