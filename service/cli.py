@@ -26,10 +26,14 @@ class _App(typer.Typer):
     already rolled back, so there is nothing for a traceback to add."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from pydantic import ValidationError
+
         try:
             return super().__call__(*args, **kwargs)
         except StoreError as exc:
             fail(f"{exc}")
+        except ValidationError as exc:  # settings refused at start: say which and why
+            fail("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

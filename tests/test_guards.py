@@ -138,3 +138,17 @@ def test_pages_forbid_framing_and_foreign_scripts(corpus: Store):
             assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
         assert "content-security-policy" not in c.get("/docs").headers  # Swagger's CDN
         assert c.get("/docs").headers["x-frame-options"] == "DENY"
+
+
+def test_a_short_token_stops_the_server_with_one_clear_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERWATCH_")}
+    env.update(LETTERWATCH_ADMIN_TOKEN="short", LETTERWATCH_DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    result = subprocess.run([sys.executable, "-m", "service.cli", "serve"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "LETTERWATCH_ADMIN_TOKEN is 5 characters long; use at least 16" in result.stderr
+    assert "Traceback" not in result.stderr
