@@ -18,17 +18,19 @@ from events.projections import ALL
 from store import Store, StoreError, open_store
 from store.projector import catch_up, ensure_current, rebuild
 
-from .settings import get_settings
+from .settings import SettingsInvalid, get_settings
+
 
 class _App(typer.Typer):
     """The command, turning a database that fails mid-command (read-only, full, locked, gone)
     into one line on stderr and exit code 2, like one that fails to open: the store has
-    already rolled back, so there is nothing for a traceback to add."""
+    already rolled back, so there is nothing for a traceback to add. A LETTERWATCH_* value
+    that does not parse ends the same way, naming the variable and the form it wants."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except StoreError as exc:
+        except (StoreError, SettingsInvalid) as exc:
             fail(f"{exc}")
 
 
