@@ -54,6 +54,7 @@ LISTING_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=
                   "text/xml;q=0.9, text/plain;q=0.5, */*;q=0.1")
 RECENT_SIMHASHES = 20_000  # articles whose simhash new ones are compared with
 MAIN_SCRIPT_ENV = "LETTERWATCH_MAIN_SCRIPT"  # read by scrapers.workers in the fork server
+EXTRACTION_ERROR = "extraction_error"  # FetchFailed.reason of a page the extractor raised on
 
 
 class UnknownSource(ValueError):
@@ -377,7 +378,13 @@ class _Crawl:
         except BadURL:
             article_url = url
         # The worker hashes and compresses the page too: this process only writes bytes.
-        work = await self._process(res.body, article_url, res.content_type)
+        try:
+            work = await self._process(res.body, article_url, res.content_type)
+        except BrokenProcessPool:
+            raise  # the worker died, not the extractor: an internal failure
+        except Exception as exc:
+            await self._extraction_failed(stream, url, res, source_id, exc, fetched_event)
+            return
         metrics.extraction_timings(work.timings)
         assert work.page is not None
         fetched = fetched_event(work.page, work.charset)
@@ -388,6 +395,21 @@ class _Crawl:
             self._count(source_id, "skipped", "no_article")
             return
         self.record_article(work, article_url, fetched, source_id, page_stream=stream)
+
+    async def _extraction_failed(self, stream: str, url: str, res: FetchResult, source_id: str,
+                                 exc: Exception, fetched_event: Callable) -> None:
+        """The extractor raised on this page: keep the page (a later extractor may read it),
+        record the failure with its reason, log the exception. Never an empty article."""
+        reason = f"{type(exc).__name__}: {exc}"
+        log.error("crawl: extracting %s failed: %s", url, reason, exc_info=exc,
+                  extra={"url": url, "source_id": source_id, "outcome": "extraction_error"})
+        page = await asyncio.to_thread(pack_page, res.body)
+        # Permanent: the same page gives the same error until the extractor changes.
+        failed = FetchFailed(url=url, reason=EXTRACTION_ERROR, detail=reason[:500],
+                             status=res.status, permanent=True, source_id=source_id)
+        self._append_pages([(stream, [fetched_event(page, None), failed])], page)
+        self._count(source_id, "failed", EXTRACTION_ERROR)
+        self.report.problems.append((source_id, url, f"{EXTRACTION_ERROR}: {reason}"[:200]))
 
     def record_article(self, work: PageWork, article_url: str, fetched: PageFetched,
                        source_id: str | None, page_stream: str | None = None) -> None:

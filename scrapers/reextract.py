@@ -4,6 +4,7 @@ slow work happens here, never in a projection's fold."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from events import url_key
@@ -16,6 +17,8 @@ from .crawl import article_event, letters_event, load_sim_index
 from .extract import EXTRACTOR_VERSION
 from .pages import PageWork, find_letters, letters_extractor, process_page
 from .urls import BadURL, canonical_url
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -47,8 +50,12 @@ def reextract_articles(store: Store, progress: Progress | None = None) -> int:
         body = store.get_page(page["body_sha256"])
         if body is not None:
             article_url = page["article_url"]
-            work = process_page(body, article_url, page["content_type"], with_letters=False)
-            if work.article is not None:
+            try:
+                work = process_page(body, article_url, page["content_type"], with_letters=False)
+            except Exception:  # one page the extractor fails on must not stop the others
+                log.exception("reextract: extracting %s failed", article_url)
+                work = None
+            if work is not None and work.article is not None:
                 _append_article(store, work, article_url, page, index)
                 appended += 1
         if progress is not None:
