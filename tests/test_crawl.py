@@ -116,7 +116,8 @@ async def test_a_crawl_records_every_outcome_and_carries_on(site: Site, store):
     sync_sources(store, sources_for(site))
     started = time.monotonic()
     report = await crawl(store, policy())
-    assert time.monotonic() - started < 20
+    # Hostile pages end at the policy's timeouts: a crawl that hung on one would take minutes.
+    assert time.monotonic() - started < 120
 
     polled = {e.source_id: e for e in events_of(store, "FeedPolled")}
     assert set(polled) == {"news", "maps"}
