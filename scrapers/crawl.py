@@ -39,10 +39,12 @@ from store.projector import catch_up
 
 from . import metrics
 from .bodies import is_html
-from .fetch import FetchResult, Fetcher
+from .fetch import Fetcher
+from .hosts import HostMemory
 from .listings import BadListing, Entry, Listing, discover_feeds, parse_listing
 from .pages import PageWork, process_page
 from .policy import FetchPolicy
+from .results import FetchResult
 from .simhash import SimIndex, from_hex, to_hex
 from .urls import BadURL, canonical_url
 
@@ -92,33 +94,40 @@ class CrawlReport:
 
 
 async def crawl(store: Store, policy: FetchPolicy, *, source_ids: Iterable[str] | None = None,
-                progress: Progress | None = None) -> CrawlReport:
+                progress: Progress | None = None,
+                memory: HostMemory | None = None) -> CrawlReport:
     """Poll every enabled source that is due (or exactly ``source_ids``), fetch and extract
-    what is new; returns the counts. Network trouble is recorded, never raised."""
+    what is new; returns the counts. Network trouble is recorded, never raised. ``memory``
+    keeps robots.txt and per-host pacing from earlier crawls (a worker passes the same one to
+    every poll)."""
     for projection in (SOURCES, ARTICLES):
         store.ensure_projection(projection)
         catch_up(store, projection)
     sources = _sources_to_poll(store, None if source_ids is None else list(source_ids))
     report = CrawlReport(sources=len(sources))
-    async with _Crawl(store, policy, report, progress) as run:
+    async with _Crawl(store, policy, report, progress, memory) as run:
         await asyncio.gather(*(run.poll(source) for source in sources))
     return report
 
 
 def crawl_sync(store: Store, policy: FetchPolicy, *, source_ids: Iterable[str] | None = None,
-               progress: Progress | None = None) -> CrawlReport:
+               progress: Progress | None = None,
+               memory: HostMemory | None = None) -> CrawlReport:
     """:func:`crawl` for callers without an event loop (CLI, scheduler threads)."""
-    return asyncio.run(crawl(store, policy, source_ids=source_ids, progress=progress))
+    return asyncio.run(crawl(store, policy, source_ids=source_ids, progress=progress,
+                             memory=memory))
 
 
 async def poll_source(store: Store, policy: FetchPolicy, source_id: str,
-                      progress: Progress | None = None) -> CrawlReport:
+                      progress: Progress | None = None,
+                      memory: HostMemory | None = None) -> CrawlReport:
     """Poll one source now, due or not ("poll now")."""
-    return await crawl(store, policy, source_ids=[source_id], progress=progress)
+    return await crawl(store, policy, source_ids=[source_id], progress=progress, memory=memory)
 
 
-def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str) -> CrawlReport:
-    return asyncio.run(poll_source(store, policy, source_id))
+def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str,
+                     memory: HostMemory | None = None) -> CrawlReport:
+    return asyncio.run(poll_source(store, policy, source_id, memory=memory))
 
 
 def _sources_to_poll(store: Store, ids: list[str] | None) -> list[dict[str, Any]]:
@@ -148,9 +157,9 @@ class _Crawl:
     """One crawl's shared state: the fetcher, the extraction pool, the duplicate index."""
 
     def __init__(self, store: Store, policy: FetchPolicy, report: CrawlReport,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, memory: HostMemory | None = None) -> None:
         self.store, self.policy, self.report, self.progress = store, policy, report, progress
-        self.fetcher = Fetcher(policy)
+        self.fetcher = Fetcher(policy, memory=memory)
         self.pool: Executor | None = None  # extraction: one thread, or worker processes
         self.claimed: set[str] = set()  # URLs taken by some source in this crawl
         self.done = self.total = 0

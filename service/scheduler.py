@@ -37,14 +37,19 @@ SOURCES_T = "p_sources_sources"
 
 
 def fetcher_poll(settings: Settings, **overrides: Any) -> PollFn:
-    """The real poll: ``scrapers.crawl.poll_source`` with a policy from the settings."""
+    """The real poll: ``scrapers.crawl.poll_source`` with a policy from the settings, and one
+    memory of hosts for every poll, so robots.txt is read once per its lifetime rather than
+    once per poll, and the pause between two requests to a host spans polls too."""
+    from scrapers.hosts import HostMemory
+
+    memory = HostMemory()
 
     def poll(store: Store, source_id: str) -> Any:
         from scrapers.crawl import poll_source
         from scrapers.policy import FetchPolicy
 
         policy = FetchPolicy.from_settings(settings, **overrides)
-        result = poll_source(store, policy, source_id)
+        result = poll_source(store, policy, source_id, memory=memory)
         if inspect.isawaitable(result):
             result = asyncio.run(_awaited(result))
         return result
