@@ -28,8 +28,8 @@ def demo(
 
     Without --once, the page and the API then run until Ctrl-C.
     """
-    from ..cli import console, err, print_letters, refresh
     from ..settings import get_settings
+    from ..terminal import console, err, print_letters, refresh
     from .server import DemoSite
 
     with tempfile.TemporaryDirectory(prefix="letterwatch-demo-") as tmp:
@@ -99,7 +99,7 @@ def _crawl(store: Any, settings: Any, err: Any) -> int:
     from scrapers.crawl import crawl_sync
     from scrapers.policy import FetchPolicy
 
-    from ..cli import refresh
+    from ..terminal import refresh
 
     refresh(store)
     policy = FetchPolicy.from_settings(settings)
