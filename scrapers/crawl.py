@@ -33,7 +33,7 @@ from events import (
 )
 from events.projections.articles import ARTICLES
 from events.projections.sources import SOURCES
-from store import ANY, Store
+from store import ANY, Store, table_name
 from store.base import PackedPage, pack_page
 from store.projector import catch_up
 
@@ -54,6 +54,9 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 LISTING_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                   "text/xml;q=0.9, text/plain;q=0.5, */*;q=0.1")
+SOURCES_T = table_name(SOURCES.name, "sources")
+URLS_T = table_name(ARTICLES.name, "urls")
+ARTICLES_T = table_name(ARTICLES.name, "articles")
 RECENT_SIMHASHES = 20_000  # articles whose simhash new ones are compared with
 MAIN_SCRIPT_ENV = "LETTERWATCH_MAIN_SCRIPT"  # read by scrapers.workers in the fork server
 EXTRACTION_ERROR = "extraction_error"  # FetchFailed.reason of a page the extractor raised on
@@ -131,7 +134,7 @@ def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str,
 
 
 def _sources_to_poll(store: Store, ids: list[str] | None) -> list[dict[str, Any]]:
-    rows = store.query("SELECT * FROM p_sources_sources WHERE removed = 0")
+    rows = store.query(f"SELECT * FROM {SOURCES_T} WHERE removed = 0")
     by_id = {r["source_id"]: r for r in rows}
     if ids is not None:
         missing = [i for i in ids if i not in by_id]
@@ -313,7 +316,7 @@ class _Crawl:
             to_fetch.append((entry.url, row))
         # Pages of this source that failed for a passing reason and are due again.
         for row in self.store.query(
-                "SELECT * FROM p_articles_urls WHERE source_id = ? AND state = ? "
+                f"SELECT * FROM {URLS_T} WHERE source_id = ? AND state = ? "
                 "AND permanent = ? AND retry_at <= ?",
                 [source["source_id"], "failed", False, now]):
             if row["url"] not in self.claimed:
@@ -327,7 +330,7 @@ class _Crawl:
             chunk = urls[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.store.query(
-                    f"SELECT * FROM p_articles_urls WHERE url IN ({marks})", chunk):
+                    f"SELECT * FROM {URLS_T} WHERE url IN ({marks})", chunk):
                 rows[row["url"]] = row
         return rows
 
@@ -539,7 +542,7 @@ def load_sim_index(store: Store, limit: int = RECENT_SIMHASHES) -> SimIndex:
     catch_up(store, ARTICLES)
     index = SimIndex()
     rows = store.query(
-        "SELECT article_id, simhash FROM p_articles_articles WHERE simhash IS NOT NULL "
+        f"SELECT article_id, simhash FROM {ARTICLES_T} WHERE simhash IS NOT NULL "
         "AND duplicate_of IS NULL ORDER BY position DESC LIMIT ?", [limit])
     index.add_all((from_hex(r["simhash"]), r["article_id"]) for r in reversed(rows))
     return index

@@ -13,7 +13,7 @@ from events.versions import is_older
 from store import Store
 from store.projector import catch_up
 
-from .crawl import article_event, letters_event, load_sim_index
+from .crawl import ARTICLES_T, URLS_T, article_event, letters_event, load_sim_index
 from .extract import EXTRACTOR_VERSION
 from .pages import PageWork, find_letters, letters_extractor, process_page
 from .urls import BadURL, canonical_url
@@ -29,11 +29,11 @@ def reextract_articles(store: Store, progress: Progress | None = None) -> int:
     store.ensure_projection(ARTICLES)
     catch_up(store, ARTICLES)
     versions = {r["article_id"]: r["extractor_version"] for r in store.query(
-        "SELECT article_id, extractor_version FROM p_articles_articles")}
+        f"SELECT article_id, extractor_version FROM {ARTICLES_T}")}
     todo: dict[str, dict] = {}
     for page in store.query(
             "SELECT url, final_url, content_type, body_sha256, source_id, reason "
-            "FROM p_articles_urls WHERE body_sha256 IS NOT NULL ORDER BY url"):
+            f"FROM {URLS_T} WHERE body_sha256 IS NOT NULL ORDER BY url"):
         if page["reason"] == "not_html":
             continue
         try:
@@ -92,7 +92,7 @@ def reextract_letters(store: Store, progress: Progress | None = None) -> int:
     store.ensure_projection(ARTICLES)
     catch_up(store, ARTICLES)
     rows = store.query(
-        "SELECT article_id, text, title, published, letters_version FROM p_articles_articles "
+        f"SELECT article_id, text, title, published, letters_version FROM {ARTICLES_T} "
         "ORDER BY position")
     todo = [r for r in rows if r["letters_version"] is None
             or is_older(r["letters_version"], version)]

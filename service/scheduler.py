@@ -22,7 +22,7 @@ from typing import Any
 
 from events import FetchFailed
 from events.projections import SOURCES
-from store import Store, StoreUnavailable
+from store import Store, StoreUnavailable, table_name
 from store.projector import catch_up
 
 from .leases import Leases
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 PollFn = Callable[[Store, str], Any]  # (store, source_id): poll it, appending what happened
 
-SOURCES_T = "p_sources_sources"
+SOURCES_T = table_name(SOURCES.name, "sources")
 
 
 def fetcher_poll(settings: Settings, **overrides: Any) -> PollFn:

@@ -122,3 +122,19 @@ if __name__ == "__main__":
     for module in sorted(g):
         print(f"{module} -> {', '.join(sorted(g[module])) or '-'}")
     print("cycles:", cycles(without_package_links(g)) or "none")
+
+
+def test_projection_tables_are_named_by_store_table_name_only():
+    """A physical table name written out (``p_articles_urls``) would miss a rename or a
+    rebuild target; every module outside ``store`` asks ``store.table_name``."""
+    import re
+
+    from events.projections import ALL
+
+    literal = re.compile(r"\b[pr]_(?:%s)_\w+" % "|".join(ALL))
+    found = [f"{path.relative_to(ROOT)}:{n}"
+             for pkg in ("events", "scrapers", "service")
+             for path in (ROOT / pkg).rglob("*.py")
+             for n, line in enumerate(path.read_text().splitlines(), 1)
+             if literal.search(line)]
+    assert found == []

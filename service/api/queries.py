@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 import orjson
 
 from events.projection import MemoryRows
-from events.projections import LETTERS
+from events.projections import ARTICLES, LETTERS, SOURCES
 from events.projections.letters import person_key
-from store import Store
+from store import Store, table_name
 
-LETTERS_T = "p_letters_letters"
-REFS_T = "p_letters_article_refs"
-ARTICLES_T = "p_articles_articles"
-SOURCES_T = "p_sources_sources"
+LETTERS_T = table_name(LETTERS.name, "letters")
+REFS_T = table_name(LETTERS.name, "article_refs")
+ARTICLES_T = table_name(ARTICLES.name, "articles")
+SOURCES_T = table_name(SOURCES.name, "sources")
 
 LETTER_COLUMNS = ("letter_id", "sender", "recipient", "kind", "date", "sort_date", "via",
                   "in_reply_to", "confidence", "source_count", "sources", "evidence",

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from events import SourceAdded, SourceChanged
+from events.projections import ARTICLES, LETTERS
+from store import table_name
 
 DEMO_SOURCE = "demo-gazette"
 
@@ -51,9 +53,11 @@ def demo(
                 refresh(store)
                 rows = store.query(
                     "SELECT letter_id, sender, recipient, kind, date, via, source_count, sources "
-                    "FROM p_letters_letters ORDER BY sort_date DESC, first_position DESC, "
+                    f"FROM {table_name(LETTERS.name, 'letters')} "
+                    "ORDER BY sort_date DESC, first_position DESC, "
                     "letter_id DESC")
-                articles = store.query("SELECT COUNT(*) AS n FROM p_articles_articles")[0]["n"]
+                articles = store.query(
+                    f"SELECT COUNT(*) AS n FROM {table_name(ARTICLES.name, 'articles')}")[0]["n"]
             finally:
                 store.close()
             print_letters(rows)
