@@ -270,7 +270,7 @@ class _Crawl:
             self.fetcher.fetch(c.url, accept=LISTING_ACCEPT, limit=self.policy.max_body_bytes)
             for c in children))
         entries: list[Entry] = []
-        for child, res in zip(children, results):
+        for child, res in zip(children, results, strict=True):
             if not res.ok:
                 self._record_failure(f"source-{source['source_id']}", child.url, res,
                                      source["source_id"])

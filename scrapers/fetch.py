@@ -175,17 +175,16 @@ class Fetcher:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-            async with self._gate(parts.hostname):
-                async with self._global:
-                    began = time.monotonic()
-                    try:
-                        async with asyncio.timeout(budget):
-                            result = await self._exchange(current, parts, address, headers,
-                                                          html_only, limit)
-                    except TimeoutError:
-                        raise _Failure("timeout", f"no complete answer within "
-                                       f"{self.policy.total_timeout:g}s",
-                                       final_url=current) from None
+            async with self._gate(parts.hostname), self._global:
+                began = time.monotonic()
+                try:
+                    async with asyncio.timeout(budget):
+                        result = await self._exchange(current, parts, address, headers,
+                                                      html_only, limit)
+                except TimeoutError:
+                    raise _Failure("timeout", f"no complete answer within "
+                                   f"{self.policy.total_timeout:g}s",
+                                   final_url=current) from None
             budget = max(0.001, budget - (time.monotonic() - began))
             if isinstance(result, FetchResult):
                 return dataclasses.replace(result, url=url)

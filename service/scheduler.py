@@ -152,7 +152,7 @@ class Poller:
             results = [self.poll_one(sid) for sid in ids]
         else:
             results = list(pool.map(self.poll_one, ids))
-        return [sid for sid, (polled, _) in zip(ids, results) if polled]
+        return [sid for sid, (polled, _) in zip(ids, results, strict=True) if polled]
 
 
 class Scheduler:

@@ -160,7 +160,7 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[Any, ...]:
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
         raise BadInput("cursor is not valid: pass next_cursor from a previous page") from exc
     if (not isinstance(key, list) or len(key) != len(shape)
-            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, shape))):
+            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, shape, strict=True))):
         raise BadInput("cursor is not valid: pass next_cursor from a previous page")
     return tuple(key)
 
