@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
 from events.projections import ALL
+from scrapers.policy import VERSION
 from store import Store, StoreError
 from store.projector import rebuild
 
@@ -51,6 +52,23 @@ app = _App(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"letterwatch {VERSION}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="print the installed version and exit")] = False,
+) -> None:
+    """letterwatch: track diplomatic correspondence in the news."""
+
+
 events_app = typer.Typer(help="Read the event log.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 
