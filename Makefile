@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements/test.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# A dependency named in pyproject.toml but missing from the lock fails here, not later.
-	$(BIN)/python -m pip check
+	$(BIN)/python -m pip check || { echo "requirements/ lacks what pyproject.toml asks for: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install letterwatch with its test tools, from the lock
