@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from scrapers.policy import DEFAULT_USER_AGENT
+
+
+ENV_PREFIX = "LETTERWATCH_"
+
+
+def _comma_list(value: Any) -> Any:
+    """``a,b`` or a JSON list (``["a", "b"]``) from the environment; lists pass unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)  # a JSON list, as pydantic-settings reads one
+            except json.JSONDecodeError:
+                raise ValueError("comma-separated values or a JSON list") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+# A list setting: comma-separated in the environment, the natural way to write one or more.
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_list)]
+SecretList = Annotated[list[SecretStr], NoDecode, BeforeValidator(_comma_list)]
+
+
+class SettingsInvalid(ValueError):
+    """A LETTERWATCH_* value that does not parse; the message names the variable, the value
+    and what it should look like."""
 
 # Docker and Kubernetes mount secrets here, one file per setting (letterwatch_admin_token...).
 SECRETS_DIR = "/run/secrets"
@@ -19,7 +48,7 @@ class Settings(BaseSettings):
     """Every knob letterwatch reads; ``letterwatch settings`` prints the values in force."""
 
     model_config = SettingsConfigDict(
-        env_prefix="LETTERWATCH_", env_file=".env", extra="ignore",
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore",
         secrets_dir=SECRETS_DIR if os.path.isdir(SECRETS_DIR) else None)
 
     database_url: str = Field("sqlite:///letterwatch.db",
@@ -27,7 +56,7 @@ class Settings(BaseSettings):
     sources_file: str | None = Field(None, description="TOML file of sources to poll")
     admin_token: str | None = Field(None, description="bearer token for write endpoints")
     read_token: str | None = Field(None, description="if set, reads need this bearer token")
-    user_agent: str = "letterwatch/0.1 (+https://github.com/letterwatch/letterwatch)"
+    user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = Field(8, ge=1, le=256, description="requests in flight overall")
     per_host_concurrency: int = Field(2, ge=1, le=32)
     per_host_delay: float = Field(1.0, ge=0, description="seconds between requests to a host")
@@ -37,8 +66,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10_000_000, gt=0)
     max_redirects: int = Field(5, ge=0)
     max_retries: int = Field(4, ge=0)
-    allow_private: list[str] = Field(default_factory=list,
-                                     description="hosts or CIDRs exempt from the private-address ban")
+    allow_private: CommaList = Field(
+        default_factory=list,
+        description="hosts or CIDRs exempt from the private-address ban, comma-separated")
     extract_workers: int = Field(1, ge=1, description="processes for text extraction")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -64,9 +94,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None, description="seals webhook URLs and secrets before they enter the log (any "
         "random string of 32+ characters; `letterwatch watches new-key` prints one)")
-    previous_secret_keys: list[SecretStr] = Field(
-        default_factory=list, description="older keys, only to open what they sealed until "
-        "`letterwatch watches reseal` has sealed it again with secret_key")
+    previous_secret_keys: SecretList = Field(
+        default_factory=list, description="older keys, comma-separated, only to open what "
+        "they sealed until `letterwatch watches reseal` has sealed it again with secret_key")
     database_password: SecretStr | None = Field(
         None, description="PostgreSQL password, put into database_url when it names none "
         "(read from a secrets file, it keeps the password out of the environment)")
@@ -134,4 +164,56 @@ def with_password(url: str, password: str) -> str:
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings in force; :class:`SettingsInvalid` names the first value that is wrong."""
+    return load_settings()
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment and ``.env``, or :class:`SettingsInvalid`."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsInvalid(_describe(exc)) from None
+    except SettingsError as exc:  # a value pydantic-settings could not even decode
+        raise SettingsInvalid(str(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    if not first["loc"]:  # a check across settings (a token's length): its message says all
+        return str(first.get("msg", "")).removeprefix("Value error, ")
+    name = str(first["loc"][0]) if first["loc"] else "?"
+    field = Settings.model_fields.get(name)
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    value = first.get("input")
+    expected = _expected(first)
+    if field is not None and field.description and first["type"] in _UNITS:
+        expected += f" ({field.description})"
+    return f"{variable}={value!r} is not valid: expected {expected}"
+
+
+# What a value of each kind looks like, for the error types that mean "not of that kind".
+_PARSING = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "bool_parsing": "true or false (also 1/0, yes/no, on/off)",
+    "list_type": "comma-separated values",
+    "json_invalid": "comma-separated values or a JSON list",
+}
+_UNITS = ("int_parsing", "int_from_float", "float_parsing")  # the description gives the unit
+_BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _expected(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind in _PARSING:
+        return _PARSING[kind]
+    message = str(error.get("msg", ""))
+    if kind in _BOUNDS:
+        return "a number " + message.removeprefix("Input should be ")
+    # pydantic says "Input should be 'text' or 'json'", "... greater than or equal to 1".
+    for lead in ("Input should be ", "Value error, "):
+        if message.startswith(lead):
+            return message[len(lead):]
+    return message

@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 from .sealing import CannotOpen, Sealer, SealingUnavailable, new_key
+from .settings import get_settings
+from .terminal import console, fail, open_configured_store
+from .watches import reseal
 
 app = typer.Typer(help="Webhook watches: sealing keys and secret rotation.",
                   no_args_is_help=True)
@@ -24,9 +27,6 @@ def reseal_cmd(rotate: Annotated[bool, typer.Option(
 ) -> None:
     """Seal every watch with LETTERWATCH_SECRET_KEY: watches written before sealing, and those
     sealed with a key now in LETTERWATCH_PREVIOUS_SECRET_KEYS (which may be dropped after)."""
-    from .cli import console, fail, open_configured_store
-    from .settings import get_settings
-    from .watches import reseal
 
     sealer = Sealer.from_settings(get_settings())
     with open_configured_store() as store:
