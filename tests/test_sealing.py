@@ -176,3 +176,12 @@ def test_new_key_prints_a_usable_key():
     key = result.output.strip()
     assert result.exit_code == 0 and len(key) >= 32
     assert Sealer([key]).open(Sealer([key]).seal({"url": "u", "secret": "s"}))["url"] == "u"
+
+
+def test_previous_keys_are_read_comma_separated_from_the_environment(monkeypatch):
+    from service.settings import Settings
+
+    monkeypatch.setenv("LETTERWATCH_PREVIOUS_SECRET_KEYS", "a" * 32 + ", " + "b" * 32)
+    s = Settings(_env_file=None, _secrets_dir=None)
+    assert [k.get_secret_value() for k in s.previous_secret_keys] == ["a" * 32, "b" * 32]
+    assert "a" * 32 not in repr(s)  # secrets stay out of reprs and logs
