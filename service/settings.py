@@ -124,7 +124,7 @@ class Settings(BaseSettings):
         "for links in pages, feeds and redirects; default: relative links, never the Host "
         "header")
     as_of_snapshot_every: int = Field(
-        5_000, ge=100, description="as_of answers fold at most this many events onto the "
+        2_000, ge=100, description="as_of answers fold at most this many events onto the "
         "nearest snapshot")
     # --- operations ----------------------------------------------------------------------
     log_format: Literal["text", "json"] = Field(

@@ -232,7 +232,7 @@ class AsOf:
     the work.
     """
 
-    def __init__(self, size: int = 3, every: int = 5_000, snapshots: int = 16) -> None:
+    def __init__(self, size: int = 3, every: int = 2_000, snapshots: int = 16) -> None:
         self.size, self.every, self.max_snapshots = size, every, snapshots
         self._cache: OrderedDict[int, MemoryRows] = OrderedDict()
         self._snapshots: OrderedDict[int, MemoryRows] = OrderedDict({0: MemoryRows(LETTERS)})
@@ -268,9 +268,9 @@ class AsOf:
             if rows is None:
                 rows = self._fold(store, position)
                 self._cache[position] = rows
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
             self._cache.move_to_end(position)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
             return list(rows.tables["letters"].values())
 
     def _spacing(self, store: Store) -> int:
