@@ -32,6 +32,7 @@ from store import Store, StoreUnavailable
 
 from .api.queries import LETTERS_T, LETTER_COLUMNS, LetterFilter, letter_out
 from .leases import Leases
+from .logs import redact
 from .sealing import CannotOpen, Sealer
 from .settings import Settings
 
@@ -300,7 +301,9 @@ class Deliverer:
                 ok = status is not None and 200 <= status < 300
                 result = self.store.append(stream(watch_id), [WebhookDelivered(
                     watch_id=watch_id, letter_id=row["letter_id"], status=status, ok=ok,
-                    attempt=attempt, detail=detail[:500])], expected_version=watch.version)
+                    # The detail is in the log, which readers see: no URL credentials in it.
+                    attempt=attempt, detail=redact(detail)[:500])],
+                    expected_version=watch.version)
                 watch.version = result.stream_version
                 watch.attempts.setdefault(row["letter_id"], []).append(
                     Attempt(attempt, ok, status, detail, result.last_position, now))

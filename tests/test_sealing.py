@@ -185,3 +185,17 @@ def test_previous_keys_are_read_comma_separated_from_the_environment(monkeypatch
     s = Settings(_env_file=None, _secrets_dir=None)
     assert [k.get_secret_value() for k in s.previous_secret_keys] == ["a" * 32, "b" * 32]
     assert "a" * 32 not in repr(s)  # secrets stay out of reprs and logs
+
+
+def test_a_failed_delivery_records_no_url_credentials(corpus: Store):
+    with TestClient(create_app(settings(), corpus)) as api:
+        made = add_watch(api)
+    new_letters(corpus)
+
+    def failing(url: str, headers: dict, body: bytes) -> tuple[None, str]:
+        raise OSError(f"cannot reach {url}")  # as some libraries word it
+
+    Deliverer(corpus, settings(), send=failing).run_once()
+    assert "receiver-token-77c2" not in raw_log(corpus)
+    (attempt,), = load_watch(corpus, made["watch_id"], Sealer([SEALING_KEY])).attempts.values()
+    assert "token=***" in attempt.detail
