@@ -51,6 +51,14 @@ def test_failed_authentication_is_limited_per_client(corpus: Store):
         assert c.post("/login", data={"token": READER}).status_code == 429
         # A visitor without any token is not guessing: the page still sends them to sign in.
         assert c.get("/").status_code == 303
+    with client(corpus, read_token=READER, auth_failures_per_minute=3) as c:
+        wrong = {"Authorization": "Bearer not-the-token-at-all-000"}
+        # The fast path of /letters/latest counts too, and so do write attempts.
+        codes = [c.get("/letters/latest", headers=wrong).status_code,
+                 c.post("/sources", headers=wrong, json={}).status_code,
+                 c.get("/events", headers=wrong).status_code,
+                 c.get("/letters/latest", headers=wrong).status_code]
+        assert codes == [401, 401, 401, 429]
 
 
 def test_sign_in_failures_count_and_windows_end():
