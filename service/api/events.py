@@ -130,7 +130,10 @@ class Streams:
 @router.get("/stream", summary="Live tail (Server-Sent Events)",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}},
-                             "description": "one SSE message per event; id is its position"}})
+                             "description": "one SSE message per event; id is its position"},
+                       429: {"description": "this address has sse_max_streams_per_client "
+                                            "streams open (or too many failed tokens)"},
+                       503: {"description": "sse_max_streams streams are open"}})
 async def stream_events(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
