@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     as_of_snapshot_every: int = Field(
         2_000, ge=100, description="as_of answers fold at most this many events onto the "
         "nearest snapshot")
+    as_of_snapshots: int = Field(
+        16, ge=1, le=1024, description="snapshots of the letters an API process keeps for "
+        "as_of; each holds a copy of the letters tables' indexes (rows are shared)")
     # --- operations ----------------------------------------------------------------------
     log_format: Literal["text", "json"] = Field(
         "text", description="serve, api and worker log as text lines, or one JSON object per "

@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.settings = settings
     app.state.store = store
     app.state.latest = LatestCache(store)
-    app.state.as_of = AsOf(every=settings.as_of_snapshot_every)
+    app.state.as_of = AsOf(every=settings.as_of_snapshot_every,
+                           snapshots=settings.as_of_snapshots)
     app.state.memo = Memo(store)
     app.state.heads = Heads(store)
     app.state.streams = Streams(settings.sse_max_streams, settings.sse_max_streams_per_client)
