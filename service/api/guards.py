@@ -7,11 +7,13 @@ from __future__ import annotations
 import hmac
 import threading
 import time
+from http.cookies import CookieError, SimpleCookie
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..settings import Settings
+from .login import COOKIE
 
 # The operator's pages: what the API looks like and how busy it is.
 OPERATOR_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
@@ -139,15 +141,11 @@ class Guard:
             return True
         for name, value in scope.get("headers", ()):
             if name == b"cookie":
-                from http.cookies import SimpleCookie
-
-                jar = SimpleCookie()
+                jar: SimpleCookie = SimpleCookie()
                 try:
                     jar.load(value.decode("latin-1"))
-                except Exception:  # noqa: BLE001 - a malformed cookie is no cookie
+                except CookieError:  # a malformed cookie is no cookie
                     return False
-                from .login import COOKIE
-
                 morsel = jar.get(COOKIE)
                 return bool(morsel and self.cookie_reads(scope, morsel.value))
         return False
