@@ -64,6 +64,25 @@ def test_a_list_setting_takes_commas_or_a_json_list(monkeypatch, value, hosts):
     assert load_settings().allow_private == hosts
 
 
+def test_a_check_across_settings_speaks_for_itself(monkeypatch):
+    from pydantic import model_validator
+
+    from service import settings as module
+
+    class Checked(module.Settings):
+        @model_validator(mode="after")
+        def _both(self):
+            if self.read_token and not self.admin_token:
+                raise ValueError("LETTERWATCH_READ_TOKEN needs LETTERWATCH_ADMIN_TOKEN too")
+            return self
+
+    monkeypatch.setattr(module, "Settings", Checked)
+    monkeypatch.setenv("LETTERWATCH_READ_TOKEN", "r" * 20)
+    with pytest.raises(SettingsInvalid) as caught:
+        load_settings()
+    assert str(caught.value) == "LETTERWATCH_READ_TOKEN needs LETTERWATCH_ADMIN_TOKEN too"
+
+
 def test_good_values_of_each_kind_are_read(monkeypatch):
     monkeypatch.setenv("LETTERWATCH_PORT", "8080")
     monkeypatch.setenv("LETTERWATCH_PER_HOST_DELAY", "0.5")
