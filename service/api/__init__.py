@@ -47,6 +47,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     store = store or open_store(settings.database_url)
     for projection in ALL.values():
         store.ensure_projection(projection)
+    if poll is None and getattr(background, "poller", None) is not None:
+        # "Poll now" through the worker's poll function: one memory of robots.txt and of
+        # per-host pacing for scheduled and asked-for polls alike.
+        poll = background.poller.poll
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,10 +78,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.as_of = AsOf()
     app.state.memo = Memo(store)
     app.state.heads = Heads(store)
-    if poll is None and getattr(background, "poller", None) is not None:
-        # "Poll now" through the worker's poll function: one memory of robots.txt and of
-        # per-host pacing for scheduled and asked-for polls alike.
-        poll = background.poller.poll
     app.state.poller = Poller(store, settings, poll=poll)
     app.state.metrics = Metrics(store)
 
