@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import select
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,6 +20,7 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from . import search
 from .errors import StoreUnavailable
 from .sql import SqlStore
 
@@ -186,6 +188,26 @@ class PostgresStore(SqlStore):
                     copy.write_row(row)
         except (TypeError, ValueError, OverflowError):
             super()._insert_rows(conn, name, table, rows)
+
+    # --- full-text search: a tsvector column kept by the database, with a GIN index -------
+    def _ddl_search(self, name: str, table: Any) -> list[str]:
+        if not table.search:
+            return []
+        # 'simple': words lower-cased and nothing else (no stemming, no stop words), as
+        # SQLite's FTS5 index compares them, so both backends find the same rows.
+        text = " || ' ' || ".join(f"coalesce({c}, '')" for c in table.search)
+        token = uuid.uuid4().hex[:8]
+        return [
+            f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS "
+            f"AS (to_tsvector('simple', {text})) STORED",
+            f"CREATE INDEX IF NOT EXISTS ix_{name}_search_{token} ON {name} USING GIN (search_tsv)",
+        ]
+
+    def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        return (f"{name}.search_tsv @@ to_tsquery('simple', ?)", [search.tsquery(query)])
+
+    def text_rank(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        return (f"-ts_rank({name}.search_tsv, to_tsquery('simple', ?))", [search.tsquery(query)])
 
     def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
         # One array parameter instead of a long IN list: far less to parse on both ends.

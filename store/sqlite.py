@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import search
 from .errors import StoreUnavailable
 from .sql import SqlStore
 
@@ -281,6 +282,44 @@ class SQLiteStore(SqlStore):
         at = datetime.fromisoformat(value)
         self._last_time = (value, at)
         return at
+
+    # --- full-text search: an FTS5 index over the table's own rows -----------------------
+    _search_before_swap = False
+
+    def _ddl_search(self, name: str, table: Any) -> list[str]:
+        if not table.search:
+            return []
+        # External content: the index holds no copy of the text, only its words, and triggers
+        # keep it in step with every insert, update and delete of the table. It is keyed by
+        # the table's rowid, which stays put under updates (the store never VACUUMs a file
+        # that holds rows, which could renumber them; a rebuild makes the index anew).
+        cols = ", ".join(table.search)
+        fts = f"{name}_fts"
+        new = ", ".join(f"new.{c}" for c in table.search)
+        old = ", ".join(f"old.{c}" for c in table.search)
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{name}', "
+            f"content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {name} BEGIN "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {name} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {name} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+        ]
+
+    def _drop_search(self, conn: Any, name: str) -> None:
+        conn.execute(f"DROP TABLE IF EXISTS {name}_fts")  # its triggers go with {name}
+
+    def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        return (f"{name}.rowid IN (SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?)",
+                [search.fts5(query)])
+
+    def text_rank(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        return (f"(SELECT rank FROM {name}_fts WHERE {name}_fts MATCH ? "
+                f"AND {name}_fts.rowid = {name}.rowid)", [search.fts5(query)])
 
     def _table_exists(self, conn: Any, name: str) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

@@ -37,11 +37,19 @@ def letter_filter(
     since: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]], inclusive")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="text in the evidence sentences")] = None,
+                                   description=(
+        "words in the evidence sentences: all must appear; \"a phrase\" in quotes; "
+        "word* for a word's start; a OR b for either; -word to leave out. Case is ignored; "
+        "punctuation only separates words"))] = None,
 ) -> LetterFilter:
     if since and until and since > until + "~":
         raise invalid("query", "since", f"since ({since}) is after until ({until})")
-    return LetterFilter(sender, recipient, person, kind, since, until, q)
+    f = LetterFilter(sender, recipient, person, kind, since, until, q)
+    try:
+        f.search()
+    except BadInput as exc:
+        raise invalid("query", exc.field, str(exc)) from exc
+    return f
 
 
 @router.get("", response_model=LetterPage, summary="Letters, newest first")

@@ -10,8 +10,9 @@ from store import Store
 
 from . import queries
 from .deps import get_store, require_read
-from .errors import READ_RESPONSES
+from .errors import READ_RESPONSES, invalid
 from .models import PersonDetail, PersonPage
+from .queries import BadInput
 
 router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -22,13 +23,17 @@ def list_people(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="part of the name")] = None,
+                                   description="the start of any word of the name; syntax as /letters q")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
     memo: queries.Memo = request.app.state.memo
-    return {"items": memo.get(("people", q, limit, offset),
-                              lambda: queries.people(store, q, limit, offset))}
+    try:
+        items = memo.get(("people", q, limit, offset),
+                         lambda: queries.people(store, q, limit, offset))
+    except BadInput as exc:
+        raise invalid("query", exc.field, str(exc)) from exc
+    return {"items": items}
 
 
 @router.get("/{person_id}", response_model=PersonDetail, summary="One person's correspondence",
