@@ -48,8 +48,11 @@ LETTERS_TABLE = Table(
         ("sender_key", *ORDER_COLUMNS),
         ("recipient_key", *ORDER_COLUMNS),
         ("kind", *ORDER_COLUMNS),
-        ("first_position", "letter_id"),  # most recently reported first (the Atom feed)
-        ("in_reply_to",),
+        # Most recently reported first (the Atom feed), for everyone or for one person.
+        ("first_position", "letter_id"),
+        ("sender_key", "first_position", "letter_id"),
+        ("recipient_key", "first_position", "letter_id"),
+        ("in_reply_to", *ORDER_COLUMNS),
     ),
     search=("evidence",),
 )
