@@ -19,6 +19,7 @@ from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import LetterDetail, LetterPage, LetterRef
 from .queries import BadInput, LetterFilter
+from .serialise import json_response
 
 router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -176,15 +177,14 @@ async def latest_letters(request: Request,
     return Response(body, media_type="application/json")
 
 
-def _ref(row: dict[str, Any]) -> LetterRef:
-    return LetterRef(letter_id=row["letter_id"], sender=row["sender"],
-                     recipient=row["recipient"], kind=row["kind"], date=row["date"])
+def _ref(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in LetterRef.model_fields}
 
 
 @router.get("/{letter_id}", response_model=LetterDetail, summary="One letter and its evidence",
             responses={404: {"description": "no such letter"}})
 def get_letter(letter_id: Annotated[str, Path(max_length=64)],
-               store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+               store: Annotated[Store, Depends(get_store)]) -> Response:
     """Every article reporting it with its evidence sentence, the log positions behind it,
     the letter it answers and the replies it got."""
     row = queries.get_letter(store, letter_id)
@@ -195,4 +195,4 @@ def get_letter(letter_id: Annotated[str, Path(max_length=64)],
     parent = queries.get_letter(store, row["in_reply_to"]) if row["in_reply_to"] else None
     out["in_reply_to_letter"] = _ref(parent) if parent else None
     out["replies"] = [_ref(r) for r in queries.replies_to(store, letter_id)]
-    return out
+    return json_response(out)
