@@ -21,7 +21,7 @@ from psycopg.pq import Format
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import search
-from .errors import StoreUnavailable
+from .errors import QueryTimeout, StoreUnavailable
 from .sql import SqlStore
 
 APPEND_LOCK = 0x6C657474  # "lett": one advisory lock key for every appender
@@ -143,10 +143,25 @@ class PostgresStore(SqlStore):
         try:
             with self.pool.connection(timeout=wait) as conn, conn.transaction():
                 yield conn
+        except QueryTimeout:
+            raise  # the database answered: it is not down
         except (psycopg.OperationalError, PoolTimeout) as exc:
             self._down = True
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
         self._down = False
+
+    @contextmanager
+    def _budget(self, conn: Any, seconds: float | None) -> Iterator[None]:
+        if seconds is None:
+            yield
+            return
+        # For this transaction only: the connection goes back to the pool without a limit.
+        conn.execute("SELECT set_config('statement_timeout', %s, true)",
+                     (str(max(1, int(seconds * 1000))),))
+        try:
+            yield
+        except psycopg.errors.QueryCanceled as exc:
+            raise QueryTimeout(f"the read took longer than {seconds:g} s and was stopped") from exc
 
     def _lock_appends(self, conn: Any) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))

@@ -423,10 +423,15 @@ class SqlStore(Store):
 
     # --- queries -------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self._tx() as conn:
+        with self._tx() as conn, self._budget(conn, self.read_budget):
             cur = self._execute(conn, sql, params)
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    @contextmanager
+    def _budget(self, conn: Any, seconds: float | None) -> Iterator[None]:
+        """Stop the statements run inside after ``seconds`` with QueryTimeout (backend hook)."""
+        yield
 
     def _execute_raw(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in a write transaction (tests and maintenance only)."""

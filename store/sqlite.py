@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import search
-from .errors import StoreUnavailable
+from .errors import QueryTimeout, StoreUnavailable
 from .sql import SqlStore
 
 SCHEMA = """
@@ -60,6 +60,9 @@ REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
 # registered adapter is found first. It maps None to None, so nothing else changes; an
 # empty dict's ``get`` does that without a Python frame per NULL.
 sqlite3.register_adapter(type(None), {}.get)
+
+# Virtual machine steps between two looks at a read's deadline (a few microseconds' work).
+PROGRESS_STEPS = 4000
 
 # The bound on parameters in one statement of SQLite before 3.32.
 _MAX_PARAMS = 999
@@ -241,6 +244,24 @@ class SQLiteStore(SqlStore):
         except sqlite3.Error as exc:
             _rollback(conn)
             raise self._unavailable(exc) from exc
+
+    @contextmanager
+    def _budget(self, conn: sqlite3.Connection, seconds: float | None) -> Iterator[None]:
+        if seconds is None:
+            yield
+            return
+        # SQLite calls the handler every few thousand steps of a statement; a true answer
+        # interrupts it. Installed only around budgeted reads, so writes never pay for it.
+        deadline = time.monotonic() + seconds
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            raise QueryTimeout(f"the read took longer than {seconds:g} s and was stopped") from exc
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def _begin_projection_tx(self, conn: Any, target: str) -> None:
         # A rebuild inserts into primary-key indexes in hash order; past the default 2 MB of
