@@ -39,7 +39,7 @@ def generate(store_url: str, letters: int, seed: int = 7, fold: bool = True) -> 
     from events import ArticleExtracted, Finding, LettersExtracted
     from events.projections import ALL
     from store import open_store
-    from store.projector import rebuild
+    from store.projector import rebuild_all
 
     rng = random.Random(seed)
     # Each letter has a pair of its own (so none merge): enough people for that many pairs.
@@ -77,9 +77,10 @@ def generate(store_url: str, letters: int, seed: int = 7, fold: bool = True) -> 
         return time.perf_counter() - start
     for p in ALL.values():
         store.ensure_projection(p)
-        n = rebuild(store, p, progress=lambda name, pos, head: print(
-            f"\rfolding {name}: {pos:,}/{head:,}", end="", file=sys.stderr, flush=True))
-        print(f"\rfolded {p.name}: {n:,} events{' ' * 20}", file=sys.stderr)
+    folded = rebuild_all(store, ALL.values(), progress=lambda name, pos, head: print(
+        f"\rfolding {name}: {pos:,}/{head:,}", end="", file=sys.stderr, flush=True))
+    for name, n in folded.items():
+        print(f"\rfolded {name}: {n:,} events{' ' * 20}", file=sys.stderr)
     rows = store.query("SELECT COUNT(*) AS n FROM p_letters_letters")[0]["n"]
     store.close()
     assert rows == letters, f"expected {letters} letters, the projection has {rows}"
