@@ -393,21 +393,51 @@ def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | N
         m["received"] += int(c["received"])
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
-    out["letters_list"], _ = page_letters(store, LetterFilter(person=key), limit)
+    out["letters_list"] = page_letters(store, LetterFilter(person=key), limit)[0] if limit else []
     return out
 
 
-def matrix(store: Store, top: int = 8) -> dict[str, Any]:
-    """Who writes to whom among the most prolific correspondents: every letter between them,
-    counted per (sender, recipient)."""
-    names = people(store, None, top, 0)
+def _matrix_people(store: Store, f: LetterFilter, top: int) -> list[dict[str, Any]]:
+    """The most prolific correspondents; with a person filter, that person and the people
+    they exchanged most letters with."""
+    if not f.person:
+        return people(store, None, top, 0)
+    found = person(store, f.person, limit=0)
+    if found is None:
+        return []
+    ids = [c["person_id"] for c in found["counterparts"][:top - 1]]
+    rows = {r["person_id"]: _person(r) for r in store.query(
+        f"{_SELECT_PEOPLE} WHERE person_id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+    found.pop("counterparts")
+    found.pop("letters_list")
+    return [found, *(rows[i] for i in ids if i in rows)]
+
+
+def matrix(store: Store, top: int = 8, f: LetterFilter | None = None) -> dict[str, Any]:
+    """Who writes to whom: among the most prolific correspondents (or a person and theirs),
+    every letter between each two that matches ``f``, counted per (sender, recipient), not
+    only the letters a page lists. Without date, kind or text filters the counts are kept in
+    the projection; with them, they are counted through the indexes."""
+    f = f or LetterFilter()
+    names = _matrix_people(store, f, top)
     keys = [p["person_id"] for p in names]
     if not keys:
         return {"people": [], "counts": []}
     marks = ",".join("?" * len(keys))
-    rows = store.query(
-        f"SELECT sender_key AS s, recipient_key AS r, letters AS n FROM {CORRESPONDENTS_T} "
-        f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})", [*keys, *keys])
+    plain = LetterFilter(person=f.person)
+    if f == plain:
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, letters AS n FROM {CORRESPONDENTS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})", [*keys, *keys])
+    else:
+        where, params = f.where(store)
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n FROM {LETTERS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks}) AND {where} "
+            f"GROUP BY sender_key, recipient_key", [*keys, *keys, *params])
+    if f.person:  # only the letters to or from the person match
+        key = norm(f.person)
+        rows = [r for r in rows if key in (r["s"], r["r"])]
     index = {k: i for i, k in enumerate(keys)}
     counts = [[0] * len(keys) for _ in keys]
     for r in rows:
