@@ -37,6 +37,7 @@ READS: list[tuple[str, dict[str, Any]]] = [
     ("/letters", {"until": "2019-06"}),
     ("/letters", {"q": "birthday"}),
     ("/letters", {"q": '"liberation day" OR greetings -putin'}),
+    ("/letters", {"q": "kim", "sort": "relevance"}),
     ("/letters", {"cursor": CURSOR}),
     ("/letters", {"person": "Kim Jong Un", "cursor": CURSOR}),
     ("/letters/{letter}", {}),

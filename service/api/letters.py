@@ -6,7 +6,7 @@ import asyncio
 import hmac
 import time
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -63,10 +63,18 @@ def list_letters(
     as_of: Annotated[str | None, Query(
         max_length=64, description="a log position, or an ISO date/time: answer from the log "
         "as it stood then")] = None,
+    sort: Annotated[Literal["date", "relevance"], Query(
+        description="date: newest first; relevance: best match to q first")] = "date",
 ) -> Response:
-    """Newest first by letter date, then by first report; undated letters last."""
+    """Newest first by letter date, then by first report; undated letters last. With q and
+    ``sort=relevance``, the best matches first instead."""
     try:
-        if as_of is None:
+        if sort == "relevance":
+            if as_of is not None:
+                raise BadInput("sort=relevance answers from the live letters, not as_of", "sort")
+            items, nxt = queries.page_by_relevance(store, f, limit, cursor)
+            position = None
+        elif as_of is None:
             items, nxt = queries.page_letters(store, f, limit, cursor)
             position = None
         else:

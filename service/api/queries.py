@@ -212,6 +212,31 @@ def page_letters(store: Store, f: LetterFilter, limit: int,
     return _page(_ordered(store, f, ORDER, extra, params, limit + 1), limit)
 
 
+RELEVANCE_CURSOR = (int,)
+MAX_RELEVANCE_OFFSET = 10_000
+
+
+def page_by_relevance(store: Store, f: LetterFilter, limit: int,
+                      cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the letters matching ``f.q``, best match first (BM25 on SQLite, ts_rank
+    on PostgreSQL). Its cursor is an offset: a page may repeat or skip a letter when new
+    letters fold in between two requests, which date order never does."""
+    query = f.search()
+    if query is None:
+        raise BadInput("sort=relevance ranks the matches of q: give q", "sort")
+    offset = decode_cursor(cursor, RELEVANCE_CURSOR)[0] if cursor else 0
+    if not 0 <= offset <= MAX_RELEVANCE_OFFSET:
+        raise BadInput(f"relevance pages go {MAX_RELEVANCE_OFFSET:,} letters deep; "
+                       "narrow the search")
+    where, params = f.where(store)
+    rank, rank_params = store.text_rank(LETTERS_T, query)  # type: ignore[attr-defined]
+    rows = store.query(f"{_SELECT_LETTERS} WHERE {where} ORDER BY {rank}, letter_id "
+                       f"LIMIT ? OFFSET ?", [*params, *rank_params, limit + 1, offset])
+    more = len(rows) > limit
+    nxt = encode_cursor([offset + limit]) if more else None
+    return [letter_out(r) for r in rows[:limit]], nxt
+
+
 def _page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:
     more = len(rows) > limit
     rows = rows[:limit]
