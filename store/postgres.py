@@ -221,8 +221,10 @@ class PostgresStore(SqlStore):
     def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
         return (f"{name}.search_tsv @@ to_tsquery('simple', ?)", [search.tsquery(query)])
 
-    def text_rank(self, name: str, query: Any) -> tuple[str, list[Any]]:
-        return (f"-ts_rank({name}.search_tsv, to_tsquery('simple', ?))", [search.tsquery(query)])
+    def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
+        return (f"{name}, to_tsquery('simple', ?) AS search_query",
+                f"{name}.search_tsv @@ search_query", f"-ts_rank({name}.search_tsv, search_query)",
+                [search.tsquery(query)])
 
     def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
         # One array parameter instead of a long IN list: far less to parse on both ends.

@@ -318,8 +318,10 @@ class SqlStore(Store):
         holds for the rows matching ``query``, and its parameters."""
         raise NotImplementedError
 
-    def text_rank(self, name: str, query: search.Query) -> tuple[str, list[Any]]:
-        """An SQL expression on ``name``'s rows, lower for a better match to ``query``."""
+    def text_ranked(self, name: str, query: search.Query) -> tuple[str, str, str, list[Any]]:
+        """What reads ``name``'s rows matching ``query`` best first: a FROM clause (its
+        columns named ``name.column``), a condition, an ORDER BY expression (lower is
+        better) and the parameters of the condition."""
         raise NotImplementedError
 
     def _ddl_indexes(self, name: str, table: Table) -> list[str]:

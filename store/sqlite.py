@@ -338,9 +338,10 @@ class SQLiteStore(SqlStore):
         return (f"{name}.rowid IN (SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?)",
                 [search.fts5(query)])
 
-    def text_rank(self, name: str, query: Any) -> tuple[str, list[Any]]:
-        return (f"(SELECT rank FROM {name}_fts WHERE {name}_fts MATCH ? "
-                f"AND {name}_fts.rowid = {name}.rowid)", [search.fts5(query)])
+    def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
+        # Driven from the index: FTS5 gives each match its BM25 rank as it finds it.
+        return (f"{name}_fts JOIN {name} ON {name}.rowid = {name}_fts.rowid",
+                f"{name}_fts MATCH ?", f"{name}_fts.rank", [search.fts5(query)])
 
     def _table_exists(self, conn: Any, name: str) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

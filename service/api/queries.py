@@ -4,6 +4,7 @@ applied in memory to a fold of the log up to a past position (the "as of" view).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 import threading
 from collections import OrderedDict
@@ -228,10 +229,12 @@ def page_by_relevance(store: Store, f: LetterFilter, limit: int,
     if not 0 <= offset <= MAX_RELEVANCE_OFFSET:
         raise BadInput(f"relevance pages go {MAX_RELEVANCE_OFFSET:,} letters deep; "
                        "narrow the search")
-    where, params = f.where(store)
-    rank, rank_params = store.text_rank(LETTERS_T, query)  # type: ignore[attr-defined]
-    rows = store.query(f"{_SELECT_LETTERS} WHERE {where} ORDER BY {rank}, letter_id "
-                       f"LIMIT ? OFFSET ?", [*params, *rank_params, limit + 1, offset])
+    source, match, rank, params = store.text_ranked(LETTERS_T, query)  # type: ignore[attr-defined]
+    where, more = dataclasses.replace(f, q=None).where(store)
+    cols = ", ".join(f"{LETTERS_T}.{c}" for c in LETTER_COLUMNS)
+    rows = store.query(f"SELECT {cols} FROM {source} WHERE {' AND '.join(filter(None, [match, where]))} "
+                       f"ORDER BY {rank}, {LETTERS_T}.letter_id LIMIT ? OFFSET ?",
+                       [*params, *more, limit + 1, offset])
     more = len(rows) > limit
     nxt = encode_cursor([offset + limit]) if more else None
     return [letter_out(r) for r in rows[:limit]], nxt
