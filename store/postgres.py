@@ -218,6 +218,12 @@ class PostgresStore(SqlStore):
             f"CREATE INDEX IF NOT EXISTS ix_{name}_search_{token} ON {name} USING GIN (search_tsv)",
         ]
 
+    def _finish_rebuild_table(self, conn: Any, name: str, table: Any) -> None:
+        super()._finish_rebuild_table(conn, name, table)
+        # Statistics now, not when autovacuum gets to the new table: the planner needs them
+        # to choose between reading a common word's matches in order and sorting a rare one's.
+        conn.execute(f"ANALYZE {name}")
+
     def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
         return (f"{name}.search_tsv @@ to_tsquery('simple', ?)", [search.tsquery(query)])
 

@@ -61,6 +61,9 @@ REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
 # empty dict's ``get`` does that without a Python frame per NULL.
 sqlite3.register_adapter(type(None), {}.get)
 
+# Past this many matches a text search reads rows in order and tests each (see text_match).
+COMMON_MATCHES = 5000
+
 # Virtual machine steps between two looks at a read's deadline (a few microseconds' work).
 PROGRESS_STEPS = 4000
 
@@ -335,8 +338,21 @@ class SQLiteStore(SqlStore):
         conn.execute(f"DROP TABLE IF EXISTS {name}_fts")  # its triggers go with {name}
 
     def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        expr = search.fts5(query)
+        # Few matches: fetch them all from the text index and sort them (a rare word among a
+        # million rows costs microseconds). Many: read the table in the order asked for and
+        # test each row against the index, which finds a page of a common word's matches
+        # after a few hundred rows instead of sorting a hundred thousand of them. Counting
+        # stops at the threshold, so telling the two apart stays cheap.
+        with self._tx() as conn:
+            found = conn.execute(f"SELECT COUNT(*) FROM (SELECT rowid FROM {name}_fts WHERE "
+                                 f"{name}_fts MATCH ? LIMIT {COMMON_MATCHES + 1})",
+                                 (expr,)).fetchone()[0]
+        if found > COMMON_MATCHES:
+            return (f"EXISTS (SELECT 1 FROM {name}_fts WHERE {name}_fts MATCH ? AND "
+                    f"{name}_fts.rowid = {name}.rowid)", [expr])
         return (f"{name}.rowid IN (SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?)",
-                [search.fts5(query)])
+                [expr])
 
     def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
         # Driven from the index: FTS5 gives each match its BM25 rank as it finds it.

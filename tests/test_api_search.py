@@ -56,6 +56,20 @@ def test_hostile_queries_are_words_or_refused(client: TestClient, q: str):
             assert search.matches(query, "\n".join(s["evidence"] for s in item["sources"]))
 
 
+@pytest.mark.parametrize("q", ["kim", "letter OR telegram", '"kim jong"', "kim -trump", "jun*"])
+def test_common_and_rare_words_find_the_same_letters_in_the_same_order(
+        client: TestClient, corpus: Store, monkeypatch, q: str):
+    """SQLite reads a common word's matches in listing order, a rare word's from the text
+    index: both ways give the same pages."""
+    import store.sqlite
+
+    rare = ids(client, q=q)
+    monkeypatch.setattr(store.sqlite, "COMMON_MATCHES", 0)  # every word is common now
+    assert ids(client, q=q) == rare
+    assert ids(client, q=q, person="Kim Jong Un") == [
+        i for i in rare if i in ids(client, person="Kim Jong Un")]
+
+
 def test_a_query_with_only_exclusions_or_punctuation_is_refused(client: TestClient):
     for q in ("-kim", "!!!", '""'):
         r = client.get("/letters", params={"q": q})

@@ -183,3 +183,26 @@ def test_the_who_writes_to_whom_counts_use_indexes(corpus: Store, monkeypatch, f
     check = sqlite_problems if type(corpus).__name__ == "SQLiteStore" else postgres_problems
     problems = {sql: found for sql, p in seen if (found := check(corpus, sql, p))}
     assert seen and not problems, problems
+
+
+@pytest.mark.parametrize("params", [{"q": "kim"}, {"q": "kim", "person": "Donald Trump"},
+                                    {"q": "letter", "kind": "letter", "since": "2018"}],
+                         ids=str)
+def test_a_common_word_is_read_in_listing_order(client: TestClient, corpus: Store, monkeypatch,
+                                                 params: dict[str, str]):
+    """Past COMMON_MATCHES, SQLite reads the letters in order and tests each against the text
+    index: an index read cut at the page's end, never a sort of every match."""
+    import store.sqlite
+
+    if type(corpus).__name__ != "SQLiteStore":
+        pytest.skip("PostgreSQL's planner chooses from its statistics")
+    monkeypatch.setattr(store.sqlite, "COMMON_MATCHES", 0)
+    seen = _record(corpus, monkeypatch)
+    assert client.get("/letters", params=params).status_code == 200
+    (sql, p), = [(sql, p) for sql, p in seen if queries.LETTERS_T in sql]
+    assert "EXISTS" in sql
+    assert not sqlite_problems(corpus, sql, p)
+    with corpus._tx() as conn:  # type: ignore[attr-defined]
+        plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, p))
+    if "MERGE" not in plan:  # (a person's two reads are merged by sorting a page of each)
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
