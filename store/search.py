@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 # Letters and digits: what FTS5's unicode61 tokenizer and PostgreSQL's parser both keep.
 WORD = re.compile(r"[^\W_]+")
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 16
 
 
@@ -61,19 +61,16 @@ def parse(text: str, *, prefix: bool = False) -> Query:
     excluded: list[Term] = []
     join_next = False
     for m in _TOKEN.finditer(text):
-        quoted, bare = m.group(1), m.group(2)
+        minus, quoted, bare = m.group(1), m.group(2), m.group(3)
         if bare == "OR":
             join_next = bool(groups)
             continue
-        negate = False
+        negate = bool(minus)
         star = prefix
         if bare is not None:
             if bare.startswith("-") and len(bare) > 1:
                 negate, bare = True, bare[1:]
-                if bare.startswith('"'):  # -"a phrase"
-                    quoted, bare = bare.strip('"'), None
-            if bare is not None:
-                star = star or bare.endswith("*")
+            star = star or bare.endswith("*")
         found = words(quoted if quoted is not None else bare)
         if not found:
             continue
