@@ -78,7 +78,7 @@ def sqlite_problems(store: Store, sql: str, params: list[Any]) -> list[str]:
     problems = []
     sorts = any("TEMP B-TREE" in line for line in plan)
     searched = any("_fts VIRTUAL TABLE" in line for line in plan)
-    for before, line in zip(plan, plan[1:]):
+    for before, line in zip(plan, plan[1:], strict=False):
         # Sorting what an index found is reading every match: allowed only for text search
         # (its matches have no order of their own); sorting the few rows of LIMITed
         # subqueries being merged is fine, and so is counting what an index search found.

@@ -102,7 +102,7 @@ def test_incremental_folding_and_a_rebuild_give_identical_projections(events, cu
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "p.db") as store:
         ensure_current(store, ALL.values())
         bounds = sorted({0, len(events), *[c for c in cuts if c <= len(events)]})
-        for i, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+        for i, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             for stream, e in events[lo:hi]:
                 store.append(stream, [e])
             # Catch up after every chunk, in small batches: all projections in one read of
