@@ -103,6 +103,8 @@ def run_one(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, dict
         body = httpx.get(base + "/letters/latest").content
         (workdir / "latest.json").write_bytes(body)
         for label, path in ENDPOINTS:
+            if args.only and args.only not in label:
+                continue
             target = base + path.format(**fill)
             r = httpx.get(target, timeout=60)
             assert r.status_code == 200, (label, r.status_code, r.text[:200])
@@ -136,9 +138,11 @@ def table(results: dict[str, dict[int, dict[str, dict]]], sizes: list[int]) -> N
             print(f"| endpoint | requests/s | p50 ms | p99 ms | errors | × bare | × at "
                   f"{sizes[0]:,} |\n|---|---|---|---|---|---|---|")
             for label, _ in ENDPOINTS:
+                if label not in f:
+                    continue
                 r = f[label]
                 flat = "-"
-                if size != sizes[0] and sizes[0] in by_size:
+                if size != sizes[0] and label in by_size.get(sizes[0], {}):
                     flat = f"{r['rps'] / by_size[sizes[0]][label]['rps']:.2f}"
                 print(f"| `{label}` | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | "
                       f"{int(r['errors'])} | {r['rps'] / bare['rps']:.2f} | {flat} |")
@@ -151,6 +155,7 @@ def main() -> int:
     ap.add_argument("--duration", type=int, default=5, help="seconds of wrk per endpoint")
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--only", help="only the endpoints whose label contains this text")
     ap.add_argument("--workdir", default=str(Path(os.environ.get("TMPDIR", "/tmp"))),
                     help="where SQLite stores are kept between runs")
     args = ap.parse_args()

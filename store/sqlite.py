@@ -62,8 +62,9 @@ REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
 # empty dict's ``get`` does that without a Python frame per NULL.
 sqlite3.register_adapter(type(None), {}.get)
 
-# Past this many matches a text search reads rows in order and tests each (see text_match).
+# Past these many matches a text search reads rows in order and tests each (see text_match).
 COMMON_MATCHES = 5000
+MANY_MATCHES = 50_000
 
 # Virtual machine steps between two looks at a read's deadline (a few microseconds' work).
 PROGRESS_STEPS = 4000
@@ -338,20 +339,27 @@ class SQLiteStore(SqlStore):
 
     def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
         expr = search.fts5(query)
+        matches = f"SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?"
         # Few matches: fetch them all from the text index and sort them (a rare word among a
-        # million rows costs microseconds). Many: read the table in the order asked for and
-        # test each row against the index, which finds a page of a common word's matches
-        # after a few hundred rows instead of sorting a hundred thousand of them. Counting
-        # stops at the threshold, so telling the two apart stays cheap.
+        # million rows costs microseconds). More: read the table in the order asked for and
+        # keep the rows among the matches, which finds a page of a common word's matches
+        # after a few hundred rows instead of sorting every one. The matches are then either
+        # gathered once into a set each row is looked up in (the "+" keeps SQLite from
+        # reading the table by them), or, past MANY_MATCHES, where gathering them costs more
+        # than that, each row is sought in the word's list, which is indexed at that size.
+        # Counting stops at each threshold, so choosing stays cheap.
         with self._tx() as conn:
-            found = conn.execute(f"SELECT COUNT(*) FROM (SELECT rowid FROM {name}_fts WHERE "
-                                 f"{name}_fts MATCH ? LIMIT {COMMON_MATCHES + 1})",
+            found = conn.execute(f"SELECT COUNT(*) FROM ({matches} LIMIT {COMMON_MATCHES + 1})",
                                  (expr,)).fetchone()[0]
-        if found > COMMON_MATCHES:
+            if found > COMMON_MATCHES:
+                found = conn.execute(f"SELECT COUNT(*) FROM ({matches} LIMIT "
+                                     f"{MANY_MATCHES + 1})", (expr,)).fetchone()[0]
+        if found > MANY_MATCHES:
             return (f"EXISTS (SELECT 1 FROM {name}_fts WHERE {name}_fts MATCH ? AND "
                     f"{name}_fts.rowid = {name}.rowid)", [expr])
-        return (f"{name}.rowid IN (SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?)",
-                [expr])
+        if found > COMMON_MATCHES:
+            return f"+{name}.rowid IN ({matches})", [expr]
+        return f"{name}.rowid IN ({matches})", [expr]
 
     def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
         # Driven from the index: FTS5 gives each match its BM25 rank as it finds it.

@@ -64,10 +64,13 @@ def test_common_and_rare_words_find_the_same_letters_in_the_same_order(
     import store.sqlite
 
     rare = ids(client, q=q)
+    kim = [i for i in rare if i in ids(client, person="Kim Jong Un")]
     monkeypatch.setattr(store.sqlite, "COMMON_MATCHES", 0)  # every word is common now
     assert ids(client, q=q) == rare
-    assert ids(client, q=q, person="Kim Jong Un") == [
-        i for i in rare if i in ids(client, person="Kim Jong Un")]
+    assert ids(client, q=q, person="Kim Jong Un") == kim
+    monkeypatch.setattr(store.sqlite, "MANY_MATCHES", 0)  # and very common
+    assert ids(client, q=q) == rare
+    assert ids(client, q=q, person="Kim Jong Un") == kim
 
 
 def test_a_query_with_only_exclusions_or_punctuation_is_refused(client: TestClient):

@@ -185,11 +185,12 @@ def test_the_who_writes_to_whom_counts_use_indexes(corpus: Store, monkeypatch, f
     assert seen and not problems, problems
 
 
+@pytest.mark.parametrize("many", [True, False], ids=["very common", "common"])
 @pytest.mark.parametrize("params", [{"q": "kim"}, {"q": "kim", "person": "Donald Trump"},
                                     {"q": "letter", "kind": "letter", "since": "2018"}],
                          ids=str)
 def test_a_common_word_is_read_in_listing_order(client: TestClient, corpus: Store, monkeypatch,
-                                                 params: dict[str, str]):
+                                                 params: dict[str, str], many: bool):
     """Past COMMON_MATCHES, SQLite reads the letters in order and tests each against the text
     index: an index read cut at the page's end, never a sort of every match."""
     import store.sqlite
@@ -197,10 +198,12 @@ def test_a_common_word_is_read_in_listing_order(client: TestClient, corpus: Stor
     if type(corpus).__name__ != "SQLiteStore":
         pytest.skip("PostgreSQL's planner chooses from its statistics")
     monkeypatch.setattr(store.sqlite, "COMMON_MATCHES", 0)
+    if many:
+        monkeypatch.setattr(store.sqlite, "MANY_MATCHES", 0)
     seen = _record(corpus, monkeypatch)
     assert client.get("/letters", params=params).status_code == 200
     (sql, p), = [(sql, p) for sql, p in seen if queries.LETTERS_T in sql]
-    assert "EXISTS" in sql
+    assert ("EXISTS" in sql) is many and ("+p_letters" in sql) is not many
     assert not sqlite_problems(corpus, sql, p)
     with corpus._tx() as conn:  # type: ignore[attr-defined]
         plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, p))
