@@ -16,7 +16,7 @@ from rich.table import Table as RichTable
 from events.projections import ALL
 from scrapers.policy import VERSION
 from store import Store, StoreError
-from store.projector import rebuild
+from store.projector import rebuild_all
 
 from .app import api, serve, worker
 from .demo import demo
@@ -157,6 +157,8 @@ def rebuild_cmd(
 ) -> None:
     """Replay the log into fresh tables and swap them in; the old ones serve until then.
 
+    The projections named (all when none) are folded together in one read of the log.
+
     Rebuilding ``letters`` first re-extracts letters for every stored article with the
     current extractor (appended as new events), then folds.
     """
@@ -170,9 +172,10 @@ def rebuild_cmd(
             _reextract_letters(store)
         progress, update = _progress()
         with progress:
-            for name in chosen:
-                n = rebuild(store, ALL[name], progress=update)
-                err.print(f"rebuilt {name}: {n} events folded")
+            folded = rebuild_all(store, [ALL[name] for name in dict.fromkeys(chosen)],
+                                 progress=update)
+        for name, n in folded.items():
+            err.print(f"rebuilt {name}: {n} events folded")
 
 
 def _reextract_letters(store: Store) -> None:
