@@ -237,9 +237,11 @@ class Gazetteer:
         honorifics: list[str] = []
         for t in self.tenures.get(name, []):
             honorifics += self.countries[t.country].honorifics if t.country in self.countries else []
-        if honorifics and len(parts) > 1 and not name.startswith("Pope "):
-            stem = [parts[0]] + [" ".join(parts[:3])] * (len(parts) > 3 and parts[1].lower() in ("bin", "ibn"))
-            out += [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stem]
+        if honorifics and not name.startswith("Pope "):
+            # the full and shortened forms after the honorific too, so "Emir Sheikh Sabah" never
+            # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
+            stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
+            out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
         return out
 
     def _default_short(self, name: str) -> list[str]:
