@@ -236,13 +236,23 @@ class Gazetteer:
             out.append(" ".join(parts[:2]))
         honorifics: list[str] = []
         for t in self.tenures.get(name, []):
-            honorifics += self.countries[t.country].honorifics if t.country in self.countries else []
+            c = self.countries.get(t.country)
+            if c is not None and c.honorifics and self._royal(name, c):
+                honorifics += c.honorifics
         if honorifics and not name.startswith("Pope "):
             # the full and shortened forms after the honorific too, so "Emir Sheikh Sabah" never
             # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
             stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
             out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
         return out
+
+    @staticmethod
+    def _royal(name: str, country: Country) -> bool:
+        """Whether a country's royal styles fit `name`: a ruler, a "bin" name or one of the ruling house."""
+        rulers = [t.person for o in ("hos", "crown_prince") for t in country.offices.get(o, [])]
+        houses = {r.split()[-1].lower() for r in rulers if len(r.split()) > 2}
+        parts = name.lower().split()
+        return name in rulers or "bin" in parts or "ibn" in parts or (len(parts) > 2 and parts[-1] in houses)
 
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
