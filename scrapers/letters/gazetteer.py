@@ -152,54 +152,57 @@ class Gazetteer:
         self.country_keys: dict[str, str] = {}
         self.adjective_keys: dict[str, str] = {}
         self.seat_keys: dict[str, str] = {}
-        people: set[str] = set()
         for c in data.get("country", []):
-            country = Country(
-                code=c["code"],
-                names=list(c.get("names", [])),
-                adjectives=list(c.get("adjectives", [])),
-                seats=list(c.get("seats", [])),
-                leader=c.get("leader", "hos"),
-                titles={k.lower(): v for k, v in c.get("titles", {}).items()},
-                honorifics=list(c.get("honorifics", [])),
-            )
-            for key, rows in c.items():
-                if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
-                    continue
-                office = "leader" if key == "leader_list" else key
-                tenures = [Tenure(r[0], country.code, office, _parse_date(r[1]) or date.min, _parse_date(r[2])) for r in rows]
-                country.offices[office] = tenures
-                for t in tenures:
-                    self.tenures.setdefault(t.person, []).append(t)
-                    self.person_country.setdefault(t.person, country.code)
-                    people.add(t.person)
-            self.countries[country.code] = country
-            for n in country.names:
-                self.country_keys.setdefault(norm(n), country.code)
-            for a in country.adjectives:
-                self.adjective_keys.setdefault(norm(a), country.code)
-            for s in country.seats:
-                self.seat_keys.setdefault(norm(s), country.code)
+            self._add_country(c)
         explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
         self._explicit = frozenset(explicit)
-        people.update(explicit)
-        for name in sorted(people):
-            spec = explicit.get(name, {})
-            if spec.get("female"):
-                self.female.add(name)
-            self._add_full(name, name)
-            for v in spec.get("variants", []):
-                self._add_full(v, name)
-            for v in self._styled_variants(name):
-                self._add_full(v, name)
-            shorts = spec.get("short")
-            if shorts is None:
-                shorts = self._default_short(name)
-            for s in shorts:
-                self.short_names.setdefault(norm(s), set()).add(name)
+        for name in sorted(set(self.tenures) | set(explicit)):
+            self._add_person(name, explicit.get(name, {}))
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        self._index_prefixes()
+
+    def _add_country(self, c: dict) -> None:
+        country = Country(
+            code=c["code"],
+            names=list(c.get("names", [])),
+            adjectives=list(c.get("adjectives", [])),
+            seats=list(c.get("seats", [])),
+            leader=c.get("leader", "hos"),
+            titles={k.lower(): v for k, v in c.get("titles", {}).items()},
+            honorifics=list(c.get("honorifics", [])),
+        )
+        for key, rows in c.items():
+            if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
+                continue
+            office = "leader" if key == "leader_list" else key
+            tenures = [Tenure(r[0], country.code, office, _parse_date(r[1]) or date.min, _parse_date(r[2])) for r in rows]
+            country.offices[office] = tenures
+            for t in tenures:
+                self.tenures.setdefault(t.person, []).append(t)
+                self.person_country.setdefault(t.person, country.code)
+        self.countries[country.code] = country
+        for n in country.names:
+            self.country_keys.setdefault(norm(n), country.code)
+        for a in country.adjectives:
+            self.adjective_keys.setdefault(norm(a), country.code)
+        for s in country.seats:
+            self.seat_keys.setdefault(norm(s), country.code)
+
+    def _add_person(self, name: str, spec: dict) -> None:
+        if spec.get("female"):
+            self.female.add(name)
+        for v in [name, *spec.get("variants", []), *self._styled_variants(name)]:
+            self._add_full(v, name)
+        shorts = spec.get("short")
+        for s in self._default_short(name) if shorts is None else shorts:
+            self.short_names.setdefault(norm(s), set()).add(name)
+
+    def _index_prefixes(self) -> None:
         # every word-prefix of a full name, so a scan can stop as soon as no name continues
         self.name_prefixes: set[str] = set()
+        # the normalised first word of every full name, to skip most capitalised words quickly;
+        # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
+        self.first_tokens: set[str] = set()
         for k in self.full_names:
             parts = k.split()
             for n in range(1, len(parts) + 1):
@@ -208,14 +211,9 @@ class Gazetteer:
                 if len(parts[n - 1]) <= 4:
                     for c in range(1, len(parts[n - 1])):
                         self.name_prefixes.add(" ".join(parts[:n - 1] + [parts[n - 1][:c]]))
-        # the normalised first word of every full name, to skip most capitalised words quickly;
-        # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
-        self.first_tokens: set[str] = set()
-        for k in self.full_names:
-            first = k.split()[0]
-            self.first_tokens.add(first)
-            if len(first) <= 4:
-                self.first_tokens.add(first[0])
+            self.first_tokens.add(parts[0])
+            if len(parts[0]) <= 4:
+                self.first_tokens.add(parts[0][0])
 
     def _add_full(self, variant: str, name: str) -> None:
         key = norm(variant)
@@ -354,55 +352,11 @@ class Gazetteer:
         return list(self.tenures.get(person, []))
 
 
-def merge_data(parts: list[dict]) -> dict:
-    """One gazetteer table from several files: countries merged by code, people by name.
-
-    A later file adds names, adjectives, seats, titles and whole office lists to a country
-    an earlier file has; an office list already present is kept (one source per office).
-    """
-    out: dict = {"meta": {}, "country": [], "person": [], "pronouns": {"female": []}}
-    countries: dict[str, dict] = {}
-    people: dict[str, dict] = {}
-    for part in parts:
-        out["meta"] = out["meta"] or part.get("meta", {})
-        out["pronouns"]["female"] += part.get("pronouns", {}).get("female", [])
-        for c in part.get("country", []):
-            have = countries.get(c["code"])
-            if have is None:
-                countries[c["code"]] = dict(c)
-                out["country"].append(countries[c["code"]])
-                continue
-            for key, value in c.items():
-                if key in ("names", "adjectives", "seats", "honorifics"):
-                    have[key] = list(dict.fromkeys(list(have.get(key, [])) + list(value)))
-                elif key == "titles":
-                    have["titles"] = {**value, **have.get("titles", {})}
-                elif key not in have:
-                    have[key] = value
-        for p in part.get("person", []):
-            have = people.get(p["name"])
-            if have is None:
-                people[p["name"]] = dict(p)
-                out["person"].append(people[p["name"]])
-                continue
-            have["variants"] = list(dict.fromkeys(list(have.get("variants", [])) + list(p.get("variants", []))))
-            if "short" in p:
-                have["short"] = list(dict.fromkeys(list(have.get("short") or []) + list(p["short"])))
-            if p.get("female"):
-                have["female"] = True
-    return out
-
-
-def data_files() -> list[str]:
-    """The packaged gazetteer files: the core table, then one file per region or topic."""
-    base = resources.files("scrapers.letters").joinpath("data")
-    extra = sorted(f.name for f in base.joinpath("leaders").iterdir() if f.name.endswith(".toml"))
-    return ["gazetteer.toml"] + [f"leaders/{name}" for name in extra]
-
-
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer, parsed once per process."""
+    from .gazetteer_files import data_files, merge_data
+
     base = resources.files("scrapers.letters").joinpath("data")
     parts = [tomllib.loads(base.joinpath(name).read_bytes().decode("utf-8")) for name in data_files()]
     return Gazetteer(merge_data(parts))
