@@ -560,7 +560,8 @@ class _SentenceReader:
                         continue
                 break
             w = t.text
-            if w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper():
+            if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper()
+                    or (w == "of" and k > j and k + 1 < n and self.doc.text[self.toks[k + 1].start].isupper())):
                 k += 1
                 steps += 1
                 continue
@@ -661,6 +662,15 @@ class _SentenceReader:
                 if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
                     ent = nxt
                     tnext = self.toks[ent]
+                    if w in ("from", "to") and w not in out and not (w == "to" and (tnext.poss or prev_word in ("response", "reply") or self._word(j - 1) in _NOUNS_TAKING_TO)):
+                        more = self._party_list(ent)
+                        if more:
+                            out[w + "+"] = more
+                            last_slot_end = more[-1]
+                            out[w] = ent
+                            j = more[-1] + 1
+                            prev_word = w
+                            continue
                     if w == "from":
                         out.setdefault("from", ent)
                     elif w == "to" and not tnext.poss:
@@ -713,6 +723,44 @@ class _SentenceReader:
             if j > e + 1 and self._is_verbish(j + 1) and self._word(j - 1) not in ("that", "which"):
                 break
             j += 1
+        return out
+
+    def _party_list(self, first: int) -> list[int]:
+        """Further parties listed after the one at `first`: "from A of Oman, B, C, and D"."""
+        out: list[int] = []
+        k = first + 1
+        n = len(self.toks)
+        while k < n:
+            if self._word(k) == "of":
+                q = k + 1  # "Sultan Haitham of Oman", "Xi of the People's Republic": the country belongs to the name
+                while q < n and q - k <= 6 and (self.is_place(q) or self._word(q) in ("the", "of")
+                                                 or (self.toks[q].kind == "W" and self.doc.text[self.toks[q].start].isupper())):
+                    q += 1
+                if q == k + 1:
+                    break
+                k = q
+                continue
+            sep = k
+            while sep < n and self._word(sep) in (",", "and"):
+                sep += 1
+            if sep == k:
+                break
+            nxt = self._skip_title(sep)
+            if nxt >= n or self.toks[nxt].kind != "E" or self.is_place(nxt) or self.toks[nxt].poss:
+                break
+            if self.ments[self.toks[nxt].ent].kind == "pronoun":
+                break
+            if nxt + 1 < n and self.toks[nxt + 1].kind == "E" and not self.toks[nxt].poss:
+                nxt += 1  # "Sri Lankan" + "Chandrika Kumaratunga": the first is an adjective
+            elif self._word(nxt + 1) in _TITLE_WORDS:
+                named = self._skip_title(nxt + 1)  # "Sri Lankan President Kumaratunga": an adjective read as a name
+                if named != nxt + 1:
+                    nxt = named
+            after = self._word(nxt + 1) if nxt + 1 < n else ""
+            if nxt + 1 < n and self.toks[nxt + 1].kind == "W" and after not in ("and", "of", "on", "in", "for", "to"):
+                break  # "..., President Hu offered condolences": the subject of the clause, not one more addressee
+            out.append(nxt)
+            k = nxt + 1
         return out
 
     # -------------------------------------------------------------- triggers
@@ -888,7 +936,8 @@ class _SentenceReader:
                     if obj is not None:
                         recip_i = [obj]
             elif not sender_i:
-                after = self._entity_after_clause(h)
+                listed = [right[k] for k in ("to", "from") if k in right] + right.get("to+", []) + right.get("from+", [])
+                after = self._entity_after_clause(max([h] + listed))
                 if after is not None:
                     sender_i = [after]
                     if not recip_i:
@@ -940,6 +989,8 @@ class _SentenceReader:
             if not (definite and (senders or recips)) and not distinct:
                 return []
         if kind_out is None and not strong and not senders:
+            return []
+        if raw_mods & P.SPEECH_UNLESS_ADDRESSED and not head.startswith("greeting") and not recips:
             return []
         pos = self.toks[h].start
         for sp in senders or [None]:

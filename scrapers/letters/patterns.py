@@ -6,7 +6,7 @@ import re
 __all__ = [
     "KIND_HEADS", "SEND_VERBS", "DELIVER_VERBS", "RECEIVE_VERBS", "WRITE_VERBS", "REPLY_VERBS", "EXCHANGE_VERBS",
     "CONGRATULATE_VERBS", "MODALS", "NEGATIONS", "CONDITIONALS", "PREPOSITIONS", "SKIPPABLE", "AUXILIARIES",
-    "EXCLUDED_MODIFIERS", "HYPOTHETICAL_MODIFIERS", "DISTINCT_MODIFIERS", "WORD_RE", "SAY_VERBS", "KIND_ORDER",
+    "EXCLUDED_MODIFIERS", "SPEECH_UNLESS_ADDRESSED", "HYPOTHETICAL_MODIFIERS", "DISTINCT_MODIFIERS", "WORD_RE", "SAY_VERBS", "KIND_ORDER",
     "DELIVER_PARTICIPLES", "AUTHOR_PARTICIPLES", "PLATFORMS", "MEETING_WORDS", "REPORT_VERBS",
 ]
 
@@ -84,8 +84,10 @@ SKIPPABLE = AUXILIARIES
 EXCLUDED_MODIFIERS = frozenset("""
 tweeted twitter tweet video audio voice televised recorded radio broadcast clear strong powerful stern tough
 mixed wrong unmistakable firm stark blunt chilling ominous defiant resolute campaign media public social
-year year's years' speech address open credence intent law chain cover bomb newsletter text email e-mail
+speech address open credence intent law chain cover bomb newsletter text email e-mail
 """.split())
+# A "New Year message" with no addressee is a speech; with one it is a letter.
+SPEECH_UNLESS_ADDRESSED = frozenset("year year's years'".split())
 HYPOTHETICAL_MODIFIERS = frozenset("planned possible proposed expected potential future upcoming draft hypothetical".split())
 DISTINCT_MODIFIERS = frozenset("second third another new separate fresh further earlier previous first".split())
 PLATFORMS = frozenset("twitter x truth instagram facebook weibo telegram-channel tiktok youtube social".split())
