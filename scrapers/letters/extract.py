@@ -55,6 +55,8 @@ class Hit:
     pos: int = 0  # article offset of the trigger, for ordering
     unnamed_carrier: bool = False  # carried by "a special envoy" whom the sentence does not name
     status: str = "reported"  # or "denied", "planned" (see events.LETTER_STATUSES); "claimed" is decided per letter
+    in_own: bool = False  # "in his letter, X said": the writer speaks through the letter
+    plural: bool = False  # "sent letters to": perhaps several writers, each named later
 
     @property
     def full(self) -> bool:
@@ -137,6 +139,8 @@ class _Doc:
         return self._persons[key]
 
 
+_THANKS = frozenset("thanks thanked thank thanking gratitude grateful appreciation".split())
+_PLURAL_HEADS = frozenset("letters messages telegrams cables notes invitations missives".split())
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
 # Nouns whose own "to" phrase is not the letter's address.
@@ -489,7 +493,7 @@ class _SentenceReader:
                 return None  # "have not said anything about a second letter": the denial is of the telling
             if w in P.NEGATIONS:
                 return "denied"
-            if w in P.MODALS or (w == "to" and n <= 1) or w in P.CONDITIONALS:
+            if w in P.MODALS or (w == "to" and n <= 1 and not noun) or w in P.CONDITIONALS:
                 return "planned"
             n += 1
             j -= 1
@@ -793,7 +797,7 @@ class _SentenceReader:
             if t.kind != "W":
                 continue
             w = t.text
-            if w in P.KIND_HEADS and h not in consumed:
+            if w in P.KIND_HEADS and h not in consumed and not self._reply_phrase(h):
                 hits.extend(self._noun_trigger(h, consumed))
             elif w in P.WRITE_VERBS and not self._noun_follows(h):
                 hits.extend(self._write_to(h))
@@ -803,6 +807,13 @@ class _SentenceReader:
                 hits.extend(self._congratulate(h))
         self._link_replies(hits)
         return hits
+
+    def _reply_phrase(self, h: int) -> bool:
+        """ "in reply", "a reply message", "reply to his letter": "reply" that names no letter of its own."""
+        if self.toks[h].text not in ("reply", "replies"):
+            return False
+        nxt = self._word(h + 1)
+        return self._word(h - 1) in ("in", "no", "") or nxt in P.KIND_HEADS or nxt in ("that", ",", ".")
 
     def _noun_follows(self, v: int) -> bool:
         for k in range(v + 1, min(len(self.toks), v + 7)):
@@ -863,8 +874,8 @@ class _SentenceReader:
                 unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
         if v is None and not presupposed:
             status = self._unreal(s, noun=True) or status
-        if hypothetical:
-            status = "planned"
+        if hypothetical or (v is None and self._word(h + 1) in ("will", "would", "shall", "'ll")):
+            status = "planned"  # "Putin's letter will be a response to ...": not written yet
         right = self._right_slots(h)
         if right.get("platform"):
             return []
@@ -942,11 +953,24 @@ class _SentenceReader:
             subj = self._subject(s)
             if subj and subj[0] >= 0 and self._principal(subj[0]) and self.who(subj[0]) != self.who(sender_i[0]):
                 recip_i = subj[:1]
+        elif prep == "to" and self._word(s - 2) in P.REPLY_VERBS:
+            # "Xi replied to a letter from Biden": the one replying received the letter
+            subj = self._subject(s - 2)
+            if subj and subj[0] >= 0 and not recip_i:
+                recip_i = subj[:1]
         elif prep == "to" and self._word(s - 2) in ("response", "reply"):
             # "in response to Xi's message": the earlier letter of a pair
             pass
-        elif prep in ("for",) and self._word(s - 2) in ("thanks", "thanked", "thank", "gratitude", "appreciation"):
-            pass
+        elif prep == "for":
+            # "Biden thanked Xi for his letter": the one thanking received it, the one thanked wrote it
+            t = next((k for k in range(s - 2, max(-1, s - 10), -1) if self._word(k) in _THANKS), None)
+            if t is not None:
+                subj = self._subject(t)
+                if subj and subj[0] >= 0 and not recip_i:
+                    recip_i = subj[:1]
+                thanked = next((k for k in range(t + 1, s - 1) if self.toks[k].kind == "E"), None)
+                if thanked is not None and not explicit_sender:
+                    sender_i = [thanked]
         # a passive verb after the noun: "a letter was handed to Moon", "the letter was received"
         if v is None:
             pv = self._passive_after(h)
@@ -990,11 +1014,13 @@ class _SentenceReader:
                     self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
                     reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
                     inferable=v is not None or "from" in right or "of" in right, unnamed_carrier=unnamed_carrier,
-                    status=status,
+                    status=status, in_own=prep in ("in", "with") and poss is not None,
+                    plural=head in _PLURAL_HEADS,
                 ))
         for hit in hits:
             hit.original_of = None
-        if self._word(s - 1) == "to" and self._word(s - 2) in ("response", "reply") or self._word(s - 1) in ("answering",):
+        if (self._word(s - 1) == "to" and self._word(s - 2) in P.REPLY_VERBS | {"response", "reply"}
+                or self._word(s - 1) in ("answering",)):
             for hit in hits:
                 hit.reply = False
                 hit.original_of = -1  # filled in by _link_replies
@@ -1101,12 +1127,16 @@ class _SentenceReader:
 
     def _entity_after_clause(self, h: int) -> int | None:
         """ "In a letter to Moon, Kim said": the subject after the introductory phrase."""
+        # "In the letter, sent on Wednesday, Gaddafi urged": past an aside to the next comma
+        commas = 0
         for k in range(h + 1, min(len(self.toks), h + 25)):
             if self.toks[k].kind == "P" and self.toks[k].text == ",":
+                commas += 1
                 for q in range(k + 1, min(len(self.toks), k + 4)):
                     if self.toks[q].kind == "E" and not self._prep_before(q):
                         return q
-                return None
+                if commas == 2 or any(self.toks[q].kind == "E" for q in range(k + 1, min(len(self.toks), k + 4))):
+                    return None
         return None
 
     def _find_after(self, h: int, word: str) -> int | None:
@@ -1216,6 +1246,8 @@ class _SentenceReader:
                 a.reply = True
                 if o.recipient is None and a.sender:
                     o.recipient = a.sender
+                if a.recipient is None and a.sender and o.sender and o.sender != a.sender:
+                    a.recipient = o.sender  # "Xi replied to Biden's letter": the reply went to Biden
             o.reply = False
             o.distinct = False
             o.definite = True
@@ -1354,6 +1386,9 @@ def may_report_letters(text: str) -> bool:
     return False
 
 
+_SAME_DAY = re.compile(r"(?i)\b(?:on|the) same (?:day|date)\b")
+
+
 class _Context:
     """What the article has said so far: recent people, the last subject and the last pair."""
 
@@ -1421,8 +1456,13 @@ class _Context:
         return self._dates[si]
 
     def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
-        """A recent date from an earlier sentence of the same paragraph: the narrative's time."""
+        """A recent date from an earlier sentence of the same paragraph: the narrative's time.
+        "On the same day" refers to the last date the article gave, in any paragraph."""
         sent = self.doc.sentences[si]
+        if _SAME_DAY.search(sent.text):
+            earlier = [d for p in self._para_dates.values() for s, d in p if s < si]
+            if earlier:
+                return [(max(earlier, key=lambda d: d.start), RANK_ATTACHED)]
         cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
         anchor = self.doc.anchor
         for d in reversed(cands):
@@ -1463,7 +1503,8 @@ def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
 
 def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     clusters: list[_Cluster] = []
-    for h in hits:
+    # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first
+    for h in sorted(hits, key=lambda h: h.weak and h.reply):
         if h.sender and h.recipient and h.sender == h.recipient:
             continue
         if h.full and h.reply and h.weak:
@@ -1565,6 +1606,31 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     return clusters
 
 
+def _roundup(hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "In his congratulatory letter, Biden noted ...": in an article about the letters one person
+    received, a letter whose writer alone is named went to that person."""
+    placed = {id(h) for c in clusters for h in c.hits}
+    counts: dict[str, int] = {}
+    for c in clusters:
+        counts[c.recipient] = counts.get(c.recipient, 0) + 1
+    if not counts:
+        return []
+    main = max(counts, key=lambda r: (counts[r], -min(h.pos for c in clusters if c.recipient == r for h in c.hits)))
+    first = clusters[0]
+    if counts[main] < 2 and not (main == first.recipient and any(h.plural for h in first.hits)):
+        return []  # one letter to them, told in the singular: not a roundup
+    out: list[_Cluster] = []
+    pairs = {(c.sender, c.recipient) for c in clusters}
+    for h in hits:
+        if (id(h) in placed or not h.in_own or h.sender is None or h.recipient is not None or h.headline or h.weak
+                or h.reply or h.sender == main or (h.sender, main) in pairs):
+            continue
+        h.recipient = main
+        pairs.add((h.sender, main))
+        out.append(_Cluster(h.sender, main, [h]))
+    return out
+
+
 def _vote_kind(c: _Cluster) -> str:
     votes: dict[str, float] = {}
     first_full = None
@@ -1617,6 +1683,7 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
             if h.full and h.status == "reported":
                 ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
     clusters = _cluster(hits, doc.anchor)
+    clusters += _roundup(hits, clusters)
     # A denied or planned letter is kept when no letter the article reports as sent is the same pair's.
     sent_pairs = {(c.sender, c.recipient) for c in clusters}
     for h in unreal:
@@ -1662,7 +1729,9 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
                         rd = clusters[k].best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
                         if rd and rd.anchored:
                             date_iso = f"{rd.start.year:04d}" if rd.start.year == rd.end.year else None
-            if date_iso is None and _in_lead(doc, c):
+            if date_iso is None:
+                # Nothing in the text dates it: news reports letters of the last weeks, so the month of
+                # publication is the best the article supports.
                 a = doc.anchor
                 if (a.start.year, a.start.month) == (a.end.year, a.end.month):
                     date_iso = f"{a.start.year:04d}-{a.start.month:02d}"
