@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from scrapers.letters.entities import find_entities, resolve_title
 
 
@@ -59,3 +61,14 @@ def test_descriptions_are_resolved_by_apposition():
 def test_country_possessive_joins_the_name():
     got = people("China's Xi Jinping received it.", date(2020, 1, 1))
     assert got == [("China's Xi Jinping", "Xi Jinping")]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Jordan's King Abdullah wrote to him.", "Abdullah II"),
+    ("Saudi King Abdullah wrote to him.", "Abdullah bin Abdulaziz Al Saud"),
+    ("Sheikh Hamad of Bahrain wrote to him.", "Hamad bin Isa Al Khalifa"),
+    ("Qatari Emir Sheikh Hamad wrote to him.", "Hamad bin Khalifa Al Thani"),
+])
+def test_a_country_beside_a_shared_style_picks_that_countrys_ruler(text, person):
+    ents = find_entities(text, date(2006, 5, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]

@@ -340,9 +340,9 @@ def test_a_speech_addressed_to_a_country_is_not_a_letter():
 # ---------------------------------------------------------------- people the gazetteer lacks, carriers, wire copy
 
 @pytest.mark.parametrize("text, sender", [
-    ("Kim Jong Un received a letter from Burundian President Evariste Ndayishimiye.", "Evariste Ndayishimiye"),
+    ("Kim Jong Un received a letter from Burundian President Evariste Ndayishimiye.", "Évariste Ndayishimiye"),
     ("Kim Jong Un received a letter from Moroccan King Hassan Benali.", "Hassan Benali"),
-    ("Kim Jong Un received a letter from Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah.", "Sabah al-Ahmad al-Jaber al-Sabah"),
+    ("Kim Jong Un received a letter from Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah.", "Sabah Al-Ahmad Al-Jaber Al-Sabah"),
     ("Jordan's King Abdullah II sent a letter to Kim Jong Un.", "Abdullah II"),
     ("Bangladesh Prime Minister Sheikh Hasina sent a letter to Kim Jong Un.", "Sheikh Hasina"),
     ("Kim Jong Un received greetings from Cuban leader Miguel Diaz-Canel Bermudez.", "Miguel Díaz-Canel"),

@@ -226,6 +226,37 @@ def _possessive_after(text: str, end: int) -> tuple[bool, int]:
     return False, end
 
 
+_COUNTRY_WORDS_BEFORE = re.compile(r"((?:[A-Z][\w.'-]*\s+){1,3})$")
+_COUNTRY_WORDS_AFTER = re.compile(r",?\s+(?:of|of\s+the)\s+((?:[A-Z][\w.'-]*\s*){1,4})")
+
+
+def _of_country(g: Gazetteer, words: list[str], cands: set[str]) -> set[str] | None:
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            code = g.country_of(norm(" ".join(words[i:i + n])))
+            if code:
+                return {p for p in cands if any(t.country == code for t in g.tenures.get(p, []))}
+    return None
+
+
+def _in_country_near(g: Gazetteer, text: str, start: int, end: int, cands: set[str]) -> set[str]:
+    """Of the people sharing a name, those of the country named beside it ("Jordan's King Abdullah",
+    "Sheikh Hamad of Bahrain")."""
+    if len(cands) < 2:
+        return cands
+    before = _COUNTRY_WORDS_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None:
+        mine = _of_country(g, [w[:-2] if w.endswith("'s") else w for w in before.group(1).split()], cands)
+        if mine:
+            return mine
+    after = _COUNTRY_WORDS_AFTER.match(text, end)
+    if after is not None:
+        mine = _of_country(g, after.group(1).split(), cands)
+        if mine:
+            return mine
+    return cands
+
+
 def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[int, int]] | None = None,
                   extra_named: set[str] | None = None) -> ArticleEntities:
     """Find and resolve every person reference in `text` (already normalised)."""
@@ -277,6 +308,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
             full_hits.append(hit[:3])
             last_taken_tok = i + hit[3]
     named: set[str] = set(extra_named or ())
+    full_hits = [(a, b, _in_country_near(g, text, a, b, cands)) for a, b, cands in full_hits]
     for a, b, cands in full_hits:
         person = g.pick(cands, when, named) if len(cands) > 1 else next(iter(cands))
         if len(cands) == 1:

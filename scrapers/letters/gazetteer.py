@@ -24,12 +24,27 @@ def strip_accents(text: str) -> str:
     return out.translate(str.maketrans({"ı": "i", "İ": "I", "Đ": "D", "đ": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
 
 
+def _load_folds() -> dict[str, str]:
+    """Spelling -> key table from data/transliteration.toml ("mohamed" -> "mohammed")."""
+    raw = resources.files("scrapers.letters").joinpath("data/transliteration.toml").read_bytes()
+    out: dict[str, str] = {}
+    for row in tomllib.loads(raw.decode("utf-8")).get("classes", []):
+        key = strip_accents(row[0]).lower()
+        for spelling in row:
+            out.setdefault(_APOS.sub("", strip_accents(spelling).lower()), key)
+    return out
+
+
+_FOLDS = _load_folds()
+
+
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Comparison key for a name: no accents, case, dots, apostrophes or hyphens.
 
     Runs of single letters are joined so "U.S.", "U. S." and "US" share one key,
-    as do "George H.W. Bush" and "George H. W. Bush".
+    as do "George H.W. Bush" and "George H. W. Bush"; transliteration variants of one
+    word ("Mohamed", "Muhammad") are folded to one spelling.
     """
     text = strip_accents(text).lower()
     text = _APOS.sub("", _DOTS.sub(" ", text))
@@ -43,7 +58,7 @@ def norm(text: str) -> str:
         if run:
             out.append(run)
             run = ""
-        out.append(p)
+        out.append(_FOLDS.get(p, p))
     if run:
         out.append(run)
     return " ".join(out)
@@ -87,6 +102,7 @@ class Country:
     leader: str
     titles: dict[str, str]
     offices: dict[str, list[Tenure]] = field(default_factory=dict)
+    honorifics: list[str] = field(default_factory=list)
 
 
 # Office words understood for every country; a country's own `titles` table overrides.
@@ -145,6 +161,7 @@ class Gazetteer:
                 seats=list(c.get("seats", [])),
                 leader=c.get("leader", "hos"),
                 titles={k.lower(): v for k, v in c.get("titles", {}).items()},
+                honorifics=list(c.get("honorifics", [])),
             )
             for key, rows in c.items():
                 if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
@@ -172,6 +189,8 @@ class Gazetteer:
                 self.female.add(name)
             self._add_full(name, name)
             for v in spec.get("variants", []):
+                self._add_full(v, name)
+            for v in self._styled_variants(name):
                 self._add_full(v, name)
             shorts = spec.get("short")
             if shorts is None:
@@ -207,10 +226,40 @@ class Gazetteer:
         if len(parts) == 3 and self.is_eastern(name):
             self.full_names.setdefault(f"{parts[0]} {parts[1]}{parts[2]}", set()).add(name)
 
+    def _styled_variants(self, name: str) -> list[str]:
+        """How rulers are called short of their full name: "Sheikh Tamim", "Tamim bin Hamad", "Sabah Al-Ahmad"."""
+        parts = name.split()
+        out: list[str] = []
+        if len(parts) > 3 and parts[1].lower() in ("bin", "ibn"):
+            out.append(" ".join(parts[:3]))
+        if len(parts) > 2 and parts[1].lower().startswith(("al-", "el-")) and len(parts[1]) > 3:
+            out.append(" ".join(parts[:2]))
+        honorifics: list[str] = []
+        for t in self.tenures.get(name, []):
+            c = self.countries.get(t.country)
+            if c is not None and c.honorifics and self._royal(name, c):
+                honorifics += c.honorifics
+        if honorifics and not name.startswith("Pope "):
+            # the full and shortened forms after the honorific too, so "Emir Sheikh Sabah" never
+            # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
+            stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
+            out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
+        return out
+
+    @staticmethod
+    def _royal(name: str, country: Country) -> bool:
+        """Whether a country's royal styles fit `name`: a ruler, a "bin" name or one of the ruling house."""
+        rulers = [t.person for o in ("hos", "crown_prince") for t in country.offices.get(o, [])]
+        houses = {r.split()[-1].lower() for r in rulers if len(r.split()) > 2}
+        parts = name.lower().split()
+        return name in rulers or "bin" in parts or "ibn" in parts or (len(parts) > 2 and parts[-1] in houses)
+
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
         if len(parts) < 2:
             return []
+        if any(p.lower() in ("bin", "ibn", "bint") for p in parts) or sum(p.lower() == "al" for p in parts) > 1:
+            return []  # Gulf rulers are called "Sheikh Tamim", never by a dynasty word alone
         if self.is_eastern(name):
             return [parts[0]]
         return [name.split()[-1]]
@@ -305,8 +354,55 @@ class Gazetteer:
         return list(self.tenures.get(person, []))
 
 
+def merge_data(parts: list[dict]) -> dict:
+    """One gazetteer table from several files: countries merged by code, people by name.
+
+    A later file adds names, adjectives, seats, titles and whole office lists to a country
+    an earlier file has; an office list already present is kept (one source per office).
+    """
+    out: dict = {"meta": {}, "country": [], "person": [], "pronouns": {"female": []}}
+    countries: dict[str, dict] = {}
+    people: dict[str, dict] = {}
+    for part in parts:
+        out["meta"] = out["meta"] or part.get("meta", {})
+        out["pronouns"]["female"] += part.get("pronouns", {}).get("female", [])
+        for c in part.get("country", []):
+            have = countries.get(c["code"])
+            if have is None:
+                countries[c["code"]] = dict(c)
+                out["country"].append(countries[c["code"]])
+                continue
+            for key, value in c.items():
+                if key in ("names", "adjectives", "seats", "honorifics"):
+                    have[key] = list(dict.fromkeys(list(have.get(key, [])) + list(value)))
+                elif key == "titles":
+                    have["titles"] = {**value, **have.get("titles", {})}
+                elif key not in have:
+                    have[key] = value
+        for p in part.get("person", []):
+            have = people.get(p["name"])
+            if have is None:
+                people[p["name"]] = dict(p)
+                out["person"].append(people[p["name"]])
+                continue
+            have["variants"] = list(dict.fromkeys(list(have.get("variants", [])) + list(p.get("variants", []))))
+            if "short" in p:
+                have["short"] = list(dict.fromkeys(list(have.get("short") or []) + list(p["short"])))
+            if p.get("female"):
+                have["female"] = True
+    return out
+
+
+def data_files() -> list[str]:
+    """The packaged gazetteer files: the core table, then one file per region or topic."""
+    base = resources.files("scrapers.letters").joinpath("data")
+    extra = sorted(f.name for f in base.joinpath("leaders").iterdir() if f.name.endswith(".toml"))
+    return ["gazetteer.toml"] + [f"leaders/{name}" for name in extra]
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer, parsed once per process."""
-    raw = resources.files("scrapers.letters").joinpath("data/gazetteer.toml").read_bytes()
-    return Gazetteer(tomllib.loads(raw.decode("utf-8")))
+    base = resources.files("scrapers.letters").joinpath("data")
+    parts = [tomllib.loads(base.joinpath(name).read_bytes().decode("utf-8")) for name in data_files()]
+    return Gazetteer(merge_data(parts))
