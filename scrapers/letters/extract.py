@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from . import patterns as P
 from .dates import Anchor, DateMention, DateSpan, anchor_for, find_article_date, find_dates, parse_published
 from .entities import ArticleEntities, Mention, find_entities, resolve_title
+from .filters import load_filters
+from .frames import Frame, load_frames
 from .gazetteer import load_gazetteer
 from .sentences import Sentence, normalize, split_sentences
+from .status import claim_status as _claim_status
 
 __all__ = ["RawLetter", "extract_raw"]
 
@@ -51,6 +54,9 @@ class Hit:
     answers: list["Hit"] = field(default_factory=list)  # hits of letters that reply to this one
     pos: int = 0  # article offset of the trigger, for ordering
     unnamed_carrier: bool = False  # carried by "a special envoy" whom the sentence does not name
+    status: str = "reported"  # or "denied", "planned" (see events.LETTER_STATUSES); "claimed" is decided per letter
+    in_own: bool = False  # "in his letter, X said": the writer speaks through the letter
+    plural: bool = False  # "sent letters to": perhaps several writers, each named later
 
     @property
     def full(self) -> bool:
@@ -69,6 +75,7 @@ class RawLetter:
     end: int
     confidence: float
     reply_to: int | None
+    status: str = "reported"
 
 
 @dataclass(slots=True)
@@ -132,10 +139,13 @@ class _Doc:
         return self._persons[key]
 
 
+_THANKS = frozenset("thanks thanked thank thanking gratitude grateful appreciation".split())
+_PLURAL_HEADS = frozenset("letters messages telegrams cables notes invitations missives".split())
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
 # Nouns whose own "to" phrase is not the letter's address.
 _NOUNS_TAKING_TO = frozenset("""
+ambassador ambassadors envoy envoys embassy consul representative
 visit visits trip trips journey tour travel return way contribution contributions commitment support threat
 threats relations ties access road path approach attention flight flights delegation mission
 """.split())
@@ -467,6 +477,11 @@ class _SentenceReader:
 
     def _modal_or_negated(self, v: int, noun: bool = False) -> bool:
         """True when the verb at `v` (or the noun phrase starting there) is planned, hypothetical or negated."""
+        return self._unreal(v, noun) is not None
+
+    def _unreal(self, v: int, noun: bool = False) -> str | None:
+        """ "denied" or "planned" when the verb at `v` (or the noun phrase starting there) is negated,
+        or planned or hypothetical; None when it reads as done."""
         j = v - 1
         n = 0
         while j >= 0 and n < 5:
@@ -475,22 +490,22 @@ class _SentenceReader:
                 break
             w = t.text
             if noun and (w in P.SAY_VERBS or w in P.REPORT_VERBS or w in ("say", "comment", "mention", "elaborate", "disclose", "reveal", "confirm", "anything", "details")):
-                return False  # "have not said anything about a second letter": the denial is of the telling
-            if w in P.NEGATIONS or w in P.MODALS:
-                return True
-            if w == "to" and n <= 1:
-                return True
-            if w in P.CONDITIONALS:
-                return True
+                return None  # "have not said anything about a second letter": the denial is of the telling
+            if w in P.NEGATIONS:
+                return "denied"
+            if w in P.MODALS or (w == "to" and n <= 1 and not noun) or w in P.CONDITIONALS:
+                return "planned"
             n += 1
             j -= 1
         for k in range(max(0, v - 12), v):
             w = self._word(k)
             if noun and w in P.SAY_VERBS | P.REPORT_VERBS:
-                return False
-            if w in ("if", "whether", "unless") or w in ("denied", "denies", "deny"):
-                return True
-        return False
+                return None
+            if w in ("if", "whether", "unless"):
+                return "planned"
+            if w in ("denied", "denies", "deny"):
+                return "denied"
+        return None
 
     def _np_left(self, h: int) -> tuple[int, int | None, list[int], set[str]]:
         """Start of the noun phrase headed at `h`, its possessor, entity modifiers and word modifiers."""
@@ -552,15 +567,24 @@ class _SentenceReader:
                 break
             if t.kind == "E":
                 m = self.ments[t.ent]
-                # a possessive before a role: "his envoy Kim", "France's ambassador Anne Boillon"
+                # a possessive before a role: "his envoy Kim", "France's ambassador Anne Boillon",
+                # "his Chinese counterpart, Xi Jinping"
                 if (m.kind == "pronoun" and m.possessive) or (t.poss and m.kind == "place"):
-                    if k + 1 < n and (self._word(k + 1) in _TITLE_WORDS or self.toks[k + 1].kind == "E"):
-                        k += 1
-                        steps += 1
-                        continue
+                    q = k + 1
+                    while q < n and q - k <= 4 and (
+                            (self.toks[q].kind == "W" and (self._word(q) in _TITLE_WORDS
+                                                           or self.doc.text[self.toks[q].start].isupper()))
+                            or (self.toks[q].kind == "E" and self._word(q + 1) in _TITLE_WORDS)):
+                        q += 1  # "his Ivorian counterpart": an adjective read as a name is part of the title
+                    if q > k + 1 and self._word(q) == "," and q + 1 < n and self.toks[q + 1].kind == "E":
+                        q += 1
+                    if q < n and self.toks[q].kind == "E" and self.ments[self.toks[q].ent].kind != "pronoun":
+                        return q
                 break
             w = t.text
-            if w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper():
+            if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper()
+                    or (w == "of" and k > j and k + 1 < n and self.toks[k + 1].kind == "W"
+                        and self.doc.text[self.toks[k + 1].start].isupper())):
                 k += 1
                 steps += 1
                 continue
@@ -661,6 +685,15 @@ class _SentenceReader:
                 if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
                     ent = nxt
                     tnext = self.toks[ent]
+                    if w in ("from", "to") and w not in out and not (w == "to" and (tnext.poss or prev_word in ("response", "reply") or self._word(j - 1) in _NOUNS_TAKING_TO)):
+                        more = self._party_list(ent)
+                        if more:
+                            out[w + "+"] = more
+                            last_slot_end = more[-1]
+                            out[w] = ent
+                            j = more[-1] + 1
+                            prev_word = w
+                            continue
                     if w == "from":
                         out.setdefault("from", ent)
                     elif w == "to" and not tnext.poss:
@@ -676,6 +709,7 @@ class _SentenceReader:
                     elif w == "of" and j == e + 1:
                         out.setdefault("of", ent)
                     elif w == "by":
+                        out.setdefault("by", ent)
                         back = j - 1
                         while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
                             back -= 1
@@ -704,7 +738,7 @@ class _SentenceReader:
                         out.setdefault("from", j + 1)
                 if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
                     out.setdefault("to", j + 2)
-                if w in ("on", "via", "through") and self._word(j + 1) in P.PLATFORMS and not comma_seen:
+                if w in ("on", "via", "through") and self._word(j + 1) in load_filters().platform_words and not comma_seen:
                     out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
                 prev_word = w
                 j += 1
@@ -713,6 +747,44 @@ class _SentenceReader:
             if j > e + 1 and self._is_verbish(j + 1) and self._word(j - 1) not in ("that", "which"):
                 break
             j += 1
+        return out
+
+    def _party_list(self, first: int) -> list[int]:
+        """Further parties listed after the one at `first`: "from A of Oman, B, C, and D"."""
+        out: list[int] = []
+        k = first + 1
+        n = len(self.toks)
+        while k < n:
+            if self._word(k) == "of":
+                q = k + 1  # "Sultan Haitham of Oman", "Xi of the People's Republic": the country belongs to the name
+                while q < n and q - k <= 6 and (self.is_place(q) or self._word(q) in ("the", "of")
+                                                 or (self.toks[q].kind == "W" and self.doc.text[self.toks[q].start].isupper())):
+                    q += 1
+                if q == k + 1:
+                    break
+                k = q
+                continue
+            sep = k
+            while sep < n and self._word(sep) in (",", "and"):
+                sep += 1
+            if sep == k:
+                break
+            nxt = self._skip_title(sep)
+            if nxt >= n or self.toks[nxt].kind != "E" or self.is_place(nxt) or self.toks[nxt].poss:
+                break
+            if self.ments[self.toks[nxt].ent].kind == "pronoun":
+                break
+            if nxt + 1 < n and self.toks[nxt + 1].kind == "E" and not self.toks[nxt].poss:
+                nxt += 1  # "Sri Lankan" + "Chandrika Kumaratunga": the first is an adjective
+            elif self._word(nxt + 1) in _TITLE_WORDS:
+                named = self._skip_title(nxt + 1)  # "Sri Lankan President Kumaratunga": an adjective read as a name
+                if named != nxt + 1:
+                    nxt = named
+            after = self._word(nxt + 1) if nxt + 1 < n else ""
+            if nxt + 1 < n and self.toks[nxt + 1].kind == "W" and after not in ("and", "of", "on", "in", "for", "to"):
+                break  # "..., President Hu offered condolences": the subject of the clause, not one more addressee
+            out.append(nxt)
+            k = nxt + 1
         return out
 
     # -------------------------------------------------------------- triggers
@@ -725,7 +797,7 @@ class _SentenceReader:
             if t.kind != "W":
                 continue
             w = t.text
-            if w in P.KIND_HEADS and h not in consumed:
+            if w in P.KIND_HEADS and h not in consumed and not self._reply_phrase(h):
                 hits.extend(self._noun_trigger(h, consumed))
             elif w in P.WRITE_VERBS and not self._noun_follows(h):
                 hits.extend(self._write_to(h))
@@ -735,6 +807,13 @@ class _SentenceReader:
                 hits.extend(self._congratulate(h))
         self._link_replies(hits)
         return hits
+
+    def _reply_phrase(self, h: int) -> bool:
+        """ "in reply", "a reply message", "reply to his letter": "reply" that names no letter of its own."""
+        if self.toks[h].text not in ("reply", "replies"):
+            return False
+        nxt = self._word(h + 1)
+        return self._word(h - 1) in ("in", "no", "") or nxt in P.KIND_HEADS or nxt in ("that", ",", ".")
 
     def _noun_follows(self, v: int) -> bool:
         for k in range(v + 1, min(len(self.toks), v + 7)):
@@ -763,14 +842,12 @@ class _SentenceReader:
         if head.startswith("cable") and (self._word(h + 1) in _CABLE_NOT_MAIL or self._word(h - 1) in _CABLE_NOT_MAIL):
             return []
         raw_mods = {m.strip("\"'") for m in mods}
-        if raw_mods & P.EXCLUDED_MODIFIERS:
-            if not ({"new", "year"} <= raw_mods and head.startswith("greeting")):
-                return []
-        if self._word(h + 1) == "of" and self._word(h + 2) in ("credence", "intent", "the", "credentials", "recall", "resignation", "appointment"):
-            if self._word(h + 2) != "the" or self._word(h + 3) == "law":
-                return []
-        if "no" in raw_mods:
+        filters = load_filters()
+        if filters.by_modifier(raw_mods, addressed=True, kind=kind):
             return []
+        if self._word(h + 1) == "of" and filters.by_complement(self._word(h + 3 if self._word(h + 2) == "the" else h + 2)):
+            return []  # "a letter of intent", "the letter of the law"
+        status = "denied" if "no" in raw_mods else "reported"
         v, io, prep = self._governing_verb(s)
         if v is None and prep is None and self._word(s - 1) in ("and", ",") and self._np_verb is not None:
             # "a message from A and a message of greetings from B": both governed by the first verb
@@ -789,14 +866,16 @@ class _SentenceReader:
         hypothetical = bool(raw_mods & P.HYPOTHETICAL_MODIFIERS)
         presupposed = poss is not None or bool(mods & {"the", "this", "that", "these", "those", "its"})
         unreal_verb = False
-        if v is not None and self._modal_or_negated(v):
+        unreal = self._unreal(v) if v is not None else None
+        if unreal is not None:
             if not presupposed:
-                return []
-            unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
-        if v is None and not presupposed and self._modal_or_negated(s, noun=True):
-            return []
-        if hypothetical:
-            return []
+                status = unreal
+            else:
+                unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
+        if v is None and not presupposed:
+            status = self._unreal(s, noun=True) or status
+        if hypothetical or (v is None and self._word(h + 1) in ("will", "would", "shall", "'ll")):
+            status = "planned"  # "Putin's letter will be a response to ...": not written yet
         right = self._right_slots(h)
         if right.get("platform"):
             return []
@@ -826,57 +905,26 @@ class _SentenceReader:
         reply = bool(right.get("reply")) or "reply" in raw_mods or self._word(h - 1) == "reply"
         definite = presupposed
         # "a second letter", "another message"; "the first letter" refers back instead
-        distinct = bool(raw_mods & P.DISTINCT_MODIFIERS) and (not definite or "another" in raw_mods)
+        distinct_mods = raw_mods & P.DISTINCT_MODIFIERS
+        if raw_mods & {"year", "year's", "years'"}:
+            distinct_mods -= {"new"}  # "New Year's messages" are not new ones
+        distinct = bool(distinct_mods) and (not definite or "another" in raw_mods)
         if head.startswith("invitation") and not poss and self._word(s - 1) in ("is", "was") and self._word(s - 2) in ("second", "other", "latter", "one"):
             distinct = True  # "the first letter is on cooperation, while the second is an invitation"
         subj_np_kind = None
         exchange = False
         if v is not None:
-            if io is not None and verb not in P.RECEIVE_VERBS and not recip_i:
-                recip_i = [io]
             subj = self._subject(v, allow_prep=self._word(v - 1) == "for")
             if subj and subj[0] < 0:
                 subj_np_kind = P.KIND_HEADS.get(self.toks[-1 - subj[0]].text)
                 subj = []
-            if verb in P.EXCHANGE_VERBS:
-                exchange = True
-                people = [p for i in subj for p in self.group(i)]
-                if len(people) == 1:
-                    other = right.get("with")
-                    w_i = self._find_after(h, "with")
-                    if w_i is not None:
-                        people += self.group(w_i)
-                if len(people) < 2:
-                    b_i = self._find_after(h, "between")
-                    if b_i is not None:
-                        people = self.group(b_i) + (self.group(b_i + 2) if self._word(b_i + 1) == "and" else [])
-                return self._exchange_hits(people, kind, h, definite, distinct)
-            if verb in P.RECEIVE_VERBS:
-                if subj and not recip_i:
-                    recip_i = subj
-                # "he was given a message to pass to North Korea": the receiver is a go-between
-            elif verb in P.DELIVER_VERBS:
-                if self._word(v - 1) in ("was", "were", "been", "being") and subj:
-                    if "to" in right and self._to_pass(h):
-                        via_i = subj[0]
-                    elif not recip_i:
-                        recip_i = subj
-                elif explicit_sender and subj:
-                    via_i = via_i if via_i is not None else subj[0]
-                elif subj and not sender_i:
-                    # "the envoy delivered a letter to Kim" carries it; "Kim delivered a letter" sends it
-                    if self._principal(subj[0]):
-                        sender_i = subj
-                    else:
-                        via_i = via_i if via_i is not None else subj[0]
-            else:  # sent, wrote, penned, dispatched, extended
-                if self._word(v - 1) in ("was", "were", "been", "being"):
-                    if subj and not recip_i and verb in ("sent", "addressed", "extended", "forwarded"):
-                        recip_i = subj
-                elif subj and not sender_i:
-                    sender_i = subj
-                elif subj and explicit_sender and sender_i and self.who(subj[0]) != self.who(sender_i[0]):
-                    via_i = via_i if via_i is not None else subj[0]
+            frame = load_frames().by_form[verb]
+            if frame.role("with", False) == "party":
+                if filters.by_neighbours(self._words_out(h, -1), self._words_out(h, 1), exchange=True):
+                    return []  # "exchanged greetings during a phone call"
+                return self._exchange_hits(self._exchange_people(subj, h), kind, h, definite, distinct, status)
+            sender_i, recip_i, via_i = self._verb_roles(frame, v, h, subj, io, right, explicit_sender,
+                                                        (sender_i, recip_i, via_i))
         elif prep in ("in", "with"):
             inst = s - 1
             subj = self._subject(inst)
@@ -888,7 +936,8 @@ class _SentenceReader:
                     if obj is not None:
                         recip_i = [obj]
             elif not sender_i:
-                after = self._entity_after_clause(h)
+                listed = [right[k] for k in ("to", "from") if k in right] + right.get("to+", []) + right.get("from+", [])
+                after = self._entity_after_clause(max([h] + listed))
                 if after is not None:
                     sender_i = [after]
                     if not recip_i:
@@ -904,11 +953,24 @@ class _SentenceReader:
             subj = self._subject(s)
             if subj and subj[0] >= 0 and self._principal(subj[0]) and self.who(subj[0]) != self.who(sender_i[0]):
                 recip_i = subj[:1]
+        elif prep == "to" and self._word(s - 2) in P.REPLY_VERBS:
+            # "Xi replied to a letter from Biden": the one replying received the letter
+            subj = self._subject(s - 2)
+            if subj and subj[0] >= 0 and not recip_i:
+                recip_i = subj[:1]
         elif prep == "to" and self._word(s - 2) in ("response", "reply"):
             # "in response to Xi's message": the earlier letter of a pair
             pass
-        elif prep in ("for",) and self._word(s - 2) in ("thanks", "thanked", "thank", "gratitude", "appreciation"):
-            pass
+        elif prep == "for":
+            # "Biden thanked Xi for his letter": the one thanking received it, the one thanked wrote it
+            t = next((k for k in range(s - 2, max(-1, s - 10), -1) if self._word(k) in _THANKS), None)
+            if t is not None:
+                subj = self._subject(t)
+                if subj and subj[0] >= 0 and not recip_i:
+                    recip_i = subj[:1]
+                thanked = next((k for k in range(t + 1, s - 1) if self.toks[k].kind == "E"), None)
+                if thanked is not None and not explicit_sender:
+                    sender_i = [thanked]
         # a passive verb after the noun: "a letter was handed to Moon", "the letter was received"
         if v is None:
             pv = self._passive_after(h)
@@ -941,6 +1003,8 @@ class _SentenceReader:
                 return []
         if kind_out is None and not strong and not senders:
             return []
+        if not recips and filters.by_modifier(raw_mods, addressed=False, kind=kind_out):
+            return []  # "in a New Year message, Kim said": a speech
         pos = self.toks[h].start
         for sp in senders or [None]:
             for rp in recips or [None]:
@@ -950,14 +1014,68 @@ class _SentenceReader:
                     self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
                     reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
                     inferable=v is not None or "from" in right or "of" in right, unnamed_carrier=unnamed_carrier,
+                    status=status, in_own=prep in ("in", "with") and poss is not None,
+                    plural=head in _PLURAL_HEADS,
                 ))
         for hit in hits:
             hit.original_of = None
-        if self._word(s - 1) == "to" and self._word(s - 2) in ("response", "reply") or self._word(s - 1) in ("answering",):
+        if (self._word(s - 1) == "to" and self._word(s - 2) in P.REPLY_VERBS | {"response", "reply"}
+                or self._word(s - 1) in ("answering",)):
             for hit in hits:
                 hit.reply = False
                 hit.original_of = -1  # filled in by _link_replies
         return hits
+
+    def _words_out(self, h: int, step: int) -> list[str]:
+        """The words of the sentence from the one at `h` outwards, one way (`step` -1 or 1)."""
+        rng = range(h - 1, -1, -1) if step < 0 else range(h + 1, len(self.toks))
+        return [self.toks[k].text for k in rng if self.toks[k].kind == "W"]
+
+    def _exchange_people(self, subj: list[int], h: int) -> list[str]:
+        """The two sides of "A exchanged letters with B", "A and B exchanged", "exchanges between A and B"."""
+        people = [p for i in subj for p in self.group(i)]
+        if len(people) == 1:
+            w_i = self._find_after(h, "with")
+            if w_i is not None:
+                people += self.group(w_i)
+        if len(people) < 2:
+            b_i = self._find_after(h, "between")
+            if b_i is not None:
+                people = self.group(b_i) + (self.group(b_i + 2) if self._word(b_i + 1) == "and" else [])
+        return people
+
+    def _verb_roles(self, frame: Frame, v: int, h: int, subj: list[int], io: int | None, right: dict,
+                    explicit_sender: bool, slots: tuple[list[int], list[int], int | None]
+                    ) -> tuple[list[int], list[int], int | None]:
+        """Fill sender, recipient and carrier from the verb governing the letter noun, as its frame maps
+        the verb's subject and object by voice; slots the noun phrase already named are kept."""
+        sender_i, recip_i, via_i = slots
+        passive = self._word(v - 1) in ("was", "were", "been", "being")
+        if io is not None and frame.role("object", passive) == "recipient" and not recip_i:
+            recip_i = [io]
+        by_role = frame.role("by", passive) if passive and "by" in right else None
+        if by_role == "sender" and not explicit_sender:
+            sender_i = [right["by"]]  # "Xi was sent a letter by Kim"
+            via_i = None if via_i == right["by"] else via_i
+        role = frame.role("subject", passive)
+        if role is None or not subj:
+            return sender_i, recip_i, via_i
+        if passive and role == "recipient" and "to" in right and self._to_pass(h):
+            role = "via"  # "he was given a message to pass to North Korea": the receiver is a go-between
+        if not passive and frame.subject_unless_leader and not explicit_sender:
+            # "the envoy delivered a letter to Kim" carries it; "Kim delivered a letter" sends it
+            role = frame.subject_if_leader if self._principal(subj[0]) else frame.subject_unless_leader
+        if role == "sender" and sender_i:
+            if not explicit_sender or self.who(subj[0]) == self.who(sender_i[0]):
+                return sender_i, recip_i, via_i
+            role = "via"  # "Chung sent Moon's letter on": whoever sends another's letter carries it
+        if role == "sender":
+            sender_i = subj
+        elif role == "recipient" and not recip_i:
+            recip_i = subj
+        elif role == "via" and via_i is None:
+            via_i = subj[0]
+        return sender_i, recip_i, via_i
 
     def _principal(self, i: int) -> bool:
         """Whether the person at token `i` leads a country (and so writes rather than carries letters)."""
@@ -1009,12 +1127,16 @@ class _SentenceReader:
 
     def _entity_after_clause(self, h: int) -> int | None:
         """ "In a letter to Moon, Kim said": the subject after the introductory phrase."""
+        # "In the letter, sent on Wednesday, Gaddafi urged": past an aside to the next comma
+        commas = 0
         for k in range(h + 1, min(len(self.toks), h + 25)):
             if self.toks[k].kind == "P" and self.toks[k].text == ",":
+                commas += 1
                 for q in range(k + 1, min(len(self.toks), k + 4)):
                     if self.toks[q].kind == "E" and not self._prep_before(q):
                         return q
-                return None
+                if commas == 2 or any(self.toks[q].kind == "E" for q in range(k + 1, min(len(self.toks), k + 4))):
+                    return None
         return None
 
     def _find_after(self, h: int, word: str) -> int | None:
@@ -1049,7 +1171,8 @@ class _SentenceReader:
             j += 1
         return None
 
-    def _exchange_hits(self, people: list[str], kind: str | None, h: int, definite: bool, distinct: bool) -> list[Hit]:
+    def _exchange_hits(self, people: list[str], kind: str | None, h: int, definite: bool, distinct: bool,
+                       status: str = "reported") -> list[Hit]:
         people = [p for p in dict.fromkeys(people) if p]
         if len(people) != 2:
             return []
@@ -1057,13 +1180,14 @@ class _SentenceReader:
         pos = self.toks[h].start
         dates = self._dates(h)
         return [
-            Hit(self.si, a, b, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos),
-            Hit(self.si, b, a, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos),
+            Hit(self.si, a, b, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos,
+                status=status),
+            Hit(self.si, b, a, kind, None, dates, definite=definite, distinct=distinct, headline=self.headline, pos=pos,
+                status=status),
         ]
 
     def _write_to(self, v: int) -> list[Hit]:
-        if self._modal_or_negated(v):
-            return []
+        status = self._unreal(v) or "reported"
         nxt = v + 1
         while nxt < len(self.toks) and self._word(nxt) in ("back", "personally", "directly", "again", "also"):
             nxt += 1
@@ -1082,7 +1206,7 @@ class _SentenceReader:
         rec = self.who(recip)
         pos = self.toks[v].start
         reply = self._word(v + 1) == "back"
-        return [Hit(self.si, s, rec, None, None, self._dates(v), headline=self.headline, pos=pos, reply=reply)
+        return [Hit(self.si, s, rec, None, None, self._dates(v), headline=self.headline, pos=pos, reply=reply, status=status)
                 for s in senders if s and rec and s != rec]
 
     def _reply_verb(self, v: int) -> list[Hit]:
@@ -1122,6 +1246,8 @@ class _SentenceReader:
                 a.reply = True
                 if o.recipient is None and a.sender:
                     o.recipient = a.sender
+                if a.recipient is None and a.sender and o.sender and o.sender != a.sender:
+                    a.recipient = o.sender  # "Xi replied to Biden's letter": the reply went to Biden
             o.reply = False
             o.distinct = False
             o.definite = True
@@ -1196,6 +1322,10 @@ out off more not which who whom where than then there his her hers their my its 
 """.split())
 
 
+# Modifiers by which a filter rejects a letter noun outright ("a video message").
+_REJECTING_MODIFIERS = load_filters().modifier_words
+
+
 def _neighbours(text: str, start: int, end: int, cut: bool = False
                 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(word before, punctuation before, word after, punctuation after): None where absent.
@@ -1230,10 +1360,10 @@ def _may_start_letter(word: str, text: str, start: int, end: int, cut: bool = Fa
     if word.startswith("cable") and ((prev and prev.islower() and prev in _CABLE_NOT_MAIL)
                                      or (nxt and nxt.islower() and nxt in _CABLE_NOT_MAIL)):
         return False
-    if (prev and prev.islower() and not word.startswith("greeting") and prev in P.EXCLUDED_MODIFIERS
+    if (prev and prev.islower() and not word.startswith("greeting") and prev in _REJECTING_MODIFIERS
             and prev not in _NP_STOP and prev not in _NP_MODIFIERS):
         return False  # "a video message", "a strong message"
-    return prev != "no"
+    return True  # "no letter was sent" is a denied letter, which the reader keeps
 
 
 def may_report_letters(text: str) -> bool:
@@ -1254,6 +1384,9 @@ def may_report_letters(text: str) -> bool:
         if _may_start_letter(m.group(0).lower(), window, start - lo, end - lo, cut=lo > 0):
             return True
     return False
+
+
+_SAME_DAY = re.compile(r"(?i)\b(?:on|the) same (?:day|date)\b")
 
 
 class _Context:
@@ -1323,8 +1456,13 @@ class _Context:
         return self._dates[si]
 
     def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
-        """A recent date from an earlier sentence of the same paragraph: the narrative's time."""
+        """A recent date from an earlier sentence of the same paragraph: the narrative's time.
+        "On the same day" refers to the last date the article gave, in any paragraph."""
         sent = self.doc.sentences[si]
+        if _SAME_DAY.search(sent.text):
+            earlier = [d for p in self._para_dates.values() for s, d in p if s < si]
+            if earlier:
+                return [(max(earlier, key=lambda d: d.start), RANK_ATTACHED)]
         cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
         anchor = self.doc.anchor
         for d in reversed(cands):
@@ -1365,7 +1503,8 @@ def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
 
 def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     clusters: list[_Cluster] = []
-    for h in hits:
+    # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first
+    for h in sorted(hits, key=lambda h: h.weak and h.reply):
         if h.sender and h.recipient and h.sender == h.recipient:
             continue
         if h.full and h.reply and h.weak:
@@ -1467,6 +1606,31 @@ def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     return clusters
 
 
+def _roundup(hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "In his congratulatory letter, Biden noted ...": in an article about the letters one person
+    received, a letter whose writer alone is named went to that person."""
+    placed = {id(h) for c in clusters for h in c.hits}
+    counts: dict[str, int] = {}
+    for c in clusters:
+        counts[c.recipient] = counts.get(c.recipient, 0) + 1
+    if not counts:
+        return []
+    main = max(counts, key=lambda r: (counts[r], -min(h.pos for c in clusters if c.recipient == r for h in c.hits)))
+    first = clusters[0]
+    if counts[main] < 2 and not (main == first.recipient and any(h.plural for h in first.hits)):
+        return []  # one letter to them, told in the singular: not a roundup
+    out: list[_Cluster] = []
+    pairs = {(c.sender, c.recipient) for c in clusters}
+    for h in hits:
+        if (id(h) in placed or not h.in_own or h.sender is None or h.recipient is not None or h.headline or h.weak
+                or h.reply or h.sender == main or (h.sender, main) in pairs):
+            continue
+        h.recipient = main
+        pairs.add((h.sender, main))
+        out.append(_Cluster(h.sender, main, [h]))
+    return out
+
+
 def _vote_kind(c: _Cluster) -> str:
     votes: dict[str, float] = {}
     first_full = None
@@ -1501,6 +1665,7 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     doc = _Doc(text, title, published)
     ctx = _Context(doc)
     hits: list[Hit] = []
+    unreal: list[Hit] = []
     triggered = [_TRIGGER_HINT.search(doc.text, s.start, s.end) is not None for s in doc.sentences]
     # What the context learns serves later sentences only: none after the last that may
     # mention a letter.
@@ -1511,12 +1676,20 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
             continue
         reader = _SentenceReader(doc, si, ctx)
         found = reader.read()
-        hits.extend(found)
+        hits.extend(h for h in found if h.status == "reported")
+        unreal.extend(h for h in found if h.status != "reported" and h.full)
         ctx.note_sentence(reader)
         for h in found:
-            if h.full:
+            if h.full and h.status == "reported":
                 ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
     clusters = _cluster(hits, doc.anchor)
+    clusters += _roundup(hits, clusters)
+    # A denied or planned letter is kept when no letter the article reports as sent is the same pair's.
+    sent_pairs = {(c.sender, c.recipient) for c in clusters}
+    for h in unreal:
+        if (h.sender, h.recipient) not in sent_pairs and not h.headline:
+            sent_pairs.add((h.sender, h.recipient))  # type: ignore[arg-type]
+            clusters.append(_Cluster(h.sender, h.recipient, [h]))  # type: ignore[arg-type]
     out_clusters = []
     for c in clusters:
         body = [h for h in c.hits if not h.headline]
@@ -1556,7 +1729,9 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
                         rd = clusters[k].best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
                         if rd and rd.anchored:
                             date_iso = f"{rd.start.year:04d}" if rd.start.year == rd.end.year else None
-            if date_iso is None and _in_lead(doc, c):
+            if date_iso is None:
+                # Nothing in the text dates it: news reports letters of the last weeks, so the month of
+                # publication is the best the article supports.
                 a = doc.anchor
                 if (a.start.year, a.start.month) == (a.end.year, a.end.month):
                     date_iso = f"{a.start.year:04d}-{a.start.month:02d}"
@@ -1568,8 +1743,23 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
                         for p in [_named_next(doc, h.sentence, (c.sender, c.recipient))] if p), None)
         ev = _evidence(doc, c)
         conf = _confidence(c)
-        results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i)))
+        status = c.hits[0].status if c.hits[0].status != "reported" else claim_status(doc, c)
+        results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i),
+                                 status))
     return results
+
+
+def claim_status(doc: _Doc, c: _Cluster) -> str:
+    """ "claimed" when each sentence reporting the letter relays what one of its parties says."""
+    items = []
+    for h in c.hits:
+        if h.headline:
+            continue
+        s = doc.sentences[h.sentence]
+        spans = [(m.start - s.start, m.end - s.start) for m in doc.ents.in_span(s.start, s.end)
+                 if m.kind not in ("pronoun", "place") and doc.person(m) in (c.sender, c.recipient)]
+        items.append((s.text, h.pos - s.start, spans))
+    return _claim_status(items)
 
 
 def _named_next(doc: _Doc, si: int, parties: tuple[str, str]) -> str | None:

@@ -1,0 +1,52 @@
+"""Claim status: whether an article reports a letter as sent or only as one side's word."""
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+__all__ = ["CLAIM_VERBS", "claim_status", "claimed_in"]
+
+# Verbs by which a party itself tells of the letter: the article then relays a claim.
+CLAIM_VERBS = frozenset("""
+said says say claimed claims claim told tells insisted insists boasted boasts revealed reveals disclosed
+announced according
+""".split())
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+class _Mention(Protocol):
+    start: int
+    end: int
+    person: str | None
+
+
+def claimed_in(sentence: str, trigger: int, party_spans: list[tuple[int, int]]) -> bool:
+    """Whether the letter word at `trigger` (offset in `sentence`) is told by a party: "Trump said he
+    got a letter from Kim", "according to Kim, ...", or inside a quotation a party's name introduces.
+
+    `party_spans` are the spans, within the sentence, of mentions of the letter's sender or recipient.
+    """
+    before = sentence[:trigger]
+    quoted = before.count('"') % 2 == 1
+    for s, e in party_spans:
+        if e > trigger and not quoted:
+            continue
+        gap = sentence[e:trigger] if e <= trigger else sentence[trigger:s]
+        words = [w.lower() for w in _WORD.findall(gap)][:6]
+        if any(w in CLAIM_VERBS for w in words):
+            return True
+        if sentence[max(0, s - 14):s].lower().endswith("according to "):
+            return True
+        if quoted and e <= trigger and '"' in sentence[e:trigger]:
+            return True  # Kim said: "I have received a letter"
+    return False
+
+
+def claim_status(sentences: list[tuple[str, int, list[tuple[int, int]]]]) -> str:
+    """ "claimed" when every sentence reporting the letter relays a party's own word, else "reported".
+
+    Each item is (sentence text, trigger offset in it, spans of the parties' mentions in it).
+    """
+    if not sentences:
+        return "reported"
+    return "claimed" if all(claimed_in(t, k, spans) for t, k, spans in sentences) else "reported"
