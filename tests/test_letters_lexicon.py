@@ -69,3 +69,13 @@ def test_organisations_are_parties_with_a_type(text, org, kind):
 def test_people_are_persons():
     ents = find_entities("Vladimir Putin wrote to Xi Jinping.", date(2024, 3, 1))
     assert {party_type(m) for m in ents.mentions} == {"person"}
+
+
+def test_an_organisation_name_runs_over_and():
+    ents = find_entities("Xi replied to a letter from the US-China Youth and Student Exchange Association.", date(2024, 3, 1))
+    assert [m.person for m in ents.mentions if m.kind == "organisation"] == ["US-China Youth and Student Exchange Association"]
+
+
+@pytest.mark.parametrize("text", ["He congratulated Muslim Leaders on the feast.", "A message to the Arab Peoples."])
+def test_groups_of_people_are_nobody_in_particular(text):
+    assert not [x for x in found(text) if x[1] == "generic"]

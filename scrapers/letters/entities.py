@@ -129,7 +129,8 @@ def _titles(scan: Scan) -> None:
         nxt = ADDRESS_AFTER_TITLE.match(scan.text[b:b + 12])
         follow = name_starts.get(b + (nxt.end() if nxt else 0))
         if follow is not None and follow.person:
-            scan.bindings[(code, office)] = follow.person
+            if _holds(scan, follow.person, code, office):
+                scan.bindings[(code, office)] = follow.person
             # one mention for "Russian President Vladimir Putin", so the title words are not read as text
             scan.taken[a:follow.start] = b"\x01" * (follow.start - a)
             follow.start = a
@@ -137,6 +138,15 @@ def _titles(scan: Scan) -> None:
             continue
         scan.taken[a:b] = b"\x01" * (b - a)
         scan.mentions.append(Mention(a, b, scan.text[a:b], "title", None, scan.possessive_after(b), role=f"{code}:{office}"))
+
+
+def _holds(scan: Scan, person: str, code: str, office: str) -> bool:
+    """Whether a title before `person` names the office-holder of the article's date: "the late Cuban
+    leader Fidel Castro" in 2020 does not make Fidel Castro what "the Cuban leader" means there."""
+    tenures = [t for t in scan.g.holders(code, office) if t.person == person]
+    if not tenures or scan.when is None:
+        return True
+    return any(t.covers(scan.when) for t in tenures)
 
 
 def _bind_titles_to_other_names(scan: Scan) -> None:

@@ -160,6 +160,15 @@ class Gazetteer:
             self._add_person(name, explicit.get(name, {}))
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
         self._index_prefixes()
+        # first word -> (last word, person), for names written with a middle name or a misspelt
+        # surname ("Laurent Koudou Gbagbo", "Joao Lourenzo")
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for key, people in self.full_names.items():
+            parts = key.split()
+            if len(parts) >= 2 and len(people) == 1 and parts[1] not in ("bin", "ibn", "al"):
+                person = next(iter(people))
+                if not self.is_eastern(person):
+                    self.by_first.setdefault(parts[0], []).append((parts[-1], person))
 
     def _add_country(self, c: dict) -> None:
         country = Country(
@@ -337,6 +346,18 @@ class Gazetteer:
             )
 
         return min(cands, key=score)
+
+    def resembling(self, key: str) -> str | None:
+        """The one person whose first name is the first word of `key` and whose surname its last word is,
+        or nearly is: "laurent koudou gbagbo" is Laurent Gbagbo, "joao lourenzo" is João Lourenço."""
+        from difflib import SequenceMatcher
+
+        parts = key.split()
+        if len(parts) < 2 or len(parts[-1]) < 4:
+            return None
+        found = {p for last, p in self.by_first.get(parts[0], ())
+                 if last == parts[-1] or (len(last) >= 5 and SequenceMatcher(None, last, parts[-1]).ratio() >= 0.85)}
+        return next(iter(found)) if len(found) == 1 else None
 
     def country_of(self, key: str) -> str | None:
         return self.country_keys.get(key) or self.adjective_keys.get(key)

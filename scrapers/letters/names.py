@@ -174,6 +174,22 @@ def _run_end(scan: Scan, i: int) -> int:
     return j
 
 
+_ORG_JOINERS = frozenset(["and", "for", "of", "&"])
+
+
+def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
+    """Extend a run over "and"/"for"/"of" when it then ends in an organisation word
+    ("US-China Youth and Student Exchange Association")."""
+    toks, lex = scan.toks, lexicon()
+    end = j
+    while end + 2 < len(toks) and toks[end + 1][2] in _ORG_JOINERS and is_cap(toks[end + 2][2]):
+        nxt = _run_end(scan, end + 2)
+        if toks[nxt][2].lower() not in lex.organisation_heads:
+            break
+        end = nxt
+    return end
+
+
 def _strip_run(scan: Scan, i: int, j: int) -> int:
     """First token of a run once honorifics and country words are dropped ("Shri K. Natwar Singh",
     "Ivorian Energy Minister")."""
@@ -254,6 +270,10 @@ def other_names(scan: Scan, mention: type["Mention"]) -> None:
             i += 1
             continue
         j = _run_end(scan, i)
+        if j == i + 1 and tok.lower() in ("al", "el") and norm(toks[j][2]) in g.short_names:
+            i += 1  # "Al Sissi": the short-name pass reads it
+            continue
+        j = _organisation_run_end(scan, i, j)
         if j == i or tok.isupper():
             i += 1
             continue
@@ -265,8 +285,13 @@ def other_names(scan: Scan, mention: type["Mention"]) -> None:
         surface = text[start:toks[j][1]]
         key = norm(surface)
         if _is_person_run(scan, k, j) and key not in g.full_names and g.country_of(key) is None:
-            scan.take(mention(start, toks[j][1], surface, "generic", surface, scan.possessive_after(toks[j][1])))
-            _remember_aliases(scan, surface)
+            known = g.resembling(key)
+            if known is not None:
+                scan.named.add(known)
+                scan.take(mention(start, toks[j][1], surface, "name", known, scan.possessive_after(toks[j][1])))
+            else:
+                scan.take(mention(start, toks[j][1], surface, "generic", surface, scan.possessive_after(toks[j][1])))
+                _remember_aliases(scan, surface)
         i = j + 1
 
 
