@@ -139,6 +139,8 @@ class _Doc:
         return self._persons[key]
 
 
+# Plural offices before "of" and countries: each country stands for its leader at the time.
+_PLURAL_TITLES = frozenset("leaders presidents heads premiers ministers kings monarchs rulers emirs".split())
 _THANKS = frozenset("thanks thanked thank thanking gratitude grateful appreciation".split())
 _PLURAL_HEADS = frozenset("letters messages telegrams cables notes invitations missives".split())
 _SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
@@ -284,6 +286,8 @@ class _SentenceReader:
         j = i - 1
         while j >= 0 and self.toks[j].kind == "W" and self.toks[j].text in ("the", "a", "an", "both"):
             j -= 1
+        if j >= 1 and self.toks[j].text == "of" and self._word(j - 1) in _PLURAL_TITLES and self.is_place(i):
+            return False  # "the presidents of Tajikistan and Ukraine": the countries stand for their leaders
         return j >= 0 and self.toks[j].kind == "W" and self.toks[j].text in P.PREPOSITIONS
 
     def who(self, i: int) -> str | None:
@@ -467,11 +471,15 @@ class _SentenceReader:
                 continue
             out = [j]
             k = j + 1
-            while k + 1 < v and self._word(k) in ("and", ",") and self.toks[k + 1].kind == "E" and not self.toks[k + 1].poss:
-                out.append(k + 1)
-                k += 2
+            while k + 1 < v and self._word(k) in ("and", ","):
+                # "Hu and his Sri Lankan counterpart Rajapaksa", "Putin, Xi, and Kim"
+                nxt = self._skip_title(k + 1)
+                if nxt >= v or self.toks[nxt].kind != "E" or self.toks[nxt].poss:
+                    break
+                out.append(nxt)
+                k = nxt + 1
                 if self._word(k) == "," and self._word(k + 1) == "and":
-                    k += 1  # "Putin, Xi, and Kim"
+                    k += 1
             return out
         return []
 
@@ -582,7 +590,9 @@ class _SentenceReader:
                         return q
                 break
             w = t.text
-            if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or self.doc.text[t.start].isupper()
+            if w == "of" and k > j and self._word(k - 1) in _PLURAL_TITLES and k + 1 < n and self.is_place(k + 1):
+                return k + 1  # "to the leaders of Bahrain, Egypt and Jordan"
+            if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or w in _PLURAL_TITLES or self.doc.text[t.start].isupper()
                     or (w == "of" and k > j and k + 1 < n and self.toks[k + 1].kind == "W"
                         and self.doc.text[self.toks[k + 1].start].isupper())):
                 k += 1
@@ -714,8 +724,8 @@ class _SentenceReader:
                         while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
                             back -= 1
                         pw = self._word(back)
-                        if pw in P.AUTHOR_PARTICIPLES:
-                            out.setdefault("from", ent)
+                        if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
+                            out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
                         elif pw in P.DELIVER_PARTICIPLES or back == e:
                             out.setdefault("via", ent)
                         else:
@@ -749,6 +759,26 @@ class _SentenceReader:
             j += 1
         return out
 
+    def _relative_clause(self, h: int, right: dict) -> None:
+        """ "the letter Obama wrote to Trump", "a letter he received from Xi": the relative clause's
+        subject fills the role its verb's frame gives a subject."""
+        k = h + 1
+        if self._word(k) in ("that", "which"):
+            k += 1
+        if k >= len(self.toks) or self.toks[k].kind != "E" or self.toks[k].poss:
+            return
+        v = k + 1
+        while self._word(v) in ("had", "has", "have", "just", "also", "recently", "earlier", "personally"):
+            v += 1
+        frame = load_frames().by_form.get(self._word(v))
+        if frame is None or self._word(v - 1) in ("was", "were", "been"):
+            return
+        role = frame.role("subject", passive=False)
+        if role == "sender":
+            right.setdefault("from", k)
+        elif role == "recipient":
+            right.setdefault("to", k)
+
     def _party_list(self, first: int) -> list[int]:
         """Further parties listed after the one at `first`: "from A of Oman, B, C, and D"."""
         out: list[int] = []
@@ -770,7 +800,8 @@ class _SentenceReader:
             if sep == k:
                 break
             nxt = self._skip_title(sep)
-            if nxt >= n or self.toks[nxt].kind != "E" or self.is_place(nxt) or self.toks[nxt].poss:
+            if (nxt >= n or self.toks[nxt].kind != "E" or self.toks[nxt].poss
+                    or (self.is_place(nxt) and not self.is_place(first))):
                 break
             if self.ments[self.toks[nxt].ent].kind == "pronoun":
                 break
@@ -877,6 +908,7 @@ class _SentenceReader:
         if hypothetical or (v is None and self._word(h + 1) in ("will", "would", "shall", "'ll")):
             status = "planned"  # "Putin's letter will be a response to ...": not written yet
         right = self._right_slots(h)
+        self._relative_clause(h, right)
         if right.get("platform"):
             return []
         sender_i: list[int] = []
@@ -1142,9 +1174,7 @@ class _SentenceReader:
     def _find_after(self, h: int, word: str) -> int | None:
         for k in range(h + 1, min(len(self.toks), h + 10)):
             if self._word(k) == word and k + 1 < len(self.toks):
-                q = k + 1
-                while q < len(self.toks) and self._word(q) in ("the", "a"):
-                    q += 1
+                q = self._skip_title(k + 1)  # "with his Russian counterpart, Vladimir Putin"
                 if q < len(self.toks) and self.toks[q].kind == "E":
                     return q
         return None
