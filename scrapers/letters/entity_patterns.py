@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import GENERIC_TITLES, load_gazetteer, norm
-from .lexicon import lexicon
+from .name_words import name_words as lexicon
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:'(?!s\b)[^\W\d_]+)*")
 POSS = re.compile(r"'s?\b|s'")

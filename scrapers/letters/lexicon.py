@@ -1,51 +1,47 @@
-"""Word lists that decide what is a name: honorifics, headline verbs, non-person heads, organisations."""
+"""Word lists the sentence reader consults beside the frames table."""
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+# Plural offices before "of" and countries: each country stands for its leader at the time.
+_PLURAL_TITLES = frozenset("leaders presidents heads premiers ministers kings monarchs rulers emirs".split())
 
-__all__ = ["Lexicon", "lexicon"]
+_THANKS = frozenset("thanks thanked thank thanking gratitude grateful appreciation".split())
 
+_PLURAL_HEADS = frozenset("letters messages telegrams cables notes invitations missives".split())
 
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """The lists of data/lexicon.toml, as sets for look-up by lower-case word."""
+_SPEECH_WORDS = frozenset("address speech remarks broadcast rally interview televised podcast".split())
 
-    not_names: frozenset[str]
-    honorifics: frozenset[str]
-    headline_verbs: frozenset[str]
-    not_person_heads: frozenset[str]
-    regions: tuple[str, ...]
-    organisation_heads: dict[str, str]
-    party_types: frozenset[str]
+# Nouns whose own "to" phrase is not the letter's address.
+_NOUNS_TAKING_TO = frozenset("""
+ambassador ambassadors envoy envoys embassy consul representative
+visit visits trip trips journey tour travel return way contribution contributions commitment support threat
+threats relations ties access road path approach attention flight flights delegation mission
+""".split())
 
-    def organisation_type(self, word: str) -> str | None:
-        """The organisation type a run's last word gives it ("committee", "students"), if any."""
-        return self.organisation_heads.get(word.lower())
+# "Cable" next to these is not a telegram between leaders.
+_CABLE_NOT_MAIL = frozenset("""
+news tv television car cars network networks channel channels company operator operators line lines internet
+undersea submarine subsea fiber fibre optic power diplomatic leaked embassy classified secret internal wikileaks
+state department
+""".split())
 
-    def is_party_type(self, org_type: str) -> bool:
-        """Whether organisations of this type send or receive letters (a committee does, a ministry is read
-        as its minister's office)."""
-        return org_type in self.party_types
+# Verbs followed by a reported clause rather than by the person addressed.
+_CLAUSE_VERBS = frozenset("""
+said says say stated states noted notes stressed stresses added adds believed believes hoped hopes emphasised
+emphasized reaffirmed mentioned explained claimed insisted argued recalled underlined affirmed declared that
+""".split())
 
+# Words of a title or role between a preposition and the name it introduces.
+_TITLE_WORDS = frozenset("""
+president prime minister foreign leader counterpart envoy special national security adviser advisor ambassador
+secretary general secretary-general chief head top senior state affairs crown prince princess king queen emir amir
+sheikh sultan pope ayatollah junta military spokesman spokeswoman deputy vice chairman chairwoman premier aide
+representative counsellor counselor diplomat first lady wife husband sister brother son daughter personal then
+former new outgoing incoming presidential supreme general commander commander-in-chief party interior defence
+defense trade finance minister-president chancellor governor mayor emissary negotiator delegate
+""".split())
 
-def _words(value: str | list[str]) -> frozenset[str]:
-    return frozenset(value.split() if isinstance(value, str) else value)
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The packaged lexicon, parsed once per process."""
-    raw = resources.files("scrapers.letters").joinpath("data/lexicon.toml").read_bytes()
-    data = tomllib.loads(raw.decode("utf-8"))
-    return Lexicon(
-        not_names=_words(data["not_names"]),
-        honorifics=_words(data["honorifics"]),
-        headline_verbs=_words(data["headline_verbs"]),
-        not_person_heads=_words(data["not_person_heads"]),
-        regions=tuple(data["regions"]),
-        organisation_heads={k.lower(): v for k, v in data["organisation_heads"].items()},
-        party_types=frozenset(k for k, v in data["organisation_types"].items() if v),
-    )
+_HONORIFICS = frozenset("""
+mr mrs ms dr sir madam president chairman chairwoman comrade general secretary premier prime minister king queen
+emperor respected supreme chancellor envoy ambassador special representative excellency dear vice deputy
+spokesman spokeswoman adviser advisor aide negotiator official
+""".split())

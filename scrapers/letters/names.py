@@ -10,7 +10,7 @@ from .entity_patterns import (
     ALWAYS_SHORT, COMMON_SHORT, NAME_TITLES, PARTICLES, POSS, ROMAN, TOKEN, is_cap, is_stop, joins,
 )
 from .gazetteer import Gazetteer, norm
-from .lexicon import lexicon
+from .name_words import name_words as lexicon
 
 if TYPE_CHECKING:
     from .entities import Mention

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from scrapers.letters.entities import find_entities, party_type
-from scrapers.letters.lexicon import lexicon
+from scrapers.letters.name_words import name_words as lexicon
 
 
 def found(text: str, when: date | None = date(2024, 3, 1)) -> list[tuple[str, str, str | None]]:

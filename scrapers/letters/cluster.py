@@ -1,0 +1,202 @@
+"""Merging mentions into letters: one letter per pair and date, replies, roundups, the kind."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from . import patterns as P
+from .dates import Anchor, DateSpan
+from .records import (
+    RANK_ATTACHED,
+    RANK_CONTEXT,
+    RANK_REPORT,
+    RECENT_DAYS,
+    Hit,
+    _Cluster,
+)
+
+
+def _recent(d: DateSpan, anchor: Anchor) -> bool:
+    return d.end >= anchor.start - timedelta(days=RECENT_DAYS)
+
+
+def _dated(hits: list[Hit], rank: int) -> list[DateSpan]:
+    return [d for h in hits for d, r in h.dates if r == rank]
+
+
+def _fits(letter: DateSpan, report: DateSpan) -> bool:
+    """A letter reported on `report` was sent shortly before it."""
+    return letter.start <= report.end + timedelta(days=3) and letter.end >= report.start - timedelta(days=RECENT_DAYS)
+
+
+def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
+    """Whether a mention can be the same letter as a cluster, judging by their dates."""
+    slack = timedelta(days=3)
+    c_att, h_att = _dated(c.hits, RANK_ATTACHED), _dated([h], RANK_ATTACHED)
+    c_rep, h_rep = _dated(c.hits, RANK_REPORT), _dated([h], RANK_REPORT)
+    if c_att and h_att:
+        return any(a.start <= b.end + slack and b.start <= a.end + slack for a in c_att for b in h_att)
+    if h_att and c_rep:
+        return any(_fits(a, r) for a in h_att for r in c_rep)
+    if c_att and h_rep:
+        return any(_fits(a, r) for a in c_att for r in h_rep)
+    dated = c_att or h_att
+    if dated:
+        return any(_recent(d, anchor) for d in dated)
+    return True
+
+
+def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first
+    for h in sorted(hits, key=lambda h: h.weak and h.reply):
+        if h.sender and h.recipient and h.sender == h.recipient:
+            continue
+        if h.full and h.reply and h.weak:
+            origs = [c for c in clusters if (c.sender, c.recipient) == (h.recipient, h.sender)]
+            if not origs:
+                continue  # "X replied to Y" with no letter from Y in the article: a remark, not a letter
+            h.weak = False
+            h.kind = h.kind or _vote_kind(origs[-1])
+        if h.full:
+            same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
+            target = None
+            if not h.distinct:
+                compatible = [c for c in same if _compatible(c, h, anchor) or h.definite]
+                if compatible:
+                    target = max(compatible, key=lambda c: c.last_pos)
+            elif h.headline:
+                target = same[-1] if same else None
+            if target is None:
+                target = _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
+                clusters.append(target)
+            target.hits.append(h)
+            continue
+        if h.sender is None and h.recipient is None:
+            if clusters and h.distinct and not h.headline:
+                ref = max(clusters, key=lambda c: c.last_pos)
+                h.sender, h.recipient = ref.sender, ref.recipient
+                if not h.dates:
+                    d = ref.best_date()
+                    if d is not None:
+                        h.dates = [(d, RANK_CONTEXT)]
+                clusters.append(_Cluster(ref.sender, ref.recipient, [h]))
+            elif h.definite and clusters:
+                c = max(clusters, key=lambda c: c.last_pos)
+                c.hits.append(h)
+                h.sender, h.recipient = c.sender, c.recipient
+            continue
+        if h.recipient is None and h.answers:
+            # "the letter was in response to Xi's message": Xi wrote to whoever wrote the reply
+            h.recipient = next((a.sender for a in h.answers if a.sender and a.sender != h.sender), None)
+            if h.full:
+                same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
+                target = same[-1] if same else _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
+                if not same:
+                    clusters.append(target)
+                target.hits.append(h)
+                continue
+        known_sender = h.sender is not None
+        same = [c for c in clusters if (c.sender == h.sender if known_sender else c.recipient == h.recipient)]
+        if h.reply and not known_sender:
+            same = []
+        if h.reply and known_sender and h.recipient is None:
+            # "Kim replied": to whoever last wrote to Kim
+            origs = [c for c in clusters if c.recipient == h.sender]
+            if origs:
+                o = max(origs, key=lambda c: c.last_pos)
+                h.recipient = o.sender
+                if h.kind is None:
+                    h.kind = _vote_kind(o)
+                tgt = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient) and _compatible(c, h, anchor)]
+                if tgt:
+                    tgt[-1].hits.append(h)
+                    tgt[-1].reply = True
+                else:
+                    nc = _Cluster(h.sender, h.recipient, [h], reply=True)
+                    clusters.append(nc)
+            continue
+        compatible = [c for c in same if _compatible(c, h, anchor)]
+        if (h.definite or h.headline or h.weak) and same:
+            (compatible or same)
+            target = max(compatible or same, key=lambda c: c.last_pos)
+            target.hits.append(h)
+            continue
+        if compatible and not h.distinct:
+            max(compatible, key=lambda c: c.last_pos).hits.append(h)
+            continue
+        if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
+            continue
+        # an indefinite letter with one party named: the other party is the usual correspondent
+        other = None
+        if same:
+            ref = max(same, key=lambda c: c.last_pos)
+            other = ref.recipient if known_sender else ref.sender
+        else:
+            party = h.sender if known_sender else h.recipient
+            rel = [c for c in clusters if party in (c.sender, c.recipient)]
+            if rel:
+                ref = max(rel, key=lambda c: c.last_pos)
+                other = ref.recipient if ref.sender == party else ref.sender
+        if other is None:
+            continue
+        if known_sender:
+            h.recipient = other
+        else:
+            h.sender = other
+        if h.sender == h.recipient:
+            continue
+        nc = _Cluster(h.sender, h.recipient, [h])  # type: ignore[arg-type]
+        clusters.append(nc)
+    return clusters
+
+
+def _roundup(hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "In his congratulatory letter, Biden noted ...": in an article about the letters one person
+    received, a letter whose writer alone is named went to that person."""
+    placed = {id(h) for c in clusters for h in c.hits}
+    counts: dict[str, int] = {}
+    for c in clusters:
+        counts[c.recipient] = counts.get(c.recipient, 0) + 1
+    if not counts:
+        return []
+    main = max(counts, key=lambda r: (counts[r], -min(h.pos for c in clusters if c.recipient == r for h in c.hits)))
+    first = clusters[0]
+    if counts[main] < 2 and not (main == first.recipient and any(h.plural for h in first.hits)):
+        return []  # one letter to them, told in the singular: not a roundup
+    out: list[_Cluster] = []
+    pairs = {(c.sender, c.recipient) for c in clusters}
+    for h in hits:
+        if (id(h) in placed or not h.in_own or h.sender is None or h.recipient is not None or h.headline or h.weak
+                or h.reply or h.sender == main or (h.sender, main) in pairs):
+            continue
+        h.recipient = main
+        pairs.add((h.sender, main))
+        out.append(_Cluster(h.sender, main, [h]))
+    return out
+
+
+def _vote_kind(c: _Cluster) -> str:
+    votes: dict[str, float] = {}
+    first_full = None
+    for h in c.hits:
+        if h.kind is None:
+            continue
+        w = 1.0 if (h.full and not h.definite) else 0.75 if not h.definite else 0.5
+        if h.headline:
+            w = 0.75
+        votes[h.kind] = votes.get(h.kind, 0.0) + w
+        if first_full is None and h.full and not h.headline:
+            first_full = h.kind
+    if not votes:
+        if any(h.weak for h in c.hits) and not any(h.strong for h in c.hits):
+            return "message"
+        return "letter"
+    if "telegram" in votes:
+        return "telegram"
+    top = max(votes.values())
+    tied = [k for k, v in votes.items() if v == top]
+    if len(tied) == 1:
+        return tied[0]
+    if first_full in tied:
+        return first_full
+    return min(tied, key=P.KIND_ORDER.index)

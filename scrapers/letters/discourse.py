@@ -1,0 +1,191 @@
+"""Discourse: pronouns, "the two leaders", and what the article has said so far."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from . import patterns as P
+from .dates import DateMention, DateSpan, find_dates
+from .entities import Mention
+from .gazetteer import load_gazetteer
+from .lexicon import _CLAUSE_VERBS
+from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS
+
+if TYPE_CHECKING:
+    from .annotate import _Doc
+    from .reader import _SentenceReader
+
+class DiscourseMixin:
+    """Resolves pronouns and plural references against the sentence and the article so far."""
+
+    def _pronoun(self, i: int, m: Mention) -> str | None:
+        g = load_gazetteer()
+        if m.pronoun in ("i", "they", "two"):
+            return None
+        female = m.pronoun == "she"
+
+        def ok(p: str | None) -> bool:
+            # people the gazetteer does not know may be either
+            return bool(p) and (g.is_female(p) == female or not g.knows(p))
+
+        # "Kim sent a reply to Lukashenko in response to his message": the one being answered
+        if m.possessive and self._word(i - 1) == "to" and self._word(i - 2) in ("response", "reply", "answer"):
+            subj = self.who(self.subject_idx) if self.subject_idx is not None and self.subject_idx < i else None
+            for j in range(i - 3, -1, -1):
+                if self.toks[j].kind == "E" and self.ments[self.toks[j].ent].kind != "pronoun":
+                    p = self.who(j)
+                    if ok(p) and p != subj:
+                        return p
+        # "thanked Kim for his letter": the possessive follows the object it refers to
+        if m.possessive and i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
+            p = self.who(i - 2)
+            if ok(p):
+                return p
+        obj = m.text.lower() in ("him", "her") and not m.possessive
+        if not obj:
+            local = self._subject(i)
+            if local and 0 <= local[0] < i and self.ments[self.toks[local[0]].ent].kind != "pronoun":
+                p = self.who(local[0])
+                if ok(p):
+                    return p
+        subj = self.subject_idx
+        if not obj and subj is not None and subj < i:
+            p = self.who(subj)
+            if ok(p):
+                return p
+        if not obj and subj is not None and subj > i and i <= 3:
+            # "In his letter to Moon, Kim said": the subject after the opening phrase
+            p = self.who(subj)
+            if ok(p):
+                return p
+        if obj:
+            local = self._subject(i)
+            subj = local[0] if local and local[0] >= 0 else None
+            excluded = self.who(subj) if subj is not None and subj < i else None
+            main = self.subject_idx
+            if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
+                    and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):
+                p = self.who(main)
+                if ok(p) and p != excluded:
+                    return p  # "Kim received a letter from Xi and Putin sent him a telegram": him is Kim
+            for j in range(i - 1, -1, -1):
+                if self.toks[j].kind == "E" and not (self.ments[self.toks[j].ent].kind == "pronoun"):
+                    p = self.who(j)
+                    if ok(p) and p != excluded:
+                        return p
+            for p in reversed(self.ctx.recent):
+                if ok(p) and p != excluded:
+                    return p
+            return None
+        if self.ctx.last_subject and ok(self.ctx.last_subject):
+            return self.ctx.last_subject
+        for p in reversed(self.ctx.recent):
+            if ok(p):
+                return p
+        return None
+
+    def group(self, i: int) -> list[str]:
+        """People a plural ("they", "the two leaders") refers to: the latest pair in the article."""
+        t = self.toks[i]
+        if t.kind != "E":
+            return []
+        m = self.ments[t.ent]
+        if m.kind == "pronoun" and m.pronoun in ("they", "two"):
+            if self.ctx.last_pair:
+                return list(self.ctx.last_pair)
+            uniq: list[str] = []
+            for p in reversed(self.ctx.recent):
+                if p not in uniq:
+                    uniq.append(p)
+                if len(uniq) == 2:
+                    return uniq[::-1]
+            return []
+        p = self.who(i)
+        return [p] if p else []
+
+
+_SAME_DAY = re.compile(r"(?i)\b(?:on|the) same (?:day|date)\b")
+
+
+class _Context:
+    """What the article has said so far: recent people, the last subject and the last pair."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+        self.recent: list[str] = []
+        self.last_subject: str | None = None
+        self.last_pair: tuple[str, str] | None = None
+        self._para_dates: dict[int, list[tuple[int, DateSpan]]] = {}
+        self._dates: dict[int, list[DateMention]] = {}
+        self._all_dates: list[DateMention] | None = None
+        self._date_starts: list[int] = []
+
+    def note_plain(self, si: int) -> None:
+        """Track people and the subject of a sentence that mentions no letter, without parsing it."""
+        sent = self.doc.sentences[si]
+        subject_seen = False
+        for m in self.doc.ents.in_span(sent.start, sent.end):
+            if m.kind == "pronoun":
+                subject_seen = True  # "He said ...": the subject is whoever it was before
+                continue
+            p = self.doc.person(m)
+            if not p:
+                continue
+            self.recent.append(p)
+            if not subject_seen:
+                before = self.doc.text[max(sent.start, m.start - 12):m.start].lower().split()
+                if not before or (before[-1] not in P.PREPOSITIONS and before[-1] not in ("the", "a", "an", "both")):
+                    self.last_subject = p
+                    subject_seen = True
+        self.recent = self.recent[-30:]
+        for d in self.dates_of(si):
+            self._para_dates.setdefault(sent.para, []).append((si, d.span))
+
+    def note_sentence(self, reader: _SentenceReader) -> None:
+        for i, t in enumerate(reader.toks):
+            if t.kind == "E":
+                p = reader.who(i)
+                if p:
+                    self.recent.append(p)
+        if reader.subject_idx is not None:
+            p = reader.who(reader.subject_idx)
+            if p:
+                self.last_subject = p
+        self.recent = self.recent[-30:]
+        sent = reader.sent
+        for d in self.dates_of(reader.si):
+            self._para_dates.setdefault(sent.para, []).append((reader.si, d.span))
+
+    def dates_of(self, si: int) -> list[DateMention]:
+        """Date expressions of sentence `si` (offsets within the sentence); the article is scanned once."""
+        if self._all_dates is None:
+            self._all_dates = find_dates(self.doc.text, self.doc.anchor)
+            self._date_starts = [d.start for d in self._all_dates]
+        if si not in self._dates:
+            sent = self.doc.sentences[si]
+            lo = bisect_left(self._date_starts, sent.start)
+            out = []
+            for d in self._all_dates[lo:]:
+                if d.start >= sent.end:
+                    break
+                if d.end <= sent.end:
+                    out.append(DateMention(d.start - sent.start, d.end - sent.start, d.span, d.relative))
+            self._dates[si] = out
+        return self._dates[si]
+
+    def context_dates(self, si: int) -> list[tuple[DateSpan, int]]:
+        """A recent date from an earlier sentence of the same paragraph: the narrative's time.
+        "On the same day" refers to the last date the article gave, in any paragraph."""
+        sent = self.doc.sentences[si]
+        if _SAME_DAY.search(sent.text):
+            earlier = [d for p in self._para_dates.values() for s, d in p if s < si]
+            if earlier:
+                return [(max(earlier, key=lambda d: d.start), RANK_ATTACHED)]
+        cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
+        anchor = self.doc.anchor
+        for d in reversed(cands):
+            if d.end >= anchor.start - timedelta(days=RECENT_DAYS) and d.start <= anchor.end:
+                return [(d, RANK_CONTEXT)]
+        return []

@@ -1,0 +1,14 @@
+"""The sentence reader: the stages of reading one sentence, put together."""
+from __future__ import annotations
+
+from .clauses import ClauseReader
+from .discourse import DiscourseMixin
+from .nouns import NounsMixin
+from .slots import SlotsMixin
+from .verbs import VerbsMixin
+
+__all__ = ["_SentenceReader"]
+
+
+class _SentenceReader(NounsMixin, VerbsMixin, SlotsMixin, DiscourseMixin, ClauseReader):
+    """Finds letter mentions in one sentence."""
