@@ -93,3 +93,17 @@ def test_a_title_before_a_former_holder_does_not_bind_the_office():
     ents = find_entities(text, date(2020, 10, 17))
     title = next(m for m in ents.mentions if m.kind == "title")
     assert resolve_title(ents, title.role or "", date(2020, 10, 17)) == "Raúl Castro"
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Former President Clinton wrote to his successor.", "Bill Clinton"),
+    ("Secretary Clinton wrote to her counterpart.", "Hillary Clinton"),
+])
+def test_a_title_before_a_shared_surname_keeps_the_one_who_held_it(text, person):
+    ents = find_entities("Bill Clinton and Hillary Clinton were there. " + text, date(2017, 1, 22))
+    assert [m.person for m in ents.mentions if m.kind == "short"] == [person]
+
+
+def test_a_capitalised_run_before_a_number_is_a_thing():
+    ents = find_entities("The satellite left from the Tanegashima Yoshinobu 1 site.", date(2018, 10, 29))
+    assert not [m for m in ents.mentions if m.kind == "generic"]

@@ -248,11 +248,15 @@ def _initial_before(scan: Scan, i: int) -> int:
     return a
 
 
+_NUMBER_AFTER = re.compile(r"[ \t]+\d")
+
+
 def _is_person_run(scan: Scan, i: int, j: int) -> bool:
-    """Two or more name words, none of them a place, event or institution word."""
+    """Two or more name words, none of them a place, event or institution word, and no number after
+    them ("Tanegashima Yoshinobu 1 site", "Apollo 11")."""
     lex = lexicon()
     words = [t[2] for t in scan.toks[i:j + 1]]
-    if len(words) < 2 or all(len(w) == 1 for w in words[1:]):
+    if len(words) < 2 or all(len(w) == 1 for w in words[1:]) or _NUMBER_AFTER.match(scan.text, scan.toks[j][1]):
         return False
     return words[-1].lower() not in lex.not_person_heads and not any(w.lower() in lex.headline_verbs for w in words)
 
@@ -308,12 +312,32 @@ def _eastern_given_names(scan: Scan) -> dict[str, str]:
     return out
 
 
-def _short_person(scan: Scan, key: str, given: dict[str, str]) -> str | None:
+_TITLE_BEFORE = re.compile(r"(?i)\b(president|prime\s+minister|premier|chancellor|king|queen|emir|amir|sultan|"
+                           r"secretary(?:\s+of\s+state)?|foreign\s+minister|vice\s+president)\s+$")
+_TITLE_OFFICES = {"president": ("hos", "president", "leader"), "prime minister": ("hog",), "premier": ("hog",),
+                  "chancellor": ("hog",), "king": ("hos",), "queen": ("hos",), "emir": ("hos",), "amir": ("hos",),
+                  "sultan": ("hos",), "secretary": ("fm",), "secretary of state": ("fm",), "foreign minister": ("fm",),
+                  "vice president": ("vp",)}
+
+
+def _by_title_before(scan: Scan, start: int, cands: set[str]) -> set[str]:
+    """"President Clinton" is Bill Clinton, "Secretary Clinton" Hillary: a title keeps those who held it."""
+    if len(cands) < 2:
+        return cands
+    m = _TITLE_BEFORE.search(scan.text, max(0, start - 30), start)
+    if m is None:
+        return cands
+    offices = _TITLE_OFFICES.get(" ".join(m.group(1).lower().split()), ())
+    held = {p for p in cands if any(t.office in offices for t in scan.g.tenures.get(p, []))}
+    return held or cands
+
+
+def _short_person(scan: Scan, key: str, given: dict[str, str], start: int) -> str | None:
     g = scan.g
     if key in given:
         return given[key]
     if key in g.short_names:
-        cands = g.short_names[key]
+        cands = _by_title_before(scan, start, g.short_names[key])
         named_c = [c for c in cands if c in scan.named]
         if named_c:
             return g.pick(set(named_c), scan.when, scan.named)
@@ -336,7 +360,7 @@ def short_names(scan: Scan, mention: type["Mention"]) -> None:
             nxt = norm(toks[idx + 1][2])
             if nxt in scan.g.short_names and not scan.taken[toks[idx + 1][0]]:
                 key, b, tok = nxt, toks[idx + 1][1], text[a:toks[idx + 1][1]]
-        person = _short_person(scan, key, given)
+        person = _short_person(scan, key, given, start)
         if person is None or (tok.isupper() and len(tok) > 3 and key not in scan.g.short_names):
             continue
         scan.take(mention(start, b, tok, "short", person, scan.possessive_after(b)))
