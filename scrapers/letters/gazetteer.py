@@ -200,7 +200,7 @@ class Gazetteer:
     def _add_person(self, name: str, spec: dict) -> None:
         if spec.get("female"):
             self.female.add(name)
-        for v in [name, *spec.get("variants", []), *self._styled_variants(name)]:
+        for v in [name, *self._styled_variants(name, spec.get("variants", []))]:
             self._add_full(v, name)
         shorts = spec.get("short")
         for s in self._default_short(name) if shorts is None else shorts:
@@ -233,12 +233,15 @@ class Gazetteer:
         if len(parts) == 3 and self.is_eastern(name):
             self.full_names.setdefault(f"{parts[0]} {parts[1]}{parts[2]}", set()).add(name)
 
-    def _styled_variants(self, name: str) -> list[str]:
-        """How rulers are called short of their full name: "Sheikh Tamim", "Tamim bin Hamad", "Sabah Al-Ahmad"."""
+    def _styled_variants(self, name: str, variants: list[str]) -> list[str]:
+        """The listed variants and how rulers are called short of their full name: "Tamim bin Hamad",
+        "Tamim Al Thani", "Sabah Al-Ahmad", and each of these after the country's styles ("Sheikh Tamim")."""
         parts = name.split()
-        out: list[str] = []
+        out: list[str] = list(variants)
         if len(parts) > 3 and parts[1].lower() in ("bin", "ibn"):
             out.append(" ".join(parts[:3]))
+            if parts[-2].lower() == "al":
+                out.append(" ".join([parts[0], *parts[-2:]]))
         if len(parts) > 2 and parts[1].lower().startswith(("al-", "el-")) and len(parts[1]) > 3:
             out.append(" ".join(parts[:2]))
         honorifics: list[str] = []

@@ -74,6 +74,20 @@ def _longest_name_at(scan: Scan, i: int) -> tuple[int, int, set[str], int] | Non
     return hit
 
 
+def _past_honorifics(scan: Scan, i: int, hit: tuple[int, int, set[str], int]) -> tuple[int, int, set[str], int]:
+    """A style read as a name ("Crown Prince Salman") must not cut short a longer name after the style
+    ("Crown Prince Salman bin Hamad Al Khalifa"): the longer reading wins."""
+    honorifics = lexicon().honorifics
+    k = i
+    best = hit
+    while k < i + 3 and k + 1 < len(scan.toks) and scan.toks[k][2].lower() in honorifics:
+        k += 1
+        later = _longest_name_at(scan, k)
+        if later and later[1] > best[1]:
+            best = (later[0], later[1], later[2], later[3] + (k - i))
+    return best
+
+
 def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
     """Step 1: full names and variants from the gazetteer, longest first at each position."""
     g, toks, text = scan.g, scan.toks, scan.text
@@ -84,6 +98,7 @@ def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
             continue
         hit = _longest_name_at(scan, i)
         if hit:
+            hit = _past_honorifics(scan, i, hit)
             hits.append((hit[0], hit[1], in_country_near(g, text, hit[0], hit[1], hit[2])))
             next_free = i + hit[3]
     for _, _, cands in hits:
