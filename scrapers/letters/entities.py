@@ -11,6 +11,7 @@ from .entity_patterns import (
     patterns,
 )
 from .gazetteer import Gazetteer, load_gazetteer, norm
+from .bare_titles import bare_titles
 from .names import Scan, gazetteer_names, other_names, short_names
 
 __all__ = ["Mention", "ArticleEntities", "find_entities", "resolve_title", "gazetteer", "party_type"]
@@ -271,6 +272,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     _bind_titles_to_other_names(scan)
     short_names(scan, Mention)
     _places(scan)
+    bare_titles(scan, Mention)
     _merge_country_with_name(scan)
     descriptors = _descriptors(scan)
     _pronouns(scan)

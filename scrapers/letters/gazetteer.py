@@ -5,7 +5,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -129,7 +129,18 @@ GENERIC_TITLES: dict[str, str] = {
     "strongman": "leader",
     "supreme leader": "leader",
     "top leader": "leader",
+    # "his Chinese counterpart": the country's leader is the usual reading; a country whose
+    # premier writes to premiers says so in its `titles`
+    "counterpart": "leader",
+    "president-elect": "elect",
+    "president elect": "elect",
+    "prime minister-elect": "elect_hog",
+    "prime minister elect": "elect_hog",
 }
+
+# "President-elect": the next holder of an office, between an election and taking office.
+_ELECT = {"elect": "hos", "elect_hog": "hog"}
+_ELECT_WINDOW_DAYS = 120
 
 # Eastern name order: the family name comes first and is what articles use alone.
 _EASTERN = {"KP", "KR", "CN", "VN", "KH"}
@@ -292,6 +303,8 @@ class Gazetteer:
         office = c.titles.get(title) or GENERIC_TITLES.get(title)
         if office == "leader" and "leader" not in c.offices:
             office = c.leader
+        if office in _ELECT and office not in c.offices and _ELECT[office] in c.offices:
+            return office
         if office is None or office not in c.offices:
             return None
         return office
@@ -307,6 +320,8 @@ class Gazetteer:
         the current holder: an undated article is most likely recent.
         """
         tenures = self.holders(country, office)
+        if not tenures and office in _ELECT:
+            return self._elect(country, _ELECT[office], when)
         if not tenures:
             return None
         if when is not None:
@@ -319,6 +334,13 @@ class Gazetteer:
         if named:
             return named[-1].person
         return tenures[-1].person
+
+    def _elect(self, country: str, office: str, when: date | None) -> str | None:
+        """The holder whose term began soonest after `when` (within four months): the one elected."""
+        if when is None:
+            return None
+        nxt = [t for t in self.holders(country, office) if when < t.start <= when + timedelta(days=_ELECT_WINDOW_DAYS)]
+        return nxt[0].person if nxt else None
 
     def resolve_name(self, key: str, when: date | None, prefer: frozenset[str] | set[str] = frozenset(), short: bool = False) -> str | None:
         """Canonical person for a normalised name or short form, disambiguated by date."""

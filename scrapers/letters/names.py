@@ -107,7 +107,28 @@ def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
     for a, b, cands in hits:
         person = g.pick(cands, scan.when, scan.named) if len(cands) > 1 else next(iter(cands))
         scan.named.add(person)
+        _bind_style(scan, a, person)
         scan.take(mention(a, b, text[a:b], "name", person, scan.possessive_after(b)))
+
+
+_STYLE_WORDS = re.compile(r"(?:(?P<before>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+)?$")
+
+
+def _bind_style(scan: Scan, start: int, person: str) -> None:
+    """"Amir Sheikh Sabah ...", "King Salman": a style that is an office of the person's country says
+    who holds it, so "the Amir" later in an undated article is the same man."""
+    words = scan.text[start:start + 40].split()[:2]
+    before = _STYLE_WORDS.search(scan.text, max(0, start - 30), start)
+    phrases = [" ".join(words[:2]).lower(), words[0].lower() if words else ""]
+    if before and before.group("before"):
+        b = before.group("before").lower()
+        phrases += [b, b.split()[-1]]
+    for t in scan.g.tenures.get(person, []):
+        c = scan.g.countries.get(t.country)
+        if c is None or (scan.when is not None and not t.covers(scan.when)):
+            continue
+        if any(c.titles.get(p) == t.office for p in phrases if p):
+            scan.bindings.setdefault((t.country, t.office), person)
 
 
 _COUNTRY_WORDS_BEFORE = re.compile(r"((?:[A-Z][\w.'-]*\s+){1,3})$")
