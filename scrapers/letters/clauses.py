@@ -74,10 +74,7 @@ class ClauseReader:
         if i in self.resolved:
             return self.resolved[i]
         m = self.ments[t.ent]
-        if m.kind != "pronoun":
-            p = self.doc.person(m)
-        else:
-            p = self._pronoun(i, m)
+        p = self.doc.person(m) if m.kind != "pronoun" else self._pronoun(i, m)
         self.resolved[i] = p
         return p
 
@@ -343,9 +340,8 @@ class ClauseReader:
                 if self._modal_or_negated(j):
                     return None
                 return j
-            elif w not in P.AUXILIARIES:
-                if not seen_aux:
-                    return None
+            elif w not in P.AUXILIARIES and not seen_aux:
+                return None
             j += 1
         return None
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from . import patterns as P
