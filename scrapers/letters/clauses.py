@@ -100,7 +100,8 @@ class ClauseReader:
             if w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ",":
                 return j + 1
             if (w == "and" and j + 2 < v + 1 and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)
-                    and any(self._is_verbish(k) for k in range(j))):
+                    and any(self._is_verbish(k) for k in range(j))
+                    and not (self.toks[j - 1].kind == "E" and not self._prep_before(j - 1))):  # "he and Xi have"
                 return j + 1  # "Kim received a letter from Xi and Putin sent him a telegram"
             if w in ("said", "says", "reported", "announced", "confirmed", "stated", "added", "claimed") and j < v - 1:
                 return j + 1

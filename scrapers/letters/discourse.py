@@ -102,6 +102,9 @@ class DiscourseMixin:
             return []
         m = self.ments[t.ent]
         if m.kind == "pronoun" and m.pronoun in ("they", "two"):
+            local = [k for k in self._subject(i) if 0 <= k < i]
+            if len(local) >= 2:  # "Both Biden and Macron, in their messages, ...": the clause's subjects
+                return [p for k in local for p in [self.who(k)] if p]
             if self.ctx.last_pair:
                 return list(self.ctx.last_pair)
             uniq: list[str] = []

@@ -60,6 +60,10 @@ class NounRolesMixin:
                 np.sender_i = subj
             if not np.recip_i:
                 obj = self._object_between(subj[-1], inst)
+                if obj is None:
+                    # "Biden, in his message, praised Scholz": the object of the verb after the aside
+                    close = next((k for k in range(np.h + 1, min(len(self.toks), np.h + 12)) if self._word(k) == ","), None)
+                    obj = self._object_between(close, min(len(self.toks), close + 4)) if close is not None else None
                 if obj is not None:
                     np.recip_i = [obj]
             return
@@ -102,15 +106,28 @@ class NounRolesMixin:
             np.sender_i = [thanked]
 
     def _fill_from_passive(self, np: NounPhrase) -> None:
-        """A passive verb after the noun: "a letter was handed to Moon", "the letter was received by Kim"."""
+        """A passive verb after the noun: "a letter was handed to Moon", "the letter was received by Kim";
+        or a verb the letter is subject of: "a letter from Petro reached Maduro"."""
         pv = self._passive_after(np.h)
         if pv is None:
+            self._letter_as_subject(np)
             return
         np.strong = True
         if self._word(pv) in P.RECEIVE_VERBS and not np.recip_i:
             rb = self._find_after(pv, "by")
             if rb is not None:
                 np.recip_i = [rb]
+
+    def _letter_as_subject(self, np: NounPhrase) -> None:
+        """The verb right after the noun phrase, when its frame maps slots for a letter as subject."""
+        listed = [v for k, v in np.right.items() if isinstance(v, int)] + [i for k in ("to+", "from+") for i in np.right.get(k, [])]
+        v = max([np.h, *listed]) + 1
+        frame = load_frames().by_form.get(self._word(v))
+        if frame is None or not frame.letter_subject or v + 1 >= len(self.toks):
+            return
+        if frame.letter_subject.get("object") == "recipient" and self.toks[v + 1].kind == "E" and not np.recip_i:
+            np.recip_i = [v + 1]
+            np.strong = True
 
     def _thanks_for(self, s: int) -> tuple[list[str], list[str]] | None:
         """ "X expressed thanks to Y for sending a message": Y sent it to X."""

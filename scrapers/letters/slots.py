@@ -177,11 +177,13 @@ class SlotsMixin:
         back = j - 1
         while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
             back -= 1
-        pw = self._word(back)
+        # the participle the by-phrase belongs to: "a reply sent on April 12 by Kim", "hand-delivered to
+        # North Korean officials in Pyongyang by envoy Hill"
+        pw = next((self._word(k) for k in range(j - 1, e, -1)
+                   if self._word(k) in P.AUTHOR_PARTICIPLES or self._word(k) in P.DELIVER_PARTICIPLES), "")
         if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
             out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
-        elif pw in P.DELIVER_PARTICIPLES or back == e or any(self._word(k) in P.DELIVER_PARTICIPLES for k in range(e + 1, j)):
-            # "hand-delivered to North Korean officials in Pyongyang by envoy Hill"
+        elif pw in P.DELIVER_PARTICIPLES or back == e:
             out.setdefault("via", ent)
 
     def _relative_clause(self, h: int, right: dict) -> None:
