@@ -27,6 +27,6 @@ def extract_letters(text: str, *, title: str | None = None, published: str | Non
         return []
     return [
         FoundLetter(r.sender, r.recipient, r.kind, r.date, r.via, r.evidence, r.start, r.end, r.confidence, r.reply_to,
-                    r.status)
+                    r.status, r.sender_type, r.recipient_type)
         for r in extract_raw(text, title, published)
     ]

@@ -8,6 +8,7 @@ from .annotate import _dateline_end, _Doc, _tokens
 from .dates import DateSpan
 from .gazetteer import load_gazetteer
 from .lexicon import _CLAUSE_VERBS, _PLURAL_TITLES
+from .parties import find_organisations, with_organisations
 from .records import RANK_ATTACHED, RANK_REPORT
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ class ClauseReader:
         self.doc = doc
         self.si = si
         self.sent = doc.sentences[si]
-        self.ments = doc.ents.in_span(self.sent.start, self.sent.end)
+        self.ments = with_organisations(doc.ents.in_span(self.sent.start, self.sent.end),
+                                        find_organisations(doc.text, self.sent.start, self.sent.end))
         self.toks = _tokens(doc, self.sent, self.ments)
         self.ctx = ctx
         self.headline = self.sent.headline or doc.in_title(self.sent.start)
@@ -74,10 +76,7 @@ class ClauseReader:
         if i in self.resolved:
             return self.resolved[i]
         m = self.ments[t.ent]
-        if m.kind != "pronoun":
-            p = self.doc.person(m)
-        else:
-            p = self._pronoun(i, m)
+        p = self.doc.person(m) if m.kind != "pronoun" else self._pronoun(i, m)
         self.resolved[i] = p
         return p
 
@@ -101,7 +100,8 @@ class ClauseReader:
             if w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ",":
                 return j + 1
             if (w == "and" and j + 2 < v + 1 and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)
-                    and any(self._is_verbish(k) for k in range(j))):
+                    and any(self._is_verbish(k) for k in range(j))
+                    and not (self.toks[j - 1].kind == "E" and not self._prep_before(j - 1))):  # "he and Xi have"
                 return j + 1  # "Kim received a letter from Xi and Putin sent him a telegram"
             if w in ("said", "says", "reported", "announced", "confirmed", "stated", "added", "claimed") and j < v - 1:
                 return j + 1
@@ -343,9 +343,8 @@ class ClauseReader:
                 if self._modal_or_negated(j):
                     return None
                 return j
-            elif w not in P.AUXILIARIES:
-                if not seen_aux:
-                    return None
+            elif w not in P.AUXILIARIES and not seen_aux:
+                return None
             j += 1
         return None
 

@@ -46,108 +46,146 @@ def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
 
 
 def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
-    clusters: list[_Cluster] = []
+    """Mentions merged into letters: one per pair of parties and date, with partial mentions attached."""
+    merger = _Merger(anchor)
     # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first
     for h in sorted(hits, key=lambda h: h.weak and h.reply):
-        if h.sender and h.recipient and h.sender == h.recipient:
-            continue
+        merger.place(h)
+    return merger.clusters
+
+
+def _latest(clusters: list[_Cluster]) -> _Cluster:
+    return max(clusters, key=lambda c: c.last_pos)
+
+
+class _Merger:
+    """Places each mention of a letter in the letter it belongs to, or starts a new one."""
+
+    def __init__(self, anchor: Anchor) -> None:
+        self.anchor = anchor
+        self.clusters: list[_Cluster] = []
+
+    def pair(self, sender: str | None, recipient: str | None) -> list[_Cluster]:
+        return [c for c in self.clusters if (c.sender, c.recipient) == (sender, recipient)]
+
+    def new(self, h: Hit, reply: bool = False) -> _Cluster:
+        c = _Cluster(h.sender, h.recipient, [h], reply=reply)  # type: ignore[arg-type]
+        self.clusters.append(c)
+        return c
+
+    def place(self, h: Hit) -> None:
+        if h.sender and h.sender == h.recipient:
+            return
         if h.full and h.reply and h.weak:
-            origs = [c for c in clusters if (c.sender, c.recipient) == (h.recipient, h.sender)]
+            origs = self.pair(h.recipient, h.sender)
             if not origs:
-                continue  # "X replied to Y" with no letter from Y in the article: a remark, not a letter
+                return  # "X replied to Y" with no letter from Y in the article: a remark, not a letter
             h.weak = False
             h.kind = h.kind or _vote_kind(origs[-1])
         if h.full:
-            same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
-            target = None
-            if not h.distinct:
-                compatible = [c for c in same if _compatible(c, h, anchor) or h.definite]
-                if compatible:
-                    target = max(compatible, key=lambda c: c.last_pos)
-            elif h.headline:
-                target = same[-1] if same else None
-            if target is None:
-                target = _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
-                clusters.append(target)
-            target.hits.append(h)
-            continue
-        if h.sender is None and h.recipient is None:
-            if clusters and h.distinct and not h.headline:
-                ref = max(clusters, key=lambda c: c.last_pos)
-                h.sender, h.recipient = ref.sender, ref.recipient
-                if not h.dates:
-                    d = ref.best_date()
-                    if d is not None:
-                        h.dates = [(d, RANK_CONTEXT)]
-                clusters.append(_Cluster(ref.sender, ref.recipient, [h]))
-            elif h.definite and clusters:
-                c = max(clusters, key=lambda c: c.last_pos)
-                c.hits.append(h)
-                h.sender, h.recipient = c.sender, c.recipient
-            continue
-        if h.recipient is None and h.answers:
-            # "the letter was in response to Xi's message": Xi wrote to whoever wrote the reply
-            h.recipient = next((a.sender for a in h.answers if a.sender and a.sender != h.sender), None)
-            if h.full:
-                same = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient)]
-                target = same[-1] if same else _Cluster(h.sender, h.recipient)  # type: ignore[arg-type]
-                if not same:
-                    clusters.append(target)
-                target.hits.append(h)
-                continue
-        known_sender = h.sender is not None
-        same = [c for c in clusters if (c.sender == h.sender if known_sender else c.recipient == h.recipient)]
-        if h.reply and not known_sender:
-            same = []
-        if h.reply and known_sender and h.recipient is None:
-            # "Kim replied": to whoever last wrote to Kim
-            origs = [c for c in clusters if c.recipient == h.sender]
-            if origs:
-                o = max(origs, key=lambda c: c.last_pos)
-                h.recipient = o.sender
-                if h.kind is None:
-                    h.kind = _vote_kind(o)
-                tgt = [c for c in clusters if (c.sender, c.recipient) == (h.sender, h.recipient) and _compatible(c, h, anchor)]
-                if tgt:
-                    tgt[-1].hits.append(h)
-                    tgt[-1].reply = True
-                else:
-                    nc = _Cluster(h.sender, h.recipient, [h], reply=True)
-                    clusters.append(nc)
-            continue
-        compatible = [c for c in same if _compatible(c, h, anchor)]
-        if (h.definite or h.headline or h.weak) and same:
-            (compatible or same)
-            target = max(compatible or same, key=lambda c: c.last_pos)
-            target.hits.append(h)
-            continue
-        if compatible and not h.distinct:
-            max(compatible, key=lambda c: c.last_pos).hits.append(h)
-            continue
-        if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
-            continue
-        # an indefinite letter with one party named: the other party is the usual correspondent
-        other = None
-        if same:
-            ref = max(same, key=lambda c: c.last_pos)
-            other = ref.recipient if known_sender else ref.sender
+            self._place_full(h)
+        elif h.sender is None and h.recipient is None:
+            self._place_partyless(h)
+        elif not self._place_answered(h):
+            self._place_partial(h)
+
+    def _place_full(self, h: Hit) -> None:
+        same = self.pair(h.sender, h.recipient)
+        target = None
+        if not h.distinct:
+            compatible = [c for c in same if _compatible(c, h, self.anchor) or h.definite]
+            target = _latest(compatible) if compatible else None
+        elif h.headline:
+            target = same[-1] if same else None
+        if target is None:
+            self.new(h)
         else:
-            party = h.sender if known_sender else h.recipient
-            rel = [c for c in clusters if party in (c.sender, c.recipient)]
-            if rel:
-                ref = max(rel, key=lambda c: c.last_pos)
-                other = ref.recipient if ref.sender == party else ref.sender
+            target.hits.append(h)
+
+    def _place_partyless(self, h: Hit) -> None:
+        """ "Another letter" is a new letter between the last pair; "the letter" is the last letter."""
+        if not self.clusters:
+            return
+        ref = _latest(self.clusters)
+        if h.distinct and not h.headline:
+            h.sender, h.recipient = ref.sender, ref.recipient
+            if not h.dates:
+                d = ref.best_date()
+                if d is not None:
+                    h.dates = [(d, RANK_CONTEXT)]
+            self.new(h)
+        elif h.definite:
+            ref.hits.append(h)
+            h.sender, h.recipient = ref.sender, ref.recipient
+
+    def _place_answered(self, h: Hit) -> bool:
+        """ "the letter was in response to Xi's message": Xi wrote to whoever wrote the reply."""
+        if h.recipient is not None or not h.answers:
+            return False
+        h.recipient = next((a.sender for a in h.answers if a.sender and a.sender != h.sender), None)
+        if not h.full:
+            return False
+        same = self.pair(h.sender, h.recipient)
+        if same:
+            same[-1].hits.append(h)
+        else:
+            self.new(h)
+        return True
+
+    def _place_reply(self, h: Hit) -> None:
+        """ "Kim replied": to whoever last wrote to Kim."""
+        origs = [c for c in self.clusters if c.recipient == h.sender]
+        if not origs:
+            return
+        o = _latest(origs)
+        h.recipient = o.sender
+        if h.kind is None:
+            h.kind = _vote_kind(o)
+        tgt = [c for c in self.pair(h.sender, h.recipient) if _compatible(c, h, self.anchor)]
+        if tgt:
+            tgt[-1].hits.append(h)
+            tgt[-1].reply = True
+        else:
+            self.new(h, reply=True)
+
+    def _place_partial(self, h: Hit) -> None:
+        """A mention naming one party: part of that party's letter, or a new one to its usual correspondent."""
+        known_sender = h.sender is not None
+        if h.reply and known_sender and h.recipient is None:
+            self._place_reply(h)
+            return
+        same = [] if h.reply and not known_sender else [
+            c for c in self.clusters if (c.sender == h.sender if known_sender else c.recipient == h.recipient)]
+        compatible = [c for c in same if _compatible(c, h, self.anchor)]
+        if (h.definite or h.headline or h.weak) and same:
+            _latest(compatible or same).hits.append(h)
+            return
+        if compatible and not h.distinct:
+            _latest(compatible).hits.append(h)
+            return
+        if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
+            return
+        other = self._usual_correspondent(h, same, known_sender)
         if other is None:
-            continue
+            return
         if known_sender:
             h.recipient = other
         else:
             h.sender = other
-        if h.sender == h.recipient:
-            continue
-        nc = _Cluster(h.sender, h.recipient, [h])  # type: ignore[arg-type]
-        clusters.append(nc)
-    return clusters
+        if h.sender != h.recipient:
+            self.new(h)
+
+    def _usual_correspondent(self, h: Hit, same: list[_Cluster], known_sender: bool) -> str | None:
+        """An indefinite letter with one party named: the other party is the one it last wrote with."""
+        if same:
+            ref = _latest(same)
+            return ref.recipient if known_sender else ref.sender
+        party = h.sender if known_sender else h.recipient
+        rel = [c for c in self.clusters if party in (c.sender, c.recipient)]
+        if not rel:
+            return None
+        ref = _latest(rel)
+        return ref.recipient if ref.sender == party else ref.sender
 
 
 def _roundup(hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -21,17 +22,33 @@ class DiscourseMixin:
     """Resolves pronouns and plural references against the sentence and the article so far."""
 
     def _pronoun(self, i: int, m: Mention) -> str | None:
-        g = load_gazetteer()
+        """The person a pronoun at token `i` refers to, of the pronoun's gender where the gazetteer knows it."""
         if m.pronoun in ("i", "they", "two"):
             return None
+        g = load_gazetteer()
         female = m.pronoun == "she"
 
         def ok(p: str | None) -> bool:
             # people the gazetteer does not know may be either
             return bool(p) and (g.is_female(p) == female or not g.knows(p))
 
+        if m.possessive:
+            p = self._possessive_of_object(i, ok)
+            if p:
+                return p
+        if m.text.lower() in ("him", "her") and not m.possessive:
+            return self._object_pronoun(i, ok)
+        p = self._subject_pronoun(i, ok)
+        if p:
+            return p
+        if self.ctx.last_subject and ok(self.ctx.last_subject):
+            return self.ctx.last_subject
+        return next((p for p in reversed(self.ctx.recent) if ok(p)), None)
+
+    def _possessive_of_object(self, i: int, ok: Callable[[str | None], bool]) -> str | None:
+        """A possessive that refers back to an object rather than to the subject."""
         # "Kim sent a reply to Lukashenko in response to his message": the one being answered
-        if m.possessive and self._word(i - 1) == "to" and self._word(i - 2) in ("response", "reply", "answer"):
+        if self._word(i - 1) == "to" and self._word(i - 2) in ("response", "reply", "answer"):
             subj = self.who(self.subject_idx) if self.subject_idx is not None and self.subject_idx < i else None
             for j in range(i - 3, -1, -1):
                 if self.toks[j].kind == "E" and self.ments[self.toks[j].ent].kind != "pronoun":
@@ -39,52 +56,44 @@ class DiscourseMixin:
                     if ok(p) and p != subj:
                         return p
         # "thanked Kim for his letter": the possessive follows the object it refers to
-        if m.possessive and i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
+        if i >= 3 and self.toks[i - 1].text == "for" and self.toks[i - 2].kind == "E":
             p = self.who(i - 2)
             if ok(p):
                 return p
-        obj = m.text.lower() in ("him", "her") and not m.possessive
-        if not obj:
-            local = self._subject(i)
-            if local and 0 <= local[0] < i and self.ments[self.toks[local[0]].ent].kind != "pronoun":
-                p = self.who(local[0])
-                if ok(p):
-                    return p
+        return None
+
+    def _subject_pronoun(self, i: int, ok: Callable[[str | None], bool]) -> str | None:
+        """ "he", "his": the subject of its clause, else of the sentence (after an opening phrase too)."""
+        local = self._subject(i)
+        if local and 0 <= local[0] < i and self.ments[self.toks[local[0]].ent].kind != "pronoun":
+            p = self.who(local[0])
+            if ok(p):
+                return p
         subj = self.subject_idx
-        if not obj and subj is not None and subj < i:
+        # "In his letter to Moon, Kim said": the subject after the opening phrase
+        if subj is not None and (subj < i or (subj > i and i <= 3)):
             p = self.who(subj)
-            if ok(p):
-                return p
-        if not obj and subj is not None and subj > i and i <= 3:
-            # "In his letter to Moon, Kim said": the subject after the opening phrase
-            p = self.who(subj)
-            if ok(p):
-                return p
-        if obj:
-            local = self._subject(i)
-            subj = local[0] if local and local[0] >= 0 else None
-            excluded = self.who(subj) if subj is not None and subj < i else None
-            main = self.subject_idx
-            if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
-                    and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):
-                p = self.who(main)
-                if ok(p) and p != excluded:
-                    return p  # "Kim received a letter from Xi and Putin sent him a telegram": him is Kim
-            for j in range(i - 1, -1, -1):
-                if self.toks[j].kind == "E" and not (self.ments[self.toks[j].ent].kind == "pronoun"):
-                    p = self.who(j)
-                    if ok(p) and p != excluded:
-                        return p
-            for p in reversed(self.ctx.recent):
-                if ok(p) and p != excluded:
-                    return p
-            return None
-        if self.ctx.last_subject and ok(self.ctx.last_subject):
-            return self.ctx.last_subject
-        for p in reversed(self.ctx.recent):
             if ok(p):
                 return p
         return None
+
+    def _object_pronoun(self, i: int, ok: Callable[[str | None], bool]) -> str | None:
+        """ "him", "her": someone other than the clause's subject, nearest first."""
+        local = self._subject(i)
+        subj = local[0] if local and local[0] >= 0 else None
+        excluded = self.who(subj) if subj is not None and subj < i else None
+        main = self.subject_idx
+        if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
+                and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):
+            p = self.who(main)
+            if ok(p) and p != excluded:
+                return p  # "Kim received a letter from Xi and Putin sent him a telegram": him is Kim
+        for j in range(i - 1, -1, -1):
+            if self.toks[j].kind == "E" and self.ments[self.toks[j].ent].kind != "pronoun":
+                p = self.who(j)
+                if ok(p) and p != excluded:
+                    return p
+        return next((p for p in reversed(self.ctx.recent) if ok(p) and p != excluded), None)
 
     def group(self, i: int) -> list[str]:
         """People a plural ("they", "the two leaders") refers to: the latest pair in the article."""
@@ -93,6 +102,9 @@ class DiscourseMixin:
             return []
         m = self.ments[t.ent]
         if m.kind == "pronoun" and m.pronoun in ("they", "two"):
+            local = [k for k in self._subject(i) if 0 <= k < i]
+            if len(local) >= 2:  # "Both Biden and Macron, in their messages, ...": the clause's subjects
+                return [p for k in local for p in [self.who(k)] if p]
             if self.ctx.last_pair:
                 return list(self.ctx.last_pair)
             uniq: list[str] = []

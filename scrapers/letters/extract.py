@@ -7,6 +7,7 @@ from .annotate import _Doc
 from .cluster import _cluster, _roundup, _vote_kind
 from .discourse import _Context
 from .gazetteer import load_gazetteer
+from .parties import party_type
 from .precheck import _TRIGGER_HINT, may_report_letters
 from .reader import _SentenceReader
 from .records import RANK_ATTACHED, RANK_CONTEXT, RANK_REPORT, Hit, RawLetter, _Cluster
@@ -51,6 +52,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
         body = [h for h in c.hits if not h.headline]
         if not body:
             continue  # a headline no sentence of the article bears out
+        if party_type(c.sender) == party_type(c.recipient) == "organisation":
+            continue  # correspondence with no leader on either side is not a leaders' letter
         if all(h.weak for h in c.hits) and not any(h.kind for h in c.hits):
             continue  # "congratulated" alone may have been a call or a statement
         out_clusters.append(c)
@@ -101,7 +104,7 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
         conf = _confidence(c)
         status = c.hits[0].status if c.hits[0].status != "reported" else claim_status(doc, c)
         results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i),
-                                 status))
+                                 status, party_type(c.sender), party_type(c.recipient)))
     return results
 
 

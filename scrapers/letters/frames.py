@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -41,6 +41,7 @@ class Frame:
     forms: frozenset[str]
     active: dict[str, str]
     passive: dict[str, str]
+    letter_subject: dict[str, str] = field(default_factory=dict)  # roles when the letter is the subject
     subject_unless_leader: str | None = None
     subject_if_leader: str | None = None
     reply: bool = False
@@ -72,7 +73,7 @@ class Frames:
 
 def _frame(row: dict[str, Any]) -> Frame:
     name = row["name"]
-    for voice in ("active", "passive"):
+    for voice in ("active", "passive", "letter_subject"):
         for slot, role in row.get(voice, {}).items():
             if slot not in SLOTS or role not in ROLES:
                 raise ValueError(f"frame {name!r}: {voice} maps {slot!r} to {role!r}; slots {sorted(SLOTS)}, roles {sorted(ROLES)}")
@@ -81,6 +82,7 @@ def _frame(row: dict[str, Any]) -> Frame:
         forms=frozenset(row["forms"].split()),
         active=dict(row.get("active", {})),
         passive=dict(row.get("passive", {})),
+        letter_subject=dict(row.get("letter_subject", {})),
         subject_unless_leader=row.get("subject_unless_leader"),
         subject_if_leader=row.get("subject_if_leader"),
         reply=bool(row.get("reply", False)),

@@ -1,17 +1,49 @@
 """Letter nouns: each mention of a letter, message or telegram and the frame that fills its roles."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from . import patterns as P
 from .filters import load_filters
-from .frames import load_frames
-from .lexicon import (
-    _CABLE_NOT_MAIL,
-    _CLAUSE_VERBS,
-    _PLURAL_HEADS,
-    _SPEECH_WORDS,
-    _THANKS,
-)
+from .lexicon import _CABLE_NOT_MAIL, _PLURAL_HEADS, _SPEECH_WORDS
 from .records import Hit
+
+__all__ = ["NounPhrase", "NounsMixin"]
+
+_DETERMINERS = frozenset(("the", "this", "that", "these", "those", "its"))
+
+
+@dataclass(slots=True)
+class NounPhrase:
+    """A letter noun and what the sentence says around it, filled in stage by stage."""
+
+    h: int  # the noun's token
+    head: str
+    kind: str | None
+    s: int  # first token of the noun phrase
+    poss: int | None  # possessor ("Kim's letter", "his letter")
+    ent_mods: list[int]
+    raw_mods: set[str]
+    v: int | None = None  # governing verb
+    io: int | None = None  # indirect object of that verb
+    prep: str | None = None  # preposition governing the phrase
+    verb: str = ""
+    status: str = "reported"
+    presupposed: bool = False
+    unreal_verb: bool = False
+    right: dict = field(default_factory=dict)
+    sender_i: list[int] = field(default_factory=list)
+    recip_i: list[int] = field(default_factory=list)
+    via_i: int | None = None
+    explicit_sender: bool = False
+    strong: bool = False
+    definite: bool = False
+    distinct: bool = False
+    subj_np_kind: str | None = None
+
+    @property
+    def invitation(self) -> bool:
+        return self.head.startswith("invitation")
 
 
 class NounsMixin:
@@ -19,9 +51,8 @@ class NounsMixin:
 
     def read(self) -> list[Hit]:
         hits: list[Hit] = []
-        toks = self.toks
         consumed: set[int] = set()
-        for h, t in enumerate(toks):
+        for h, t in enumerate(self.toks):
             if t.kind != "W":
                 continue
             w = t.text
@@ -52,30 +83,59 @@ class NounsMixin:
                 return False
         return False
 
+    # -------------------------------------------------------------- the stages of one noun
+
     def _noun_trigger(self, h: int, consumed: set[int]) -> list[Hit]:
-        toks = self.toks
-        head = toks[h].text
-        kind = P.KIND_HEADS[head]
+        """The letters one letter noun reports: rejected by a filter, or read stage by stage."""
+        head = self.toks[h].text
         s, poss, ent_mods, mods = self._np_left(h)
         # "message of greetings": the first noun names the kind
         if self._word(h + 1) == "of" and self._word(h + 2) in P.KIND_HEADS:
             consumed.add(h + 2)
+        np = NounPhrase(h, head, P.KIND_HEADS[head], s, poss, ent_mods, {m.strip("\"'") for m in mods})
+        if self._np_rejected(np, bool(mods)):
+            return []
+        self._np_governor(np)
+        if self._verb_rejected(np):
+            return []
+        self._np_status(np, mods)
+        np.right = self._right_slots(h)
+        self._relative_clause(h, np.right)
+        if np.right.get("platform"):
+            return []
+        self._np_own_slots(np)
+        self._np_flags(np)
+        if np.v is not None:
+            exchange = self._fill_from_verb(np)
+            if exchange is not None:
+                return exchange
+        else:
+            self._fill_from_context(np)
+            self._fill_from_passive(np)
+        return self._np_hits(np)
+
+    def _np_rejected(self, np: NounPhrase, modified: bool) -> bool:
+        """Readings of the noun that are no letter: "of note", "season's greetings", a news cable, filters."""
+        h, head = np.h, np.head
         if head in ("note", "notes"):
-            if not (mods or poss is not None or ent_mods) or self._word(s - 1) == "on":
-                return []
+            if not (modified or np.poss is not None or np.ent_mods) or self._word(np.s - 1) == "on":
+                return True
             if self._word(h + 1) in ("that", "how"):
-                return []
-        if head.startswith("greeting") and self._word(h - 1) in ("season's",):
-            return []
+                return True
+        if head.startswith("greeting") and self._word(h - 1) == "season's":
+            return True
         if head.startswith("cable") and (self._word(h + 1) in _CABLE_NOT_MAIL or self._word(h - 1) in _CABLE_NOT_MAIL):
-            return []
-        raw_mods = {m.strip("\"'") for m in mods}
+            return True
         filters = load_filters()
-        if filters.by_modifier(raw_mods, addressed=True, kind=kind):
-            return []
-        if self._word(h + 1) == "of" and filters.by_complement(self._word(h + 3 if self._word(h + 2) == "the" else h + 2)):
-            return []  # "a letter of intent", "the letter of the law"
-        status = "denied" if "no" in raw_mods else "reported"
+        if filters.by_modifier(np.raw_mods, addressed=True, kind=np.kind):
+            return True
+        # "a letter of intent", "the letter of the law"
+        return self._word(h + 1) == "of" and bool(
+            filters.by_complement(self._word(h + 3 if self._word(h + 2) == "the" else h + 2)))
+
+    def _np_governor(self, np: NounPhrase) -> None:
+        """The verb (or preposition) that governs the noun phrase."""
+        s = np.s
         v, io, prep = self._governing_verb(s)
         if v is None and prep is None and self._word(s - 1) in ("and", ",") and self._np_verb is not None:
             # "a message from A and a message of greetings from B": both governed by the first verb
@@ -83,196 +143,112 @@ class NounsMixin:
             if prev_h < s - 1 and s - prev_h <= 30:
                 v, io = prev_v, prev_io
         if v is not None:
-            self._np_verb = (h, v, io)
-        verb = self._word(v) if v is not None else ""
-        if verb in ("tweeted", "posted", "broadcast", "televised"):
-            return []
-        if head.startswith("invitation") and (verb in ("accepted", "declined", "rejected", "received") or self._word(s - 1) == "the" and self._word(s - 2) == "at"):
-            return []
-        if self._word(h - 1) == "the" and self._word(h - 2) == "at" and head.startswith("invitation"):
-            return []
-        hypothetical = bool(raw_mods & P.HYPOTHETICAL_MODIFIERS)
-        presupposed = poss is not None or bool(mods & {"the", "this", "that", "these", "those", "its"})
-        unreal_verb = False
-        unreal = self._unreal(v) if v is not None else None
+            self._np_verb = (np.h, v, io)
+        np.v, np.io, np.prep = v, io, prep
+        np.verb = self._word(v) if v is not None else ""
+
+    def _verb_rejected(self, np: NounPhrase) -> bool:
+        """A tweeted message; an invitation accepted or declined (often never written), or "at the invitation of"."""
+        if np.verb in ("tweeted", "posted", "broadcast", "televised"):
+            return True
+        if not np.invitation:
+            return False
+        at_the = self._word(np.s - 1) == "the" and self._word(np.s - 2) == "at"
+        at_the = at_the or (self._word(np.h - 1) == "the" and self._word(np.h - 2) == "at")
+        return np.verb in ("accepted", "declined", "rejected", "received") or at_the
+
+    def _np_status(self, np: NounPhrase, mods: set[str]) -> None:
+        """Denied, planned or reported, from the noun's determiner, its verb's modality and negation."""
+        np.status = "denied" if "no" in np.raw_mods else "reported"
+        np.presupposed = np.poss is not None or bool(mods & _DETERMINERS)
+        unreal = self._unreal(np.v) if np.v is not None else None
         if unreal is not None:
-            if not presupposed:
-                status = unreal
+            if not np.presupposed:
+                np.status = unreal
             else:
-                unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
-        if v is None and not presupposed:
-            status = self._unreal(s, noun=True) or status
-        if hypothetical or (v is None and self._word(h + 1) in ("will", "would", "shall", "'ll")):
-            status = "planned"  # "Putin's letter will be a response to ...": not written yet
-        right = self._right_slots(h)
-        self._relative_clause(h, right)
-        if right.get("platform"):
-            return []
-        sender_i: list[int] = []
-        recip_i: list[int] = []
-        via_i: int | None = right.get("via")
-        explicit_sender = False
-        if poss is not None:
-            sender_i = [poss]
-            explicit_sender = True
-        elif ent_mods:
-            sender_i = [ent_mods[-1]]
-            explicit_sender = True
+                np.unreal_verb = True  # "asked Moon to deliver his message": the message exists, the delivery is a plan
+        if np.v is None and not np.presupposed:
+            np.status = self._unreal(np.s, noun=True) or np.status
+        if np.raw_mods & P.HYPOTHETICAL_MODIFIERS or (np.v is None and self._word(np.h + 1) in ("will", "would", "shall", "'ll")):
+            np.status = "planned"  # "Putin's letter will be a response to ...": not written yet
+
+    def _np_own_slots(self, np: NounPhrase) -> None:
+        """Parties the noun phrase itself names: "Kim's letter", "a letter from Kim to Moon"."""
+        right = np.right
+        np.via_i = right.get("via")
+        if np.poss is not None:
+            np.sender_i, np.explicit_sender = [np.poss], True
+        elif np.ent_mods:
+            np.sender_i, np.explicit_sender = [np.ent_mods[-1]], True
         if "from" in right:
-            sender_i = [right["from"]] + right.get("from+", [])
-            explicit_sender = True
-        elif "of" in right and not sender_i:
-            sender_i = [right["of"]]
-            explicit_sender = True
+            np.sender_i, np.explicit_sender = [right["from"], *right.get("from+", [])], True
+        elif "of" in right and not np.sender_i:
+            np.sender_i, np.explicit_sender = [right["of"]], True
         if "to" in right:
-            recip_i = [right["to"]] + right.get("to+", [])
-        elif "for" in right and not head.startswith("invitation"):
-            recip_i = [right["for"]]
-        elif "for" in right and head.startswith("invitation"):
-            recip_i = [right["for"]]
-        strong = v is not None or explicit_sender or bool(recip_i)
-        reply = bool(right.get("reply")) or "reply" in raw_mods or self._word(h - 1) == "reply"
-        definite = presupposed
+            np.recip_i = [right["to"], *right.get("to+", [])]
+        elif "for" in right:
+            np.recip_i = [right["for"]]
+
+    def _np_flags(self, np: NounPhrase) -> None:
+        """Strength of the evidence, definiteness and whether the noun names another letter."""
+        raw = np.raw_mods
+        np.strong = np.v is not None or np.explicit_sender or bool(np.recip_i)
+        np.definite = np.presupposed
         # "a second letter", "another message"; "the first letter" refers back instead
-        distinct_mods = raw_mods & P.DISTINCT_MODIFIERS
-        if raw_mods & {"year", "year's", "years'"}:
+        distinct_mods = raw & P.DISTINCT_MODIFIERS
+        if raw & {"year", "year's", "years'"}:
             distinct_mods -= {"new"}  # "New Year's messages" are not new ones
-        distinct = bool(distinct_mods) and (not definite or "another" in raw_mods)
-        if head.startswith("invitation") and not poss and self._word(s - 1) in ("is", "was") and self._word(s - 2) in ("second", "other", "latter", "one"):
-            distinct = True  # "the first letter is on cooperation, while the second is an invitation"
-        subj_np_kind = None
-        if v is not None:
-            subj = self._subject(v, allow_prep=self._word(v - 1) == "for")
-            if subj and subj[0] < 0:
-                subj_np_kind = P.KIND_HEADS.get(self.toks[-1 - subj[0]].text)
-                subj = []
-            frame = load_frames().by_form[verb]
-            if frame.role("with", False) == "party":
-                if filters.by_neighbours(self._words_out(h, -1), self._words_out(h, 1), exchange=True):
-                    return []  # "exchanged greetings during a phone call"
-                return self._exchange_hits(self._exchange_people(subj, h), kind, h, definite, distinct, status)
-            sender_i, recip_i, via_i = self._verb_roles(frame, v, h, subj, io, right, explicit_sender,
-                                                        (sender_i, recip_i, via_i))
-        elif prep in ("in", "with"):
-            inst = s - 1
-            subj = self._subject(inst)
-            if subj and subj[0] >= 0:
-                if not sender_i:
-                    sender_i = subj
-                if not recip_i:
-                    obj = self._object_between(subj[-1], inst)
-                    if obj is not None:
-                        recip_i = [obj]
-            elif not sender_i:
-                listed = [right[k] for k in ("to", "from") if k in right] + right.get("to+", []) + right.get("from+", [])
-                after = self._entity_after_clause(max([h] + listed))
-                if after is not None:
-                    sender_i = [after]
-                    if not recip_i:
-                        obj = self._object_between(after, min(len(self.toks), after + 6))
-                        if obj is not None:
-                            recip_i = [obj]
-            strong = True
-        elif (prep is None and explicit_sender and not recip_i and sender_i and self.toks[s - 1].kind == "W"
-              and not head.startswith("invitation")  # accepted, declined or turned down: often never written
-              and self._word(s - 1) not in _CLAUSE_VERBS and self._word(s - 1) not in P.REPORT_VERBS
-              and self._word(s - 1) not in P.PREPOSITIONS):
-            # "Erdogan threw a letter from Trump into the bin": a leader holding another's letter received it
-            subj = self._subject(s)
-            if subj and subj[0] >= 0 and self._principal(subj[0]) and self.who(subj[0]) != self.who(sender_i[0]):
-                recip_i = subj[:1]
-        elif prep == "to" and self._word(s - 2) in P.REPLY_VERBS:
-            # "Xi replied to a letter from Biden": the one replying received the letter
-            subj = self._subject(s - 2)
-            if subj and subj[0] >= 0 and not recip_i:
-                recip_i = subj[:1]
-        elif prep == "to" and self._word(s - 2) in ("response", "reply"):
-            # "in response to Xi's message": the earlier letter of a pair
-            pass
-        elif prep == "for":
-            # "Biden thanked Xi for his letter": the one thanking received it, the one thanked wrote it
-            t = next((k for k in range(s - 2, max(-1, s - 10), -1) if self._word(k) in _THANKS), None)
-            if t is not None:
-                subj = self._subject(t)
-                if subj and subj[0] >= 0 and not recip_i:
-                    recip_i = subj[:1]
-                thanked = next((k for k in range(t + 1, s - 1) if self.toks[k].kind == "E"), None)
-                if thanked is not None and not explicit_sender:
-                    sender_i = [thanked]
-        # a passive verb after the noun: "a letter was handed to Moon", "the letter was received"
-        if v is None:
-            pv = self._passive_after(h)
-            if pv is not None:
-                strong = True
-                pverb = self._word(pv)
-                if pverb in P.RECEIVE_VERBS and not recip_i:
-                    rb = self._find_after(pv, "by")
-                    if rb is not None:
-                        recip_i = [rb]
-        senders = [p for i in sender_i for p in self.group(i)] if sender_i else []
-        recips = [p for i in recip_i for p in self.group(i)] if recip_i else []
-        if not senders and self._thanks_for(s):
-            senders, recips = self._thanks_for(s)
-        via = self.who(via_i) if via_i is not None and not unreal_verb else None
-        unnamed_carrier = (via is None and via_i is not None and not unreal_verb
-                           and self.ments[self.toks[via_i].ent].kind == "descriptor")
-        place_party = any(self.is_place(i) for i in sender_i + recip_i)
-        if recip_i and all(self.is_place(i) for i in recip_i) and any(self._word(k) in _SPEECH_WORDS for k in range(len(self.toks))):
-            return []  # "in his New Year's address, Kim sent a message to South Korea"
-        hits: list[Hit] = []
-        kind_out = kind
-        if subj_np_kind:
-            kind_out = subj_np_kind
-            definite = True
-        if head.startswith("cable") and not (senders and recips):
-            return []  # diplomatic and news cables name no writer and reader; a leader's cable names both
-        if head.startswith("invitation") and not (senders and recips):
-            if not (definite and (senders or recips)) and not distinct:
-                return []
-        if kind_out is None and not strong and not senders:
+        np.distinct = bool(distinct_mods) and (not np.definite or "another" in raw)
+        if (np.invitation and not np.poss and self._word(np.s - 1) in ("is", "was")
+                and self._word(np.s - 2) in ("second", "other", "latter", "one")):
+            np.distinct = True  # "the first letter is on cooperation, while the second is an invitation"
+
+    def _np_hits(self, np: NounPhrase) -> list[Hit]:
+        """The hits of the noun, one per sender and recipient, unless what was read rules it out."""
+        senders = [p for i in np.sender_i for p in self.group(i)]
+        recips = [p for i in np.recip_i for p in self.group(i)]
+        if not senders:
+            thanked = self._thanks_for(np.s)
+            if thanked:
+                senders, recips = thanked
+        kind = np.subj_np_kind or np.kind
+        definite = np.definite or bool(np.subj_np_kind)
+        if self._hits_rejected(np, senders, recips, kind, definite):
             return []
-        if not recips and filters.by_modifier(raw_mods, addressed=False, kind=kind_out):
-            return []  # "in a New Year message, Kim said": a speech
-        pos = self.toks[h].start
-        for sp in senders or [None]:
-            for rp in recips or [None]:
-                if sp is not None and sp == rp:
-                    continue
-                hits.append(Hit(
-                    self.si, sp, rp, kind_out, via, self._dates(h), definite=definite, distinct=distinct,
-                    reply=reply, headline=self.headline, strong=strong, place_party=place_party, pos=pos,
-                    inferable=v is not None or "from" in right or "of" in right, unnamed_carrier=unnamed_carrier,
-                    status=status, in_own=prep in ("in", "with") and poss is not None,
-                    plural=head in _PLURAL_HEADS,
-                ))
-        for hit in hits:
-            hit.original_of = None
-        if (self._word(s - 1) == "to" and self._word(s - 2) in P.REPLY_VERBS | {"response", "reply"}
-                or self._word(s - 1) in ("answering",)):
-            for hit in hits:
-                hit.reply = False
-                hit.original_of = -1  # filled in by _link_replies
+        via = self.who(np.via_i) if np.via_i is not None and not np.unreal_verb else None
+        unnamed_carrier = (via is None and np.via_i is not None and not np.unreal_verb
+                           and self.ments[self.toks[np.via_i].ent].kind == "descriptor")
+        answering = (self._word(np.s - 1) == "to" and self._word(np.s - 2) in P.REPLY_VERBS | {"response", "reply"}
+                     or self._word(np.s - 1) == "answering")
+        reply = bool(np.right.get("reply")) or "reply" in np.raw_mods or self._word(np.h - 1) == "reply"
+        dates = self._dates(np.h)
+        hits = [
+            Hit(self.si, sp, rp, kind, via, dates, definite=definite, distinct=np.distinct,
+                reply=reply and not answering, headline=self.headline, strong=np.strong,
+                place_party=any(self.is_place(i) for i in np.sender_i + np.recip_i), pos=self.toks[np.h].start,
+                inferable=np.v is not None or "from" in np.right or "of" in np.right,
+                unnamed_carrier=unnamed_carrier, status=np.status,
+                in_own=np.prep in ("in", "with") and np.poss is not None, plural=np.head in _PLURAL_HEADS,
+                original_of=-1 if answering else None)  # -1: filled in by _link_replies
+            for sp in senders or [None] for rp in recips or [None] if sp is None or sp != rp
+        ]
         return hits
 
-    def _thanks_for(self, s: int) -> tuple[list[str], list[str]] | None:
-        """ "X expressed thanks to Y for sending a message": Y sent it to X."""
-        j = s - 1
-        while j >= 0 and self._word(j) in P.AUXILIARIES | {"sending", "his", "her", "the", "a"}:
-            j -= 1
-        if self._word(j) != "for":
-            return None
-        k = j - 1
-        if k >= 0 and self.toks[k].kind == "E":
-            sender = self.who(k)
-            for b in range(k - 1, max(-1, k - 8), -1):
-                if self._word(b) in ("thanks", "thanked", "thank", "gratitude", "grateful"):
-                    subj = self._subject(b)
-                    if subj and subj[0] >= 0:
-                        rec = self.who(subj[0])
-                        if sender and rec:
-                            return [sender], [rec]
-            return ([sender], []) if sender else None
-        return None
+    def _hits_rejected(self, np: NounPhrase, senders: list[str], recips: list[str], kind: str | None,
+                       definite: bool) -> bool:
+        """What the parties found rule out: a speech to a country, a cable or invitation between nobody."""
+        if (np.recip_i and all(self.is_place(i) for i in np.recip_i)
+                and any(self._word(k) in _SPEECH_WORDS for k in range(len(self.toks)))):
+            return True  # "in his New Year's address, Kim sent a message to South Korea"
+        if np.head.startswith("cable") and not (senders and recips):
+            return True  # diplomatic and news cables name no writer and reader; a leader's cable names both
+        if (np.invitation and not (senders and recips) and not (definite and (senders or recips))
+                and not np.distinct):
+            return True
+        if kind is None and not np.strong and not senders:
+            return True
+        # "in a New Year message, Kim said": a speech
+        return not recips and bool(load_filters().by_modifier(np.raw_mods, addressed=False, kind=kind))
 
     def _link_replies(self, hits: list[Hit]) -> None:
         originals = [h for h in hits if h.original_of == -1]

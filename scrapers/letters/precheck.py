@@ -5,7 +5,7 @@ import re
 
 from . import patterns as P
 from .filters import load_filters
-from .lexicon import _CABLE_NOT_MAIL
+from .lexicon import _CABLE_NOT_MAIL, words
 from .sentences import normalize
 
 __all__ = ['may_report_letters']
@@ -61,10 +61,7 @@ _NP_MODIFIERS = frozenset(("a", "an", "the", "this", "that", "these", "those", "
 
 # Words after a verb of writing that are neither "to" nor the start of a mention of a person
 # ("wrote in", "writes that"), or a possessive, which _write_to never takes as the addressee.
-_NOT_ADDRESSEE = (P.PREPOSITIONS - {"to"}) | frozenset("""
-that and or but so as when while because if is was are were has had have it this about what how why up down
-out off more not which who whom where than then there his her hers their my its our your
-""".split())
+_NOT_ADDRESSEE = (P.PREPOSITIONS - {"to"}) | words("not_addressee")
 
 
 # Modifiers by which a filter rejects a letter noun outright ("a video message").
@@ -105,10 +102,9 @@ def _may_start_letter(word: str, text: str, start: int, end: int, cut: bool = Fa
     if word.startswith("cable") and ((prev and prev.islower() and prev in _CABLE_NOT_MAIL)
                                      or (nxt and nxt.islower() and nxt in _CABLE_NOT_MAIL)):
         return False
-    if (prev and prev.islower() and not word.startswith("greeting") and prev in _REJECTING_MODIFIERS
-            and prev not in _NP_STOP and prev not in _NP_MODIFIERS):
-        return False  # "a video message", "a strong message"
-    return True  # "no letter was sent" is a denied letter, which the reader keeps
+    # "a video message", "a strong message" are no letters; "no letter was sent" is a denied one, kept
+    return not (prev and prev.islower() and not word.startswith("greeting") and prev in _REJECTING_MODIFIERS
+                and prev not in _NP_STOP and prev not in _NP_MODIFIERS)
 
 
 def may_report_letters(text: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .clauses import ClauseReader
 from .discourse import DiscourseMixin
+from .noun_roles import NounRolesMixin
 from .nouns import NounsMixin
 from .slots import SlotsMixin
 from .verbs import VerbsMixin
@@ -10,5 +11,5 @@ from .verbs import VerbsMixin
 __all__ = ["_SentenceReader"]
 
 
-class _SentenceReader(NounsMixin, VerbsMixin, SlotsMixin, DiscourseMixin, ClauseReader):
+class _SentenceReader(NounsMixin, NounRolesMixin, VerbsMixin, SlotsMixin, DiscourseMixin, ClauseReader):
     """Finds letter mentions in one sentence."""

@@ -66,6 +66,8 @@ class RawLetter:
     confidence: float
     reply_to: int | None
     status: str = "reported"
+    sender_type: str = "person"
+    recipient_type: str = "person"
 
 
 @dataclass(slots=True)

@@ -1,10 +1,29 @@
 """The slots around a letter noun: from, to, by, through, lists of parties, relative clauses."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from . import patterns as P
 from .filters import load_filters
 from .frames import load_frames
 from .lexicon import _NOUNS_TAKING_TO, _PLURAL_TITLES, _TITLE_WORDS
+
+_SLOT_WORDS = frozenset(("from", "to", "for", "of", "by", "through", "via"))
+
+
+@dataclass(slots=True)
+class _Scan:
+    """Where the reading of the slots after a letter noun has got to."""
+
+    e: int  # the noun
+    j: int = -1
+    out: dict = field(default_factory=dict)
+    prev_word: str = ""
+    comma_seen: bool = False
+    last_slot_end: int = -1
+
+    def __post_init__(self) -> None:
+        self.j = self.e + 1
 
 
 class SlotsMixin:
@@ -54,112 +73,118 @@ class SlotsMixin:
         return j
 
     def _right_slots(self, e: int) -> dict:
-        """Prepositional slots after the noun at `e`: from, to, for, of, by, through."""
-        out: dict = {}
-        j = e + 1
+        """Prepositional slots after the noun at `e`: from, to, for, of, by, through (and lists of parties)."""
+        scan = _Scan(e)
         n = len(self.toks)
-        prev_word = ""
         steps = 0
-        comma_seen = False
-        last_slot_end = -1
-        while j < n and steps < 28:
+        while scan.j < n and steps < 28:
             steps += 1
-            t = self.toks[j]
+            t = self.toks[scan.j]
             if t.kind == "P":
-                comma_seen = comma_seen or t.text == ","
-                if t.text in (";", "(") or (t.text == "," and (self._word(j + 1) in ("and", "but", "while", "who", "which") or self._word(j + 1).endswith("ing"))):
+                if self._slot_punct(scan):
                     break
-                j += 1
-                continue
-            if t.kind == "W":
-                w = t.text
-                if w in P.KIND_HEADS and j > e + 1 and not (j == e + 2 and self._word(e + 1) == "of"):
+            elif t.kind == "W":
+                if self._slot_word(scan):
                     break
-                if w in ("while", "but") or (w == "and" and j + 1 < n and self.toks[j + 1].kind == "E" and j + 2 < n and self._is_verbish(j + 2)):
-                    break
-                if w in ("response", "reply") and self._word(j - 1) == "in":
-                    out.setdefault("reply", True)
-                if w == "back" and j == e + 1:
-                    out.setdefault("reply", True)
-                nxt = self._skip_title(j + 1)
-                if (nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via")
-                        and self.ments[self.toks[nxt].ent].kind == "pronoun" and self.ments[self.toks[nxt].ent].possessive):
-                    j = nxt + 1  # "from her brother": the party is the brother, not her
-                    prev_word = w
-                    continue
-                if (w == "and" and nxt < n and self.toks[nxt].kind == "E" and prev_word in ("from", "to")
-                        and last_slot_end == j - 1 and prev_word in out and not self._is_verbish(nxt + 1)):
-                    # "greetings from Vo Van Thuong and Bashar al-Assad": one more party in the same slot
-                    out.setdefault(prev_word + "+", []).append(nxt)
-                    last_slot_end = nxt
-                    j = nxt + 1
-                    continue
-                if nxt < n and self.toks[nxt].kind == "E" and w in ("from", "to", "for", "of", "by", "through", "via"):
-                    ent = nxt
-                    tnext = self.toks[ent]
-                    if w in ("from", "to") and w not in out and not (w == "to" and (tnext.poss or prev_word in ("response", "reply") or self._word(j - 1) in _NOUNS_TAKING_TO)):
-                        more = self._party_list(ent)
-                        if more:
-                            out[w + "+"] = more
-                            last_slot_end = more[-1]
-                            out[w] = ent
-                            j = more[-1] + 1
-                            prev_word = w
-                            continue
-                    if w == "from":
-                        out.setdefault("from", ent)
-                    elif w == "to" and not tnext.poss:
-                        if prev_word in ("response", "reply") or self._word(j - 1) in _NOUNS_TAKING_TO:
-                            pass  # "after his visit to Laos": the place belongs to the visit
-                        else:
-                            out.setdefault("to", ent)
-                    elif w == "for":
-                        if self._word(ent + 1) == "to" and self._word(ent + 2) in P.DELIVER_VERBS:
-                            out.setdefault("via", ent)
-                        elif not tnext.poss:
-                            out.setdefault("for", ent)
-                    elif w == "of" and j == e + 1:
-                        out.setdefault("of", ent)
-                    elif w == "by":
-                        out.setdefault("by", ent)
-                        back = j - 1
-                        while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
-                            back -= 1
-                        pw = self._word(back)
-                        if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
-                            out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
-                        elif pw in P.DELIVER_PARTICIPLES or back == e:
-                            out.setdefault("via", ent)
-                        else:
-                            # "hand-delivered to North Korean officials in Pyongyang by envoy Hill"
-                            for k in range(e + 1, j):
-                                if self._word(k) in P.DELIVER_PARTICIPLES:
-                                    out.setdefault("via", ent)
-                                    break
-                    elif w in ("through", "via"):
-                        out.setdefault("via", ent)
-                    j = ent + 1
-                    prev_word = w
-                    last_slot_end = ent
-                    continue
-                if w in ("that", "which") and j + 2 < n and self.toks[j + 1].kind == "E":
-                    verb = self._word(j + 2)
-                    if verb in P.RECEIVE_VERBS:
-                        out.setdefault("to", j + 1)
-                    elif verb in P.SEND_VERBS:
-                        out.setdefault("from", j + 1)
-                if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
-                    out.setdefault("to", j + 2)
-                if w in ("on", "via", "through") and self._word(j + 1) in load_filters().platform_words and not comma_seen:
-                    out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
-                prev_word = w
-                j += 1
                 continue
             # an entity not introduced by a preposition starts another clause
-            if j > e + 1 and self._is_verbish(j + 1) and self._word(j - 1) not in ("that", "which"):
+            elif scan.j > e + 1 and self._is_verbish(scan.j + 1) and self._word(scan.j - 1) not in ("that", "which"):
                 break
-            j += 1
-        return out
+            scan.j += 1
+        return scan.out
+
+    def _slot_punct(self, scan: _Scan) -> bool:
+        """Punctuation: a semicolon, a bracket or a comma before a new clause ends the slots."""
+        text = self.toks[scan.j].text
+        scan.comma_seen = scan.comma_seen or text == ","
+        nxt = self._word(scan.j + 1)
+        return text in (";", "(") or (text == "," and (nxt in ("and", "but", "while", "who", "which") or nxt.endswith("ing")))
+
+    def _slot_word(self, scan: _Scan) -> bool:
+        """One word after the noun; True when it ends the slots. Advances the scan."""
+        j, e, n = scan.j, scan.e, len(self.toks)
+        w = self.toks[j].text
+        if w in P.KIND_HEADS and j > e + 1 and not (j == e + 2 and self._word(e + 1) == "of"):
+            return True
+        if w in ("while", "but") or (w == "and" and j + 2 < n and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)):
+            return True
+        if (w in ("response", "reply") and self._word(j - 1) == "in") or (w == "back" and j == e + 1):
+            scan.out.setdefault("reply", True)
+        nxt = self._skip_title(j + 1)
+        party = nxt < n and self.toks[nxt].kind == "E"
+        if party and w in _SLOT_WORDS and self.ments[self.toks[nxt].ent].kind == "pronoun" and self.ments[self.toks[nxt].ent].possessive:
+            scan.j, scan.prev_word = nxt + 1, w  # "from her brother": the party is the brother, not her
+            return False
+        if (party and w == "and" and scan.prev_word in ("from", "to") and scan.last_slot_end == j - 1
+                and scan.prev_word in scan.out and not self._is_verbish(nxt + 1)):
+            # "greetings from Vo Van Thuong and Bashar al-Assad": one more party in the same slot
+            scan.out.setdefault(scan.prev_word + "+", []).append(nxt)
+            scan.last_slot_end = scan.j = nxt
+            scan.j += 1
+            return False
+        if party and w in _SLOT_WORDS:
+            self._slot_party(scan, w, nxt)
+            return False
+        self._slot_other(scan, w)
+        scan.prev_word = w
+        scan.j += 1
+        return False
+
+    def _slot_other(self, scan: _Scan, w: str) -> None:
+        """Words that name a party without a preposition: "a letter that Kim received", "addressed to"."""
+        j, n, out = scan.j, len(self.toks), scan.out
+        if w in ("that", "which") and j + 2 < n and self.toks[j + 1].kind == "E":
+            verb = self._word(j + 2)
+            if verb in P.RECEIVE_VERBS:
+                out.setdefault("to", j + 1)
+            elif verb in P.SEND_VERBS:
+                out.setdefault("from", j + 1)
+        if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
+            out.setdefault("to", j + 2)
+        if w in ("on", "via", "through") and self._word(j + 1) in load_filters().platform_words and not scan.comma_seen:
+            out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
+
+    def _slot_party(self, scan: _Scan, w: str, ent: int) -> None:
+        """A party after a preposition: the slot it fills, with any list of parties that follows."""
+        j, out, tnext = scan.j, scan.out, self.toks[ent]
+        owned_to = w == "to" and (tnext.poss or scan.prev_word in ("response", "reply")
+                                  or self._word(j - 1) in _NOUNS_TAKING_TO)  # "after his visit to Laos"
+        more = self._party_list(ent) if w in ("from", "to") and w not in out and not owned_to else []
+        if more:
+            out[w], out[w + "+"] = ent, more
+            scan.last_slot_end = more[-1]
+            scan.j, scan.prev_word = more[-1] + 1, w
+            return
+        if w == "from" or (w == "to" and not owned_to):
+            out.setdefault(w, ent)
+        elif w == "for":
+            if self._word(ent + 1) == "to" and self._word(ent + 2) in P.DELIVER_VERBS:
+                out.setdefault("via", ent)  # "a letter for Kim to deliver"
+            elif not tnext.poss:
+                out.setdefault("for", ent)
+        elif w == "of" and j == scan.e + 1:
+            out.setdefault("of", ent)
+        elif w == "by":
+            self._by_slot(scan, ent)
+        elif w in ("through", "via"):
+            out.setdefault("via", ent)
+        scan.j, scan.prev_word, scan.last_slot_end = ent + 1, w, ent
+
+    def _by_slot(self, scan: _Scan, ent: int) -> None:
+        """ "by X": the writer after "signed", "written" or of a leader's letter; else the carrier."""
+        e, j, out = scan.e, scan.j, scan.out
+        out.setdefault("by", ent)
+        back = j - 1
+        while back > e and (self._word(back) in P.AUXILIARIES or self.toks[back].kind == "P"):
+            back -= 1
+        # the participle the by-phrase belongs to: "a reply sent on April 12 by Kim", "hand-delivered to
+        # North Korean officials in Pyongyang by envoy Hill"
+        pw = next((self._word(k) for k in range(j - 1, e, -1)
+                   if self._word(k) in P.AUTHOR_PARTICIPLES or self._word(k) in P.DELIVER_PARTICIPLES), "")
+        if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
+            out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
+        elif pw in P.DELIVER_PARTICIPLES or back == e:
+            out.setdefault("via", ent)
 
     def _relative_clause(self, h: int, right: dict) -> None:
         """ "the letter Obama wrote to Trump", "a letter he received from Xi": the relative clause's

@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from .lexicon import words
+
 __all__ = ["CLAIM_VERBS", "claim_status", "claimed_in"]
 
 # Verbs by which a party itself tells of the letter: the article then relays a claim.
-CLAIM_VERBS = frozenset("""
-said says say claimed claims claim told tells insisted insists boasted boasts revealed reveals disclosed
-announced according
-""".split())
+CLAIM_VERBS = words("claim_verbs")
 _WORD = re.compile(r"[A-Za-z']+")
 
 
