@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from scrapers.letters.dates import DateSpan, anchor_for, find_article_date, find_dates, parse_published
+from scrapers.letters.dates import DateSpan, anchor_for, dateline_date, find_article_date, find_dates, parse_published
 
 
 def iso(text: str, published: str | None) -> list[str | None]:
@@ -115,3 +115,14 @@ def test_a_named_day_without_a_known_date_is_not_reported():
 ])
 def test_the_previous_day_is_the_day_before_the_article(text, expected):
     assert iso(text, "2026-01-09") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Abu Dhabi [UAE], August 7 (ANI/WAM): The president today received a message.", "2023-08-08", date(2023, 8, 7)),
+    ("BEIJING, Dec. 31 (Xinhua) -- Xi exchanged greetings.", "2025-01-01", date(2024, 12, 31)),
+    ("SEOUL, Oct. 17 (Yonhap) -- Kim sent a message.", "2020-10-17", date(2020, 10, 17)),
+    ("SEOUL, Oct. 1 (Yonhap) -- Kim sent a message.", "2020-10-17", None),
+    ("Kim sent a message on Oct. 1.", "2020-10-17", None),
+])
+def test_a_wire_dateline_gives_the_day_of_writing(text, published, expected):
+    assert dateline_date(text, parse_published(published)) == expected

@@ -12,14 +12,15 @@ if TYPE_CHECKING:
     from .entities import Mention
     from .names import Scan
 
-# Royal titles stand alone after "the"; "the President" and "the Prime Minister" only after a
-# style ("His Excellency the President"), since alone they as often mean someone's own president.
+# Royal titles and "the premier" stand alone after "the"; "the President" and "the Prime Minister"
+# only after a style ("His Excellency the President"), since alone they as often mean someone's
+# own president.
 _BARE = re.compile(
     r"(?P<style>(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+)?"
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
     r"President|Prime\s+Minister|Premier)\b(?!\s+of\b)(?![\s-]+elect)"
 )
-_NEEDS_STYLE = frozenset({"president", "prime minister", "premier"})
+_NEEDS_STYLE = frozenset({"president", "prime minister"})
 # The first line's place ("KUWAIT:", "Muscat, Oct 3 (ONA) --") says where the article is written.
 _DATELINE = re.compile(r"\A\s*(?P<place>[A-Z][A-Za-z .'-]{1,30}?)\s*(?:[,:(\[]|\s--|\s-\s)")
 
@@ -45,7 +46,7 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     c = scan.g.countries.get(code)
     if c is None:
         return None
-    if word in _NEEDS_STYLE:
+    if word in _NEEDS_STYLE or word == "premier":
         return scan.g.office_key(code, word)
     office = c.titles.get(word)
     return office if office in c.offices else None

@@ -11,7 +11,8 @@ from .date_patterns import (
 )
 from .holidays import holidays
 
-__all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article_date", "find_dates", "anchor_for"]
+__all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article_date", "find_dates", "anchor_for",
+           "dateline_date"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,29 @@ def find_article_date(text: str) -> date | None:
     if top_candidates:
         return top_candidates[0]
     return standalone[0] if standalone else None
+
+
+_DATELINE_DAY = re.compile(
+    r"\A\s*[A-Z][\w .'\-]{1,40}?(?:\s*\[[^\]]{1,30}\])?,\s*(?P<mon>January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+(?P<day>[0-3]?\d)\b"
+    r"(?:,?\s*(?P<year>(?:19|20)\d\d))?\s*(?:\(|--|-|:|/)"
+)
+
+
+def dateline_date(text: str, published: tuple[date, date] | None) -> date | None:
+    """The day a wire dateline gives ("Abu Dhabi [UAE], August 7 (WAM):") when it is the day of
+    writing, up to three days before the publication date: "today" in such a lead is that day."""
+    m = _DATELINE_DAY.match(text[:200])
+    if m is None or published is None:
+        return None
+    mon, day = MONTHS[m.group("mon").lower()], int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else published[1].year
+    d = _mk(year, mon, day)
+    if d is not None and not m.group("year") and d > published[1]:
+        d = _mk(year - 1, mon, day)
+    if d is None or not 0 <= (published[0] - d).days <= 3:
+        return None
+    return d
 
 
 def _span(a: date, b: date, anchor: Anchor) -> DateSpan:

@@ -342,6 +342,30 @@ class Gazetteer:
         nxt = [t for t in self.holders(country, office) if when < t.start <= when + timedelta(days=_ELECT_WINDOW_DAYS)]
         return nxt[0].person if nxt else None
 
+    def predecessor(self, person: str, when: date | None) -> str | None:
+        """Who held `person`'s office before them ("his predecessor"): the office held on `when`
+        (or most recently), ranked leader, head of state, head of government, foreign minister."""
+        return self._neighbour(person, when, -1)
+
+    def successor(self, person: str, when: date | None) -> str | None:
+        """Who held `person`'s office after them ("his successor")."""
+        return self._neighbour(person, when, +1)
+
+    def _neighbour(self, person: str, when: date | None, step: int) -> str | None:
+        rank = {"leader": 0, "hos": 1, "president": 1, "hog": 2, "fm": 3}
+        own = self.tenures.get(person, [])
+        if when is not None:
+            own = [t for t in own if t.covers(when)] or [t for t in own if t.start <= when] or own
+        if not own:
+            return None
+        mine = min(own, key=lambda t: (rank.get(t.office, 5), -t.start.toordinal()))
+        others = [t for t in self.holders(mine.country, mine.office) if t.person != person]
+        if step < 0:
+            before = [t for t in others if t.start < mine.start]
+            return before[-1].person if before else None
+        after = [t for t in others if t.start > mine.start]
+        return after[0].person if after else None
+
     def resolve_name(self, key: str, when: date | None, prefer: frozenset[str] | set[str] = frozenset(), short: bool = False) -> str | None:
         """Canonical person for a normalised name or short form, disambiguated by date."""
         cands = (self.short_names if short else self.full_names).get(key)
