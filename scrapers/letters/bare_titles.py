@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 # only after a style ("His Excellency the President"), since alone they as often mean someone's
 # own president.
 _BARE = re.compile(
-    r"(?P<style>(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+)?"
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
-    r"President|Prime\s+Minister|Premier)\b(?!\s+of\b)(?![\s-]+elect)"
+    r"President|Prime\s+Minister|Premier|premier)\b(?!\s+of\b)(?![\s-]+elect)"
 )
+# the style before "the": read backwards from the title, so the whole text is scanned once
+_STYLE = re.compile(r"(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+$")
 _NEEDS_STYLE = frozenset({"president", "prime minister"})
 # The first line's place ("KUWAIT:", "Muscat, Oct 3 (ONA) --") says where the article is written.
 _DATELINE = re.compile(r"\A\s*(?P<place>[A-Z][A-Za-z .'-]{1,30}?)\s*(?:[,:(\[]|\s--|\s-\s)")
@@ -62,11 +63,12 @@ def bare_titles(scan: "Scan", mention: type["Mention"]) -> None:
     order = ([home] if home else []) + [code for code, _ in weight.most_common() if code != home]
     for m in matches:
         word = " ".join(m.group("word").lower().split())
-        if word in _NEEDS_STYLE and not m.group("style"):
+        style = _STYLE.search(scan.text, max(0, m.start() - 30), m.start())
+        if word in _NEEDS_STYLE and not style:
             continue
         best = next(((code, office) for code in order if (office := _office(scan, code, word))
                      and scan.g.holder(code, office, scan.when, scan.named)), None)
         if best is None:
             continue
-        a, b = m.start(), m.end()
+        a, b = (style.start() if style else m.start()), m.end()
         scan.take(mention(a, b, scan.text[a:b], "title", None, scan.possessive_after(b), role=f"{best[0]}:{best[1]}"))

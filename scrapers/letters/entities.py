@@ -188,7 +188,8 @@ def _places(scan: Scan) -> None:
     """Step 5: places standing for their leader ("a message to Pyongyang"), resolved later if used;
     regions ("Nagorno-Karabakh") are taken so they are read as nobody."""
     pats, g, text = patterns(), scan.g, scan.text
-    for m in pats.region.finditer(text):
+    regions = pats.region.finditer(text) if any(t[2] in pats.region_first for t in scan.toks) else ()
+    for m in regions:
         if scan.free(m.start(), m.end()):
             scan.taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for a_, _, tok_ in scan.toks:

@@ -100,6 +100,7 @@ class Patterns:
     office_first: frozenset[str]
     seat_first: frozenset[str]
     place_first: frozenset[str]
+    region_first: frozenset[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -138,5 +139,6 @@ def patterns() -> Patterns:
     office_first = frozenset(o.split()[0].lower() for o in offices)
     seat_first = frozenset(x.split()[0] for x in seats)
     place_first = frozenset(m.group(0) for x in place_names if (m := TOKEN.match(x)))
+    region_first = frozenset(m.group(0).split("-")[0] for x in lexicon().regions if (m := TOKEN.match(x)))
     return Patterns(office, title_tail, office_of_tail, seat, place, region, lookup, sorted(offices),
-                    office_first, seat_first, place_first)
+                    office_first, seat_first, place_first, region_first)

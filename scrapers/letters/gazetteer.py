@@ -404,8 +404,10 @@ class Gazetteer:
         parts = key.split()
         if len(parts) < 2 or len(parts[-1]) < 4:
             return None
+        tail = parts[-1]
         found = {p for last, p in self.by_first.get(parts[0], ())
-                 if last == parts[-1] or (len(last) >= 5 and SequenceMatcher(None, last, parts[-1]).ratio() >= 0.85)}
+                 if last == tail or (len(last) >= 5 and last[0] == tail[0] and abs(len(last) - len(tail)) <= 2
+                                     and SequenceMatcher(None, last, tail).ratio() >= 0.85)}
         return next(iter(found)) if len(found) == 1 else None
 
     def country_of(self, key: str) -> str | None:

@@ -303,7 +303,7 @@ def other_names(scan: Scan, mention: type["Mention"]) -> None:
     i = 0
     while i < len(toks):
         a, _, tok = toks[i]
-        if _titled_single_name(scan, i, mention):
+        if tok.lower() in NAME_TITLES and _titled_single_name(scan, i, mention):
             i += 2
             continue
         if not is_cap(tok) or scan.taken[a] or is_stop(tok) or scan.head_mask[a]:
