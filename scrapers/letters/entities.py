@@ -114,7 +114,8 @@ def _seats(scan: Scan) -> list[tuple[int, int, str, str, bool]]:
 def _titles(scan: Scan) -> None:
     """Step 2: titles and seats, joined to a name that follows ("Russian President Vladimir Putin")."""
     pats = patterns()
-    tok_starts = [t[0] for t in scan.toks]
+    # only words a country phrase can start with begin a title tail ("the", "Russian", "North")
+    tok_starts = [t[0] for t in scan.toks if t[2].lower() in pats.tail_first]
     hits = []
     for a_, _, tok_ in scan.toks:
         if tok_.lower() in pats.office_first:

@@ -101,6 +101,7 @@ class Patterns:
     seat_first: frozenset[str]
     place_first: frozenset[str]
     region_first: frozenset[str]
+    tail_first: frozenset[str]  # lower-case words a "the Russian" / "North Korea's" title tail can start with
 
 
 def _alt(words: list[str]) -> str:
@@ -122,7 +123,8 @@ def patterns() -> Patterns:
         offices.update(c.titles)
     offices.update({"chairman", "general secretary", "secretary general", "crown prince", "speaker"})
     ctry = _alt(list(country_forms))
-    mods = r"(?:(?:then|former|outgoing|incoming|late|new|current|top|reclusive|young|elderly|veteran|nuclear-armed|isolated)\s+)"
+    mod_words = "then former outgoing incoming late new current top reclusive young elderly veteran nuclear-armed isolated"
+    mods = rf"(?:(?:{'|'.join(mod_words.split())})\s+)"
     # Office words are rare, so they are found first and the country is looked for around them.
     office = re.compile(rf"(?<![\w-])(?P<office>{_alt(list(offices))})(?![\w-])", re.I)
     title_tail = re.compile(
@@ -140,5 +142,7 @@ def patterns() -> Patterns:
     seat_first = frozenset(x.split()[0] for x in seats)
     place_first = frozenset(m.group(0) for x in place_names if (m := TOKEN.match(x)))
     region_first = frozenset(m.group(0).split("-")[0] for x in lexicon().regions if (m := TOKEN.match(x)))
+    tail_first = frozenset([m.group(0).lower() for x in country_forms if (m := TOKEN.match(x))]
+                           + ["the", "a", "an"] + [w.split("-")[0] for w in mod_words.split()])
     return Patterns(office, title_tail, office_of_tail, seat, place, region, lookup, sorted(offices),
-                    office_first, seat_first, place_first, region_first)
+                    office_first, seat_first, place_first, region_first, tail_first)
