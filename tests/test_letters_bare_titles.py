@@ -47,3 +47,8 @@ def test_a_president_elect_is_the_next_holder():
 def test_an_undated_article_takes_the_office_from_the_style_of_a_name():
     text = "Amir Sheikh Sabah Al-Ahmad Al-Jaber Al-Sabah met Sheikh Nawaf Al-Ahmad. KUWAIT: His Highness the Amir wrote."
     assert ("His Highness the Amir", "Sabah Al-Ahmad Al-Jaber Al-Sabah") in titles(text, None)
+
+
+def test_a_country_adjective_places_a_bare_title():
+    assert titles("The monarch, 95, is staying at her Scottish estate.", date(2021, 8, 16)) == [
+        ("The monarch", "Elizabeth II")]

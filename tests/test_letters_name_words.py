@@ -79,3 +79,13 @@ def test_an_organisation_name_runs_over_and():
 @pytest.mark.parametrize("text", ["He congratulated Muslim Leaders on the feast.", "A message to the Arab Peoples."])
 def test_groups_of_people_are_nobody_in_particular(text):
     assert not [x for x in found(text) if x[1] == "generic"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Xi replied to a letter from students of Iowa's Muscatine High School.", "Muscatine High School students"),
+    ("Xi encouraged Chinese students at Lomonosov Moscow State University.",
+     "Chinese students at Lomonosov Moscow State University"),
+])
+def test_students_of_a_school_are_one_party(text, name):
+    ents = find_entities(text, date(2024, 2, 24))
+    assert [(m.person, m.role) for m in ents.mentions if m.kind == "organisation"] == [(name, "students")]

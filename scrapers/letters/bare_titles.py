@@ -32,6 +32,10 @@ def _article_countries(scan: "Scan") -> tuple[str | None, Counter]:
     weight: Counter = Counter()
     head = _DATELINE.match(scan.text)
     home = g.country_of(norm(head.group("place"))) if head else None
+    for _, _, tok in scan.toks:
+        code = g.adjective_keys.get(norm(tok)) if tok[:1].isupper() else None
+        if code:
+            weight[code] += 1
     for m in scan.mentions:
         if m.role and ":" in m.role:
             weight[m.role.split(":", 1)[0]] += 1

@@ -223,6 +223,12 @@ def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
         if toks[nxt][2].lower() not in lex.organisation_heads:
             break
         end = nxt
+    # "Lomonosov Moscow State University": capitalised words that start no name inside an organisation's
+    k = end
+    while k + 1 < len(toks) and k - end < 3 and is_cap(toks[k + 1][2]) and joins(toks[k][2], scan.text[toks[k][1]:toks[k + 1][0]]):
+        k += 1
+        if toks[k][2].lower() in lex.organisation_heads:
+            return k
     return end
 
 
@@ -252,12 +258,23 @@ def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
         return False
     a = toks[i][0]
     b = toks[last][1]
-    surface = text[a:b]
-    m = mention(a, b, surface, "organisation", surface, scan.possessive_after(b))
+    surface = name = text[a:b]
+    group = _STUDENTS_OF.search(text, max(0, a - 60), a) if org_type == "school" else None
+    if group is not None and scan.free(group.start(), a):
+        # "students of Muscatine High School" are "Muscatine High School students"; "Chinese students
+        # at Lomonosov Moscow State University" keep their own words
+        a, org_type = group.start(), "students"
+        surface = text[a:b]
+        name = f"{name} students" if group.group("prep") == "of" else surface
+    m = mention(a, b, surface, "organisation", name, scan.possessive_after(b))
     m.party_type = "organisation"
     m.role = org_type
     scan.take(m)
     return True
+
+
+_STUDENTS_OF = re.compile(
+    r"(?:\b[A-Z][a-z]+\s+)?\bstudents\s+(?P<prep>of|at|from)\s+(?:the\s+)?(?:[A-Z][\w.]*(?:'s|\u2019s)?\s+){0,3}$")
 
 
 def _remember_aliases(scan: Scan, surface: str) -> None:
