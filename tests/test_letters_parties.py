@@ -39,3 +39,11 @@ def test_a_leader_writing_to_an_organisation_is_a_letter_with_its_type() -> None
 def test_letters_between_two_organisations_are_not_leaders_letters() -> None:
     text = "The National Olympic Committee sent a letter to the International Olympic Committee."
     assert extract_letters(text, published="2020-03-01") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Sultan Al Qasimi, Member of the Supreme Council and Ruler of Sharjah, sent a cable.",
+    "Xi, general secretary of the Communist Party of China Central Committee, replied.",
+])
+def test_an_organisation_inside_a_title_is_no_party(text: str) -> None:
+    assert find_organisations(text, 0, len(text)) == []

@@ -10,6 +10,8 @@ __all__ = ["find_organisations", "party_type", "with_organisations"]
 
 _HEADS = words("organisation_heads")
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
+_TITLE_HEADS = words("organisation_title_heads")
+_TITLE_OF = re.compile(r"\b(?:member|head|chairman|chairwoman|president|secretary|leader|general)s? of\b")
 _INNER = frozenset(("of", "and", "for", "the", "on"))
 # Groups named by a lower-case last word: "Muscatine High School students".
 _GROUPS = frozenset(("students", "pupils", "scholars"))
@@ -31,32 +33,58 @@ def find_organisations(text: str, start: int, end: int) -> list[Mention]:
     out: list[Mention] = []
     k = 0
     while k < len(toks):
-        s_, e_, w = toks[k]
-        low = w.lower()
-        if low not in _HEADS or not (w[0].isupper() or low in _GROUPS):
+        w = toks[k][2]
+        if w.lower() not in _HEADS or not (w[0].isupper() or w.lower() in _GROUPS):
             k += 1
             continue
-        first = k
-        while first > 0 and (toks[first - 1][2][0].isupper() or toks[first - 1][2] in _INNER):
-            first -= 1
-        while first < k and toks[first][2].lower() in _INNER:
-            first += 1  # the name starts with a capitalised word, not "The"
+        first = _name_start(text, toks, k)
         if first == k:
             k += 1
             continue
-        last = k
-        while last + 1 < len(toks) and toks[last + 1][2].lower() in _HEADS and (
-                toks[last + 1][2][0].isupper() or toks[last + 1][2].lower() in _GROUPS):
-            last += 1  # "High School students"
-        if last + 2 < len(toks) and toks[last + 1][2] == "of":
-            j = last + 2 + (toks[last + 2][2] == "the")
-            while j < len(toks) and toks[j][2][0].isupper():
-                last = j
-                j += 1
+        last = _name_end(text, toks, k)
         a, b = toks[first][0], toks[last][1]
-        out.append(Mention(a, b, text[a:b], "org", person=text[a:b]))
+        if not _in_title(text, a, toks[first][2]):
+            out.append(Mention(a, b, text[a:b], "org", person=text[a:b]))
         k = last + 1
     return out
+
+
+def _in_title(text: str, start: int, first_word: str) -> bool:
+    """ "Member of the Supreme Council", "general secretary of the Workers' Party ... Central Committee":
+    an organisation named inside someone's title is no party."""
+    if first_word.lower() in _TITLE_HEADS:
+        return True
+    before = text[max(0, start - 60):start].lower()
+    cut = max(before.rfind(","), before.rfind("."), before.rfind(";"))
+    return bool(_TITLE_OF.search(before[cut + 1:]))
+
+
+def _joined(text: str, toks: list[tuple[int, int, str]], k: int) -> bool:
+    """Whether token k follows token k - 1 with nothing but a space between: one name."""
+    return text[toks[k - 1][1]:toks[k][0]] == " "
+
+
+def _name_start(text: str, toks: list[tuple[int, int, str]], k: int) -> int:
+    first = k
+    while first > 0 and _joined(text, toks, first) and (toks[first - 1][2][0].isupper() or toks[first - 1][2] in _INNER):
+        first -= 1
+    while first < k and toks[first][2].lower() in _INNER:
+        first += 1  # the name starts with a capitalised word, not "The"
+    return first
+
+
+def _name_end(text: str, toks: list[tuple[int, int, str]], k: int) -> int:
+    """The last token of the name whose organisation word is at k: "High School students", "Party of Cuba"."""
+    last = k
+    while (last + 1 < len(toks) and _joined(text, toks, last + 1) and toks[last + 1][2].lower() in _HEADS
+           and (toks[last + 1][2][0].isupper() or toks[last + 1][2].lower() in _GROUPS)):
+        last += 1
+    if last + 2 < len(toks) and toks[last + 1][2] == "of" and _joined(text, toks, last + 1):
+        j = last + 2 + (toks[last + 2][2] == "the")
+        n = 0
+        while j < len(toks) and n < 3 and _joined(text, toks, j) and toks[j][2][0].isupper():
+            last, j, n = j, j + 1, n + 1  # "of Iran", "of Viet Nam", "of the Workers' Party"
+    return last
 
 
 def with_organisations(mentions: list[Mention], orgs: list[Mention]) -> list[Mention]:
