@@ -12,6 +12,7 @@ _HEADS = words("organisation_heads")
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
 _TITLE_HEADS = words("organisation_title_heads")
 _TITLE_OF = re.compile(r"\b(?:member|head|chairman|chairwoman|president|secretary|leader|general)s? of\b")
+_GROUP_OF = re.compile(r"\b(students|pupils|scholars) of (?:the )?(?:[\w.-]+(?: [\w.-]+)?'s )?")
 _INNER = frozenset(("of", "and", "for", "the", "on"))
 # Groups named by a lower-case last word: "Muscatine High School students".
 _GROUPS = frozenset(("students", "pupils", "scholars"))
@@ -43,8 +44,12 @@ def find_organisations(text: str, start: int, end: int) -> list[Mention]:
             continue
         last = _name_end(text, toks, k)
         a, b = toks[first][0], toks[last][1]
+        name = text[a:b]
+        group = _GROUP_OF.search(text, max(start, a - 60), a)
+        if group is not None and group.end() == a:
+            a, name = group.start(), f"{name} {group.group(1)}"  # "students of Muscatine High School"
         if not _in_title(text, a, toks[first][2]):
-            out.append(Mention(a, b, text[a:b], "org", person=text[a:b]))
+            out.append(Mention(a, b, text[a:b], "org", person=name))
         k = last + 1
     return out
 
@@ -66,8 +71,9 @@ def _joined(text: str, toks: list[tuple[int, int, str]], k: int) -> bool:
 
 def _name_start(text: str, toks: list[tuple[int, int, str]], k: int) -> int:
     first = k
-    while first > 0 and _joined(text, toks, first) and (toks[first - 1][2][0].isupper() or toks[first - 1][2] in _INNER):
-        first -= 1
+    while (first > 0 and _joined(text, toks, first) and not toks[first - 1][2].endswith(("'s", "s'"))
+           and (toks[first - 1][2][0].isupper() or toks[first - 1][2] in _INNER)):
+        first -= 1  # "Iowa's Muscatine High School": the possessor is not part of the name
     while first < k and toks[first][2].lower() in _INNER:
         first += 1  # the name starts with a capitalised word, not "The"
     return first
