@@ -54,3 +54,18 @@ def test_students_of_a_school_are_named_as_a_group() -> None:
     assert [m.person for m in find_organisations(text, 0, len(text))] == ["Muscatine High School students"]
     got = {(x.sender, x.recipient) for x in extract_letters(text, published="2024-02-24")}
     assert ("Xi Jinping", "Muscatine High School students") in got
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("Vladimir Putin sent a message to his Chinese counterpart on Monday.", ("Vladimir Putin", "Xi Jinping")),
+    ("Xi Jinping wrote to his Russian counterpart last week.", ("Xi Jinping", "Vladimir Putin")),
+])
+def test_an_unnamed_counterpart_is_the_office_holder_of_that_country(text: str, pair: tuple[str, str]) -> None:
+    got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
+    assert pair in got
+
+
+def test_a_named_counterpart_is_left_to_the_name() -> None:
+    text = "Vladimir Putin sent a message to his Chinese counterpart, Xi Jinping."
+    got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
+    assert got == {("Vladimir Putin", "Xi Jinping")}

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .entities import Mention
+from .gazetteer import load_gazetteer, norm
 from .lexicon import words
 
-__all__ = ["find_organisations", "party_type", "with_organisations"]
+__all__ = ["counterpart_mentions", "find_organisations", "party_type", "merged_mentions"]
 
 _HEADS = words("organisation_heads")
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
@@ -93,10 +95,34 @@ def _name_end(text: str, toks: list[tuple[int, int, str]], k: int) -> int:
     return last
 
 
-def with_organisations(mentions: list[Mention], orgs: list[Mention]) -> list[Mention]:
-    """The sentence's mentions with its organisations, which replace the mentions inside them
-    ("the Workers' Party of Korea" is no mention of Korea)."""
+def merged_mentions(mentions: list[Mention], orgs: list[Mention]) -> list[Mention]:
+    """The sentence's mentions with the ones found here (organisations, counterparts), which replace
+    the mentions inside them ("the Workers' Party of Korea" is no mention of Korea)."""
     if not orgs:
         return mentions
     kept = [m for m in mentions if not any(o.start < m.end and m.start < o.end for o in orgs)]
     return sorted(kept + orgs, key=lambda m: m.start)
+
+
+_COUNTERPART = re.compile(r"\b(?:his|her|their)\s+((?:[A-Z][\w-]*\s+){1,2})counterparts?\b(?!,?\s+(?:[A-Z]|the\b))")
+
+
+def counterpart_mentions(text: str, start: int, end: int, mentions: list[Mention], when: date | None,
+                         named: set[str]) -> list[Mention]:
+    """ "his Chinese counterpart" with no name after it: the holder, at the article's date, of the
+    office the possessor holds, in the country the adjective names (a president's counterpart is a
+    president, a prime minister's a prime minister)."""
+    g = load_gazetteer()
+    out = []
+    for m in _COUNTERPART.finditer(text, start, end):
+        code = g.country_of(norm(m.group(1).strip()))
+        if code is None:
+            continue
+        before = [x for x in mentions if x.end <= m.start() and x.person and x.kind != "pronoun"]
+        offices = [t.office for x in before[-1:] for t in g.offices_of(x.person)
+                   if when is None or t.covers(when)]
+        office = next((o for o in ("hog", "hos", "leader") if o in offices), "hos")
+        person = g.holder(code, office, when, named)
+        if person:
+            out.append(Mention(m.start(), m.end(), m.group(0), "name", person=person))
+    return out
