@@ -72,3 +72,38 @@ def test_country_possessive_joins_the_name():
 def test_a_country_beside_a_shared_style_picks_that_countrys_ruler(text, person):
     ents = find_entities(text, date(2006, 5, 1))
     assert [m.person for m in ents.mentions if m.kind == "name"] == [person]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("President Laurent Koudou Gbagbo wrote to him.", "Laurent Gbagbo"),
+    ("President Joao Lourenzo wrote to him.", "João Lourenço"),
+])
+def test_a_middle_name_or_a_misspelt_surname_still_finds_the_gazetteer_person(text, person):
+    ents = find_entities(text, date(2010, 4, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]
+
+
+def test_a_detached_article_before_a_short_name_is_part_of_it():
+    ents = find_entities("Abdel Fattah al-Sisi wrote. Al Sissi conveyed his greetings.", date(2020, 1, 1))
+    assert [(m.text, m.person) for m in ents.mentions if m.kind == "short"] == [("Al Sissi", "Abdel Fattah al-Sisi")]
+
+
+def test_a_title_before_a_former_holder_does_not_bind_the_office():
+    text = "The Cuban leader wrote. The late Cuban leader Fidel Castro was remembered."
+    ents = find_entities(text, date(2020, 10, 17))
+    title = next(m for m in ents.mentions if m.kind == "title")
+    assert resolve_title(ents, title.role or "", date(2020, 10, 17)) == "Raúl Castro"
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Former President Clinton wrote to his successor.", "Bill Clinton"),
+    ("Secretary Clinton wrote to her counterpart.", "Hillary Clinton"),
+])
+def test_a_title_before_a_shared_surname_keeps_the_one_who_held_it(text, person):
+    ents = find_entities("Bill Clinton and Hillary Clinton were there. " + text, date(2017, 1, 22))
+    assert [m.person for m in ents.mentions if m.kind == "short"] == [person]
+
+
+def test_a_capitalised_run_before_a_number_is_a_thing():
+    ents = find_entities("The satellite left from the Tanegashima Yoshinobu 1 site.", date(2018, 10, 29))
+    assert not [m for m in ents.mentions if m.kind == "generic"]

@@ -7,7 +7,8 @@ from importlib import resources
 
 import pytest
 
-from scrapers.letters.gazetteer import data_files, load_gazetteer, merge_data, norm
+from scrapers.letters.gazetteer import load_gazetteer, norm
+from scrapers.letters.gazetteer_files import data_files, merge_data
 
 _BASE = resources.files("scrapers.letters").joinpath("data")
 # Styles two people of one country share at once; the article's other words must decide.

@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article_date", "find_dates", "anchor_for"]
+from .date_patterns import (
+    AGO, ANY_DATE, DAY_MONTH, FULL, HOLIDAY_HINT, MONTHS, MONTH_ALONE, MONTH_HINT, MONTH_YEAR, NUMBERS, OFFSET, OFFSET_HINT, ORDINAL_WEEK, RELATIVE, RELATIVE_HINT, RELATIVE_WORDS, WEEKDAY, WEEKDAYS, WEEK_OF, YEAR_ALONE, YEAR_HINT,
+)
+from .holidays import holidays
+
+__all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article_date", "find_dates", "anchor_for",
+           "dateline_date"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,59 +70,6 @@ class DateMention:
 # another (a July letter is not the letter "sent this week") but never reported.
 _SURROGATE = date(2001, 12, 31)
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30,
-}
-_ORDINAL_WEEK = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
-
-_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_MON2 = _MON.replace("?P<mon>", "?P<mon2>")
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_DAY2 = _DAY.replace("?P<day>", "?P<day2>")
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_WD = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)"
-_NUM = r"(?P<num>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
-
-# Absolute dates, longest forms first.
-_FULL = [
-    re.compile(rf"\b{_WD}?{_MON}\s+{_DAY},?\s+(?:Juche\s+\d+\s+\(\s*)?{_YEAR}\)?\b"),
-    re.compile(rf"\b{_WD}?{_DAY}\s+{_MON},?\s+{_YEAR}\b"),
-    re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
-]
-_DAY_MONTH = [
-    re.compile(rf"\b{_MON}\s+{_DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![:\d])"),
-    re.compile(rf"\b{_DAY}\s+{_MON}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)"),
-]
-_MONTH_YEAR = re.compile(rf"\b(?:(?P<part>early|late|mid|mid-)\s*)?{_MON},?\s+{_YEAR}\b")
-_WEEK_OF = re.compile(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|last)\s+week\s+of\s+{_MON}(?:,?\s+{_YEAR})?", re.I)
-_MONTH_ALONE = re.compile(
-    rf"\b(?P<prep>(?i:in|since|during|until|by|from|of|last|this|early|late|mid|mid-|earlier in|later in|in early|in late|in mid|in mid-))\s*{_MON}\b(?!\s+[0-3]?\d\b)(?!,?\s+(?:19|20)\d\d)"
-)
-_YEAR_ALONE = re.compile(rf"\b(?:(?P<prep>(?i:in|since|during|of|until|by))\s+(?:(?P<part>early|late|mid)[\s-]+)?|\()(?P<year>(?:19|20)\d\d)\b(?!\s*-\s*\d)")
-_OFFSET = re.compile(
-    rf"\b{_NUM}\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>after|before|later than|earlier than)\s+(?:the\s+)?",
-    re.I,
-)
-_AGO = re.compile(rf"\b{_NUM}\s+(?P<unit>days?|weeks?|months?)\s+ago\b", re.I)
-_WEEKDAY = re.compile(r"\b(?P<pre>on\s+|last\s+|this\s+|next\s+|early\s+|late\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,?\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)(?!,?\s+[0-3]?\d\s+)")
-_RELATIVE = re.compile(
-    r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|this\s+morning|this\s+afternoon|this\s+evening|"
-    r"earlier\s+this\s+week|later\s+this\s+week|this\s+week|last\s+week|earlier\s+this\s+month|this\s+month|last\s+month|"
-    r"earlier\s+this\s+year|this\s+year|(?:late|early|earlier|later)\s+last\s+year|last\s+year|last\s+weekend|over\s+the\s+weekend|this\s+weekend)\b",
-    re.I,
-)
-
-
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -166,7 +119,7 @@ _SLASH_DATE = re.compile(r"\bDate:\s*(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|
 
 def _full_date_in(text: str) -> tuple[int, int, date] | None:
     best = None
-    for rx in _FULL:
+    for rx in FULL:
         for m in rx.finditer(text):
             d = _full_match_date(m)
             if d and (best is None or m.start() < best[0]):
@@ -181,7 +134,7 @@ def _full_match_date(m: re.Match) -> date | None:
             return date.fromisoformat(gd["iso"])
         except ValueError:
             return None
-    return _mk(int(gd["year"]), _MONTHS[gd["mon"].lower().rstrip(".")], int(gd["day"]))
+    return _mk(int(gd["year"]), MONTHS[gd["mon"].lower().rstrip(".")], int(gd["day"]))
 
 
 def find_article_date(text: str) -> date | None:
@@ -219,6 +172,29 @@ def find_article_date(text: str) -> date | None:
     return standalone[0] if standalone else None
 
 
+_DATELINE_DAY = re.compile(
+    r"\A\s*[A-Z][\w .'\-]{1,40}?(?:\s*\[[^\]]{1,30}\])?,\s*(?P<mon>January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+(?P<day>[0-3]?\d)\b"
+    r"(?:,?\s*(?P<year>(?:19|20)\d\d))?\s*(?:\(|--|-|:|/)"
+)
+
+
+def dateline_date(text: str, published: tuple[date, date] | None) -> date | None:
+    """The day a wire dateline gives ("Abu Dhabi [UAE], August 7 (WAM):") when it is the day of
+    writing, up to three days before the publication date: "today" in such a lead is that day."""
+    m = _DATELINE_DAY.match(text[:200])
+    if m is None or published is None:
+        return None
+    mon, day = MONTHS[m.group("mon").lower()], int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else published[1].year
+    d = _mk(year, mon, day)
+    if d is not None and not m.group("year") and d > published[1]:
+        d = _mk(year - 1, mon, day)
+    if d is None or not 0 <= (published[0] - d).days <= 3:
+        return None
+    return d
+
+
 def _span(a: date, b: date, anchor: Anchor) -> DateSpan:
     return DateSpan(min(a, b), max(a, b), anchor.known)
 
@@ -241,6 +217,8 @@ def _relative(rel: str, anchor: Anchor) -> DateSpan | None:
     rel = " ".join(rel.lower().split())
     a0, a1 = anchor.start, anchor.end
     if rel == "yesterday":
+        return _span(a0 - timedelta(days=1), a1 - timedelta(days=1), anchor)
+    if rel in ("the previous day", "a day earlier"):
         return _span(a0 - timedelta(days=1), a1 - timedelta(days=1), anchor)
     if rel == "the day before yesterday":
         return _span(a0 - timedelta(days=2), a1 - timedelta(days=2), anchor)
@@ -276,17 +254,6 @@ def _overlaps_any(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in taken)
 
 
-_ANY_DATE = re.compile(
-    r"\d|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
-    r"Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
-    r"tonight|this morning|this afternoon|this evening|week|month|year|ago\b",
-    re.I,
-)
-_MONTH_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
-_RELATIVE_HINT = re.compile(r"(?i)yesterday|today|tonight|this\s|last\s|weekend")
-
-
 def _windows(text: str, hint: re.Pattern, pad: int) -> list[tuple[int, int]]:
     """Merged stretches of text around the places a hint matches; the full regexes run only there."""
     out: list[tuple[int, int]] = []
@@ -308,136 +275,172 @@ def _in_windows(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
                 yield m
 
 
-_OFFSET_HINT = re.compile(r"(?i)\b(?:days?|weeks?|months?)\s+(?:after|before|later|earlier|ago)\b")
+class _Found:
+    """Date mentions of one text, each span of characters read once (longest forms are read first)."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[DateMention] = []
+        self.taken: list[tuple[int, int]] = []
 
-def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
-    """Every date expression in `text` with its interval, relative ones resolved against `anchor`."""
-    out: list[DateMention] = []
-    if not _ANY_DATE.search(text):
-        return out
-    offsets = _OFFSET_HINT.search(text) is not None
-    # cheap tests that let most regexes skip most texts
-    low = text.lower()
-    month_windows = _windows(text, _MONTH_HINT, 30)
-    months = bool(month_windows)
-    years = _YEAR_HINT.search(text) is not None
-    taken: list[tuple[int, int]] = []
-
-    def add(a: int, b: int, span: DateSpan | None, relative: bool) -> None:
-        if span is None or _overlaps_any(a, b, taken):
+    def add(self, a: int, b: int, span: DateSpan | None, relative: bool) -> None:
+        if span is None or _overlaps_any(a, b, self.taken):
             return
-        taken.append((a, b))
-        out.append(DateMention(a, b, span, relative))
+        self.taken.append((a, b))
+        self.out.append(DateMention(a, b, span, relative))
 
-    # "24 days after the June 12 summit": the offset is applied to the date that follows
-    for m in (_OFFSET.finditer(text) if offsets else ()):
-        rest = text[m.end():m.end() + 40]
-        base = _first_date(rest, anchor)
+
+def _count(num: str) -> int:
+    return int(num) if num.isdigit() else NUMBERS.get(num.lower(), 1)
+
+
+def _offsets(f: _Found, anchor: Anchor) -> None:
+    """"24 days after the June 12 summit", "three weeks ago"."""
+    text = f.text
+    for m in OFFSET.finditer(text):
+        base = _first_date(text[m.end():m.end() + 40], anchor)
         if base is None:
             continue
-        num = m.group("num")
-        n = int(num) if num.isdigit() else _NUMBERS.get(num.lower(), 1)
         unit = m.group("unit").lower()
-        days = n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
+        days = _count(m.group("num")) * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
         sign = 1 if m.group("dir").lower().startswith(("after", "later")) else -1
         bspan, blen = base
-        if unit.startswith("month"):
-            span = DateSpan(bspan.start + timedelta(days=sign * days - 3), bspan.end + timedelta(days=sign * days + 3), bspan.anchored)
-        else:
-            span = DateSpan(bspan.start + timedelta(days=sign * days), bspan.end + timedelta(days=sign * days), bspan.anchored)
-        add(m.start(), m.end() + blen, span, True)
-    for m in (_AGO.finditer(text) if offsets else ()):
-        n = int(m.group("num")) if m.group("num").isdigit() else _NUMBERS.get(m.group("num").lower(), 1)
+        slack = 3 if unit.startswith("month") else 0
+        f.add(m.start(), m.end() + blen, DateSpan(bspan.start + timedelta(days=sign * days - slack),
+                                                 bspan.end + timedelta(days=sign * days + slack), bspan.anchored), True)
+    for m in AGO.finditer(text):
+        n = _count(m.group("num"))
         unit = m.group("unit").lower()
         if unit.startswith("day"):
-            d0 = anchor.start - timedelta(days=n)
-            d1 = anchor.end - timedelta(days=n)
+            d0, d1 = anchor.start - timedelta(days=n), anchor.end - timedelta(days=n)
         elif unit.startswith("week"):
-            d0 = anchor.start - timedelta(days=7 * n + 3)
-            d1 = anchor.end - timedelta(days=7 * n - 3)
+            d0, d1 = anchor.start - timedelta(days=7 * n + 3), anchor.end - timedelta(days=7 * n - 3)
         else:
-            d0 = anchor.start - timedelta(days=30 * n + 10)
-            d1 = anchor.end - timedelta(days=30 * n - 10)
-        add(m.start(), m.end(), _span(d0, d1, anchor), True)
-    for rx in (_FULL if years else ()):
-        for m in rx.finditer(text):
+            d0, d1 = anchor.start - timedelta(days=30 * n + 10), anchor.end - timedelta(days=30 * n - 10)
+        f.add(m.start(), m.end(), _span(d0, d1, anchor), True)
+
+
+def _full_dates(f: _Found) -> None:
+    for rx in FULL:
+        for m in rx.finditer(f.text):
             d = _full_match_date(m)
             if d:
-                add(m.start(), m.end(), DateSpan(d, d, True), False)
-    for m in (_WEEK_OF.finditer(text) if "week of" in low else ()):
-        mon = _MONTHS[m.group("mon").lower().rstrip(".")]
+                f.add(m.start(), m.end(), DateSpan(d, d, True), False)
+
+
+def _weeks_of(f: _Found, anchor: Anchor) -> None:
+    """"The first week of March"."""
+    for m in WEEK_OF.finditer(f.text):
+        mon = MONTHS[m.group("mon").lower().rstrip(".")]
         if m.group("year"):
             y, anchored = int(m.group("year")), True
         else:
             y, _ = _recent_month(mon, anchor)
             anchored = anchor.known
-        k = _ORDINAL_WEEK[m.group("ord").lower()]
+        k = ORDINAL_WEEK[m.group("ord").lower()]
         last = calendar.monthrange(y, mon)[1]
         if k < 0:
             a, b = date(y, mon, max(1, last - 6)), date(y, mon, last)
         else:
             a, b = date(y, mon, 1 + 7 * k), date(y, mon, min(last, 7 + 7 * k))
-        add(m.start(), m.end(), DateSpan(a, b, anchored), not m.group("year"))
-    for m in (_in_windows(_MONTH_YEAR, text, month_windows) if months and years else ()):
-        mon = _MONTHS[m.group("mon").lower().rstrip(".")]
-        y = int(m.group("year"))
-        add(m.start(), m.end(), DateSpan(date(y, mon, 1), _month_end(y, mon), True), False)
-    for rx in (_DAY_MONTH if months else ()):
-        for m in _in_windows(rx, text, month_windows):
-            mon = _MONTHS[m.group("mon").lower().rstrip(".")]
-            if m.group("mon") == "May" and not m.group("day"):
-                continue
-            day = int(m.group("day"))
-            y = anchor.end.year
-            d = _mk(y, mon, day)
-            if d is None:
-                continue
-            if d > anchor.end + timedelta(days=7):
-                d = _mk(y - 1, mon, day)
-                if d is None:
-                    continue
-            add(m.start(), m.end(), DateSpan(d, d, anchor.known), True)
-    for m in (_in_windows(_MONTH_ALONE, text, month_windows) if months else ()):
-        mon = _MONTHS[m.group("mon").lower().rstrip(".")]
-        if m.group("mon") in ("May", "March") and m.group("prep").lower() in ("of", "from"):
-            continue
+        f.add(m.start(), m.end(), DateSpan(a, b, anchored), not m.group("year"))
+
+
+def _months(f: _Found, anchor: Anchor, windows: list[tuple[int, int]], years: bool) -> None:
+    """"March 2019", then year-less "April 12" (the latest such day up to a week after the anchor),
+    then a month alone ("in March", "last March")."""
+    text = f.text
+    if years:
+        for m in _in_windows(MONTH_YEAR, text, windows):
+            mon, y = MONTHS[m.group("mon").lower().rstrip(".")], int(m.group("year"))
+            f.add(m.start(), m.end(), DateSpan(date(y, mon, 1), _month_end(y, mon), True), False)
+    for rx in DAY_MONTH:
+        for m in _in_windows(rx, text, windows):
+            mon, day = MONTHS[m.group("mon").lower().rstrip(".")], int(m.group("day"))
+            d = _mk(anchor.end.year, mon, day)
+            if d is not None and d > anchor.end + timedelta(days=7):
+                d = _mk(anchor.end.year - 1, mon, day)
+            if d is not None:
+                f.add(m.start(), m.end(), DateSpan(d, d, anchor.known), True)
+    for m in _in_windows(MONTH_ALONE, text, windows):
         prep = m.group("prep").lower()
-        y, mo = _recent_month(mon, anchor, strictly_before=prep == "last")
-        add(m.start(), m.end(), DateSpan(date(y, mo, 1), _month_end(y, mo), anchor.known), True)
-    for m in (_YEAR_ALONE.finditer(text) if years else ()):
-        y = int(m.group("year"))
-        if m.group(0).startswith("(") and not text[m.end():m.end() + 1] == ")":
+        if m.group("mon") in ("May", "March") and prep in ("of", "from"):
             continue
-        add(m.start(), m.end(), DateSpan(date(y, 1, 1), date(y, 12, 31), True), False)
-    for m in _WEEKDAY.finditer(text):
-        wd = _WEEKDAYS[m.group("wd").lower()]
+        y, mo = _recent_month(MONTHS[m.group("mon").lower().rstrip(".")], anchor, strictly_before=prep == "last")
+        f.add(m.start(), m.end(), DateSpan(date(y, mo, 1), _month_end(y, mo), anchor.known), True)
+
+
+def _years(f: _Found) -> None:
+    for m in YEAR_ALONE.finditer(f.text):
+        if m.group(0).startswith("(") and f.text[m.end():m.end() + 1] != ")":
+            continue
+        y = int(m.group("year"))
+        f.add(m.start(), m.end(), DateSpan(date(y, 1, 1), date(y, 12, 31), True), False)
+
+
+def _weekdays(f: _Found, anchor: Anchor) -> None:
+    """"On Saturday", "last Tuesday": the latest such day on or before the anchor."""
+    for m in WEEKDAY.finditer(f.text):
         pre = (m.group("pre") or "").strip().lower()
         if pre == "next":
             continue
-        strictly = pre == "last"
-        d0 = _weekday_before(wd, anchor.start, strictly)
-        d1 = _weekday_before(wd, anchor.end, strictly)
-        add(m.start(), m.end(), _span(d0, d1, anchor), True)
-    relative = any(k in low for k in ("yesterday", "today", "tonight", "this ", "last ", "weekend", "earlier this", "later this"))
-    for m in (_in_windows(_RELATIVE, text, _windows(text, _RELATIVE_HINT, 25)) if relative else ()):
-        add(m.start(), m.end(), _relative(m.group("rel"), anchor), True)
-    out.sort(key=lambda x: x.start)
-    return out
+        wd = WEEKDAYS[m.group("wd").lower()]
+        d0 = _weekday_before(wd, anchor.start, pre == "last")
+        d1 = _weekday_before(wd, anchor.end, pre == "last")
+        f.add(m.start(), m.end(), _span(d0, d1, anchor), True)
+
+
+def _holidays(f: _Found, anchor: Anchor) -> None:
+    """"On New Year's Eve", "during Eid al-Fitr": the latest such day up to a week after the anchor."""
+    table = holidays()
+    for m in table.pattern.finditer(f.text):
+        d = table.on_or_before(m.group(0), anchor.end + timedelta(days=7))
+        if d is not None:
+            f.add(m.start(), m.end(), DateSpan(d, d, anchor.known), True)
+
+
+def find_dates(text: str, anchor: Anchor) -> list[DateMention]:
+    """Every date expression in `text` with its interval, relative ones resolved against `anchor`."""
+    holiday = HOLIDAY_HINT.search(text) is not None
+    if not holiday and not ANY_DATE.search(text):
+        return []
+    f = _Found(text)
+    low = text.lower()
+    years = YEAR_HINT.search(text) is not None
+    month_windows = _windows(text, MONTH_HINT, 30)
+    # cheap tests let most readers skip most texts
+    if OFFSET_HINT.search(text):
+        _offsets(f, anchor)
+    if years:
+        _full_dates(f)
+    if "week of" in low:
+        _weeks_of(f, anchor)
+    if month_windows:
+        _months(f, anchor, month_windows, years)
+    if years:
+        _years(f)
+    _weekdays(f, anchor)
+    if holiday:
+        _holidays(f, anchor)
+    if any(k in low for k in RELATIVE_WORDS):
+        for m in _in_windows(RELATIVE, text, _windows(text, RELATIVE_HINT, 25)):
+            f.add(m.start(), m.end(), _relative(m.group("rel"), anchor), True)
+    f.out.sort(key=lambda x: x.start)
+    return f.out
 
 
 def _first_date(text: str, anchor: Anchor) -> tuple[DateSpan, int] | None:
     """A date at the very start of `text` (used after "N days after the ...")."""
-    for rx in _FULL:
+    for rx in FULL:
         m = rx.match(text)
         if m:
             d = _full_match_date(m)
             if d:
                 return DateSpan(d, d, True), m.end()
-    for rx in _DAY_MONTH:
+    for rx in DAY_MONTH:
         m = rx.match(text)
         if m:
-            mon = _MONTHS[m.group("mon").lower().rstrip(".")]
+            mon = MONTHS[m.group("mon").lower().rstrip(".")]
             d = _mk(anchor.end.year, mon, int(m.group("day")))
             if d is None:
                 return None
