@@ -39,3 +39,33 @@ def test_a_leader_writing_to_an_organisation_is_a_letter_with_its_type() -> None
 def test_letters_between_two_organisations_are_not_leaders_letters() -> None:
     text = "The National Olympic Committee sent a letter to the International Olympic Committee."
     assert extract_letters(text, published="2020-03-01") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Sultan Al Qasimi, Member of the Supreme Council and Ruler of Sharjah, sent a cable.",
+    "Xi, general secretary of the Communist Party of China Central Committee, replied.",
+])
+def test_an_organisation_inside_a_title_is_no_party(text: str) -> None:
+    assert find_organisations(text, 0, len(text)) == []
+
+
+def test_students_of_a_school_are_named_as_a_group() -> None:
+    text = "Xi Jinping replied to a letter from students of the US Iowa's Muscatine High School."
+    assert [m.person for m in find_organisations(text, 0, len(text))] == ["Muscatine High School students"]
+    got = {(x.sender, x.recipient) for x in extract_letters(text, published="2024-02-24")}
+    assert ("Xi Jinping", "Muscatine High School students") in got
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("Vladimir Putin sent a message to his Chinese counterpart on Monday.", ("Vladimir Putin", "Xi Jinping")),
+    ("Xi Jinping wrote to his Russian counterpart last week.", ("Xi Jinping", "Vladimir Putin")),
+])
+def test_an_unnamed_counterpart_is_the_office_holder_of_that_country(text: str, pair: tuple[str, str]) -> None:
+    got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
+    assert pair in got
+
+
+def test_a_named_counterpart_is_left_to_the_name() -> None:
+    text = "Vladimir Putin sent a message to his Chinese counterpart, Xi Jinping."
+    got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
+    assert got == {("Vladimir Putin", "Xi Jinping")}

@@ -55,6 +55,9 @@ class _Doc:
         return self._persons[key]
 
 
+_STYLES = frozenset(("majesty", "highness", "excellency", "holiness"))
+
+
 def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
     text = doc.text
     toks: list[Tok] = []
@@ -78,6 +81,11 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
             (toks[-1].kind == "W" and (toks[-1].text in _HONORIFICS or (len(toks[-1].text) == 1 and toks[-1].text in "he")))
             or (toks[-1].kind == "P" and toks[-1].text == "." and len(toks) > 1 and toks[-2].text in ("h", "e"))
         ):
+            start = toks.pop().start
+        # "His Majesty King Abdullah", "Her Highness Sheikha Moza": the style is part of the name too
+        if (m.kind != "pronoun" and len(toks) >= 2 and toks[-1].kind == "W" and toks[-1].text in _STYLES
+                and toks[-2].kind == "E" and ments[toks[-2].ent].kind == "pronoun"):
+            toks.pop()
             start = toks.pop().start
         toks.append(Tok("E", m.text, start, m.end, idx, m.possessive))
         pos = m.end

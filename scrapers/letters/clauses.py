@@ -8,7 +8,7 @@ from .annotate import _dateline_end, _Doc, _tokens
 from .dates import DateSpan
 from .gazetteer import load_gazetteer
 from .lexicon import _CLAUSE_VERBS, _PLURAL_TITLES
-from .parties import find_organisations, with_organisations
+from .parties import counterpart_mentions, find_organisations, merged_mentions
 from .records import RANK_ATTACHED, RANK_REPORT
 
 if TYPE_CHECKING:
@@ -21,8 +21,10 @@ class ClauseReader:
         self.doc = doc
         self.si = si
         self.sent = doc.sentences[si]
-        self.ments = with_organisations(doc.ents.in_span(self.sent.start, self.sent.end),
-                                        find_organisations(doc.text, self.sent.start, self.sent.end))
+        found = doc.ents.in_span(self.sent.start, self.sent.end)
+        extra = find_organisations(doc.text, self.sent.start, self.sent.end)
+        extra += counterpart_mentions(doc.text, self.sent.start, self.sent.end, found, doc.when, doc.ents.named)
+        self.ments = merged_mentions(found, extra)
         self.toks = _tokens(doc, self.sent, self.ments)
         self.ctx = ctx
         self.headline = self.sent.headline or doc.in_title(self.sent.start)

@@ -32,7 +32,9 @@ class DiscourseMixin:
             # people the gazetteer does not know may be either
             return bool(p) and (g.is_female(p) == female or not g.knows(p))
 
-        if m.possessive:
+        if m.possessive and self._word(i + 1) in ("majesty", "highness", "excellency", "holiness"):
+            pass  # "His Majesty expressed": a style standing for a person, read as "he"
+        elif m.possessive:
             p = self._possessive_of_object(i, ok)
             if p:
                 return p

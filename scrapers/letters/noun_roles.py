@@ -122,6 +122,8 @@ class NounRolesMixin:
         """The verb right after the noun phrase, when its frame maps slots for a letter as subject."""
         listed = [v for k, v in np.right.items() if isinstance(v, int)] + [i for k in ("to+", "from+") for i in np.right.get(k, [])]
         v = max([np.h, *listed]) + 1
+        if self._word(v) == ",":  # "Putin's letter, delivered by his envoy, reached Kim"
+            v = next((k + 1 for k in range(v + 1, min(len(self.toks), v + 12)) if self._word(k) == ","), v)
         frame = load_frames().by_form.get(self._word(v))
         if frame is None or not frame.letter_subject or v + 1 >= len(self.toks):
             return

@@ -11,10 +11,10 @@ from .sentences import normalize
 __all__ = ['may_report_letters']
 
 # Words without which no letter can be reported.
-_TRIGGER_HINT = re.compile(
-    r"(?i)letter|message|telegram|cable|note|invitation|greeting|congratulat|condolence|missive|wrote|write|written|penned|"
-    r"repl|respond|answer|exchang"
-)
+# Sentences worth reading: those with a word the frames table starts a letter with.
+_TRIGGER_HINT = re.compile(r"(?i)\b(?:" + "|".join(sorted(
+    map(re.escape, set(P.KIND_HEADS) | P.WRITE_VERBS | P.REPLY_VERBS | P.EXCHANGE_VERBS | P.CONGRATULATE_VERBS),
+    key=len, reverse=True)) + r")\b")
 
 
 # The pre-check before the full reading. Only a correspondence noun (KIND_HEADS) or a verb of

@@ -108,6 +108,8 @@ class SlotsMixin:
             return True
         if w in ("while", "but") or (w == "and" and j + 2 < n and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)):
             return True
+        if j > e + 1 and w.endswith("ing") and w not in P.PREPOSITIONS and self.toks[j - 1].kind == "E":
+            return True  # "a message from Sisi inviting him to Cairo": a new clause, not the address
         if (w in ("response", "reply") and self._word(j - 1) == "in") or (w == "back" and j == e + 1):
             scan.out.setdefault("reply", True)
         nxt = self._skip_title(j + 1)
