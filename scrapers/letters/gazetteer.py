@@ -103,6 +103,7 @@ class Country:
     titles: dict[str, str]
     offices: dict[str, list[Tenure]] = field(default_factory=dict)
     honorifics: list[str] = field(default_factory=list)
+    family_first_too: bool = False  # names also written family name first ("Kishida Fumio")
 
 
 # Office words understood for every country; a country's own `titles` table overrides.
@@ -190,6 +191,7 @@ class Gazetteer:
             leader=c.get("leader", "hos"),
             titles={k.lower(): v for k, v in c.get("titles", {}).items()},
             honorifics=list(c.get("honorifics", [])),
+            family_first_too=bool(c.get("family_first_too", False)),
         )
         for key, rows in c.items():
             if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
@@ -255,6 +257,9 @@ class Gazetteer:
                 out.append(" ".join([parts[0], *parts[-2:]]))
         if len(parts) > 2 and parts[1].lower().startswith(("al-", "el-")) and len(parts[1]) > 3:
             out.append(" ".join(parts[:2]))
+        if len(parts) == 2 and any(self.countries[t.country].family_first_too for t in self.tenures.get(name, [])
+                                   if t.country in self.countries):
+            out.append(f"{parts[1]} {parts[0]}")  # "Kishida Fumio", as Japanese sources write it
         honorifics: list[str] = []
         for t in self.tenures.get(name, []):
             c = self.countries.get(t.country)
