@@ -164,6 +164,11 @@ class _Merger:
         if compatible and not h.distinct:
             _latest(compatible).hits.append(h)
             return
+        if h.definite and not known_sender and h.via and self.clusters and not h.headline:
+            # "The letter was presented to Sheikh Mansour by Nguilin": handed to a stand-in, the letter
+            # is still the one last reported, and the carrier is its carrier
+            _latest(self.clusters).hits.append(h)
+            return
         if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
             return
         other = self._usual_correspondent(h, same, known_sender)

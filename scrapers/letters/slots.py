@@ -59,6 +59,10 @@ class SlotsMixin:
                         return q
                 break
             w = t.text
+            if w == "to" and k > j and self._word(k - 1) in ("ambassador", "envoy", "representative"):
+                k += 1  # "by Chinese ambassador to Russia Liu Guchang"
+                steps += 1
+                continue
             if w == "of" and k > j and self._word(k - 1) in _PLURAL_TITLES and k + 1 < n and self.is_place(k + 1):
                 return k + 1  # "to the leaders of Bahrain, Egypt and Jordan"
             if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or w in _PLURAL_TITLES or self.doc.text[t.start].isupper()
