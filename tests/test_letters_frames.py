@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.letters import extract_letters
+from scrapers.letters.extract import may_report_letters
 from scrapers.letters.frames import Example, load_frames, parse_example, parse_frames
 
 PUBLISHED = "2020-06-15"
@@ -30,6 +31,7 @@ def test_every_row_reads_its_examples(frame: str, example: Example) -> None:
         return
     sender, recipient, via = example.expected
     assert any((s, r) == (sender, recipient) and (via is None or v == via) for s, r, v in got), got
+    assert may_report_letters(example.text)  # the pre-check is derived from the same table
 
 
 def test_every_frame_has_examples_or_counterexamples() -> None:

@@ -165,8 +165,11 @@ class ClauseReader:
             while k + 1 < v and self._word(k) in ("and", ","):
                 # "Hu and his Sri Lankan counterpart Rajapaksa", "Putin, Xi, and Kim"
                 nxt = self._skip_title(k + 1)
-                if nxt >= v or self.toks[nxt].kind != "E" or self.toks[nxt].poss:
-                    break
+                if nxt >= v or self.toks[nxt].kind != "E" or self.toks[nxt].poss or (nxt > k + 1 and self.is_place(nxt)):
+                    break  # "and Deputy Supreme Commander of the UAE": a title's country is no second subject
+                if self._word(k) == "," and self.ments[self.toks[nxt].ent].kind == "title":
+                    k = nxt + 1  # "Mohammed bin Zayed, Crown Prince of Abu Dhabi, received": an apposition
+                    continue
                 out.append(nxt)
                 k = nxt + 1
                 if self._word(k) == "," and self._word(k + 1) == "and":

@@ -48,8 +48,9 @@ def _compatible(c: _Cluster, h: Hit, anchor: Anchor) -> bool:
 def _cluster(hits: list[Hit], anchor: Anchor) -> list[_Cluster]:
     """Mentions merged into letters: one per pair of parties and date, with partial mentions attached."""
     merger = _Merger(anchor)
-    # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first
-    for h in sorted(hits, key=lambda h: h.weak and h.reply):
+    # a reply verb ("Xi replied to a letter from Biden") needs the letter it answers placed first;
+    # within a sentence, "the message" refers back past the letters the sentence itself names
+    for h in sorted(hits, key=lambda h: (h.weak and h.reply, h.sentence, not h.full)):
         merger.place(h)
     return merger.clusters
 
@@ -162,6 +163,11 @@ class _Merger:
             return
         if compatible and not h.distinct:
             _latest(compatible).hits.append(h)
+            return
+        if h.definite and not known_sender and h.via and self.clusters and not h.headline:
+            # "The letter was presented to Sheikh Mansour by Nguilin": handed to a stand-in, the letter
+            # is still the one last reported, and the carrier is its carrier
+            _latest(self.clusters).hits.append(h)
             return
         if h.headline or h.weak or not h.strong or h.definite or not h.inferable:
             return

@@ -11,6 +11,7 @@ from .lexicon import words
 __all__ = ["counterpart_mentions", "find_organisations", "party_type", "merged_mentions"]
 
 _HEADS = words("organisation_heads")
+_ANY_HEAD = re.compile(r"(?i)\b(?:" + "|".join(sorted(_HEADS)) + r")\b")
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
 _TITLE_HEADS = words("organisation_title_heads")
 _TITLE_OF = re.compile(r"\b(?:member|head|chairman|chairwoman|president|secretary|leader|general)s? of\b")
@@ -31,6 +32,8 @@ def find_organisations(text: str, start: int, end: int) -> list[Mention]:
     capitalised words (with "of", "and", "for" inside) ending in an organisation word, and an
     optional "of <Name>" after it. Why by hand: no maintained library names organisations offline
     without a statistical model, and the reader needs only the few in a letter's slots."""
+    if not _ANY_HEAD.search(text, start, end):
+        return []  # most sentences name no organisation: skip the word scan
     toks = [(m.start(), m.end() - len(w) + len(w.rstrip(".")), w.rstrip("."))
             for m in _WORD.finditer(text, start, end) for w in [m.group(0)]]
     out: list[Mention] = []

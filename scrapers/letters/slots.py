@@ -59,11 +59,14 @@ class SlotsMixin:
                         return q
                 break
             w = t.text
+            if w == "to" and k > j and self._word(k - 1) in ("ambassador", "envoy", "representative"):
+                k += 1  # "by Chinese ambassador to Russia Liu Guchang"
+                steps += 1
+                continue
             if w == "of" and k > j and self._word(k - 1) in _PLURAL_TITLES and k + 1 < n and self.is_place(k + 1):
                 return k + 1  # "to the leaders of Bahrain, Egypt and Jordan"
             if (w in ("the", "a", "an", "u", "s") or w in _TITLE_WORDS or w in _PLURAL_TITLES or self.doc.text[t.start].isupper()
-                    or (w == "of" and k > j and k + 1 < n and self.toks[k + 1].kind == "W"
-                        and self.doc.text[self.toks[k + 1].start].isupper())):
+                    or (w == "of" and k > j and self._of_title(k))):
                 k += 1
                 steps += 1
                 continue
@@ -71,6 +74,15 @@ class SlotsMixin:
         if k < n and self.toks[k].kind == "E":
             return k
         return j
+
+    def _of_title(self, k: int) -> bool:
+        """Whether "of" at `k` continues a title: "President of the Republic of Tajikistan"."""
+        q = k + 1 + (self._word(k + 1) == "the")
+        if q >= len(self.toks):
+            return False
+        if self.toks[q].kind == "W":
+            return self.doc.text[self.toks[q].start].isupper()
+        return self.is_place(q) and self._word(k - 1) in _TITLE_WORDS | {"republic", "kingdom", "state", "emirates"}
 
     def _right_slots(self, e: int) -> dict:
         """Prepositional slots after the noun at `e`: from, to, for, of, by, through (and lists of parties)."""
