@@ -52,3 +52,9 @@ def test_an_undated_article_takes_the_office_from_the_style_of_a_name():
 def test_a_country_adjective_places_a_bare_title():
     assert titles("The monarch, 95, is staying at her Scottish estate.", date(2021, 8, 16)) == [
         ("The monarch", "Elizabeth II")]
+
+
+def test_the_dateline_after_a_headline_still_places_the_title():
+    text = ("Amir congratulates UAE on satellite launch\n\nKUWAIT: His Highness the Crown Prince sent a cable to "
+            "Sheikh Khalifa bin Zayed, Sheikh Mohammed bin Rashid and Sheikh Mohamed bin Zayed of the UAE.")
+    assert ("His Highness the Crown Prince", "Nawaf Al-Ahmad Al-Jaber Al-Sabah") in titles(text, date(2018, 10, 29))

@@ -30,8 +30,13 @@ def _article_countries(scan: "Scan") -> tuple[str | None, Counter]:
     """The dateline's country, and how strongly the article is about each country (places, titles, people)."""
     g = scan.g
     weight: Counter = Counter()
-    head = _DATELINE.match(scan.text)
-    home = g.country_of(norm(head.group("place"))) if head else None
+    home = None
+    # the dateline opens the body, which may follow a headline: the first lines are tried
+    for line in scan.text[:600].split("\n")[:6]:
+        head = _DATELINE.match(line)
+        home = g.country_of(norm(head.group("place"))) if head else None
+        if home:
+            break
     for _, _, tok in scan.toks:
         code = g.adjective_keys.get(norm(tok)) if tok[:1].isupper() else None
         if code:
