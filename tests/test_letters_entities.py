@@ -107,3 +107,9 @@ def test_a_title_before_a_shared_surname_keeps_the_one_who_held_it(text, person)
 def test_a_capitalised_run_before_a_number_is_a_thing():
     ents = find_entities("The satellite left from the Tanegashima Yoshinobu 1 site.", date(2018, 10, 29))
     assert not [m for m in ents.mentions if m.kind == "generic"]
+
+
+def test_a_shared_surname_again_is_the_one_last_named():
+    text = "Hillary Clinton spoke. Former President Clinton wrote to his successor. Clinton wished him success."
+    ents = find_entities(text, date(2017, 1, 22))
+    assert [m.person for m in ents.mentions if m.kind == "short"] == ["Bill Clinton", "Bill Clinton"]

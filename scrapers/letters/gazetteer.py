@@ -171,6 +171,7 @@ class Gazetteer:
         for name in sorted(set(self.tenures) | set(explicit)):
             self._add_person(name, explicit.get(name, {}))
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        self._shorts_of: dict[str, tuple[str, ...]] | None = None
         self._index_prefixes()
         # first word -> (last word, person), for names written with a middle name or a misspelt
         # surname ("Laurent Koudou Gbagbo", "Joao Lourenzo")
@@ -414,6 +415,16 @@ class Gazetteer:
                  if last == tail or (len(last) >= 5 and last[0] == tail[0] and abs(len(last) - len(tail)) <= 2
                                      and SequenceMatcher(None, last, tail).ratio() >= 0.85)}
         return next(iter(found)) if len(found) == 1 else None
+
+    def shorts_of(self, person: str) -> tuple[str, ...]:
+        """The short-form keys that can stand for `person` ("clinton" for Bill Clinton)."""
+        if self._shorts_of is None:
+            index: dict[str, list[str]] = {}
+            for key, people in self.short_names.items():
+                for p in people:
+                    index.setdefault(p, []).append(key)
+            self._shorts_of = {p: tuple(keys) for p, keys in index.items()}
+        return self._shorts_of.get(person, ())
 
     def country_of(self, key: str) -> str | None:
         return self.country_keys.get(key) or self.adjective_keys.get(key)

@@ -385,12 +385,15 @@ def _by_title_before(scan: Scan, start: int, cands: set[str]) -> set[str]:
     return held or cands
 
 
-def _short_person(scan: Scan, key: str, given: dict[str, str], start: int) -> str | None:
+def _short_person(scan: Scan, key: str, given: dict[str, str], start: int, recent: dict[str, str]) -> str | None:
     g = scan.g
     if key in given:
         return given[key]
     if key in g.short_names:
-        cands = _by_title_before(scan, start, g.short_names[key])
+        all_cands = g.short_names[key]
+        cands = _by_title_before(scan, start, all_cands)
+        if len(cands) > 1 and recent.get(key) in cands:
+            return recent[key]  # "former President Clinton ... Clinton wished": the one just named
         named_c = [c for c in cands if c in scan.named]
         if named_c:
             return g.pick(set(named_c), scan.when, scan.named)
@@ -403,7 +406,15 @@ def short_names(scan: Scan, mention: type["Mention"]) -> None:
     """Step 4: short forms: "Putin", "Mr Kim", "Chairman Kim", "Bosworth", "Yong-chol", "Al Sissi"."""
     given = _eastern_given_names(scan)
     toks, text = scan.toks, scan.text
+    # who each shared short form last stood for, as the text is read: full names as they pass
+    names = sorted((m.start, m.person) for m in scan.mentions if m.kind == "name" and m.person)
+    recent: dict[str, str] = {}
+    k = 0
     for idx, (a, b, tok) in enumerate(toks):
+        while k < len(names) and names[k][0] < a:
+            for short in scan.g.shorts_of(names[k][1]):
+                recent[short] = names[k][1]
+            k += 1
         if scan.taken[a] or not is_cap(tok):
             continue
         key = norm(tok)
@@ -413,7 +424,8 @@ def short_names(scan: Scan, mention: type["Mention"]) -> None:
             nxt = norm(toks[idx + 1][2])
             if nxt in scan.g.short_names and not scan.taken[toks[idx + 1][0]]:
                 key, b, tok = nxt, toks[idx + 1][1], text[a:toks[idx + 1][1]]
-        person = _short_person(scan, key, given, start)
+        person = _short_person(scan, key, given, start, recent)
         if person is None or (tok.isupper() and len(tok) > 3 and key not in scan.g.short_names):
             continue
+        recent[key] = person
         scan.take(mention(start, b, tok, "short", person, scan.possessive_after(b)))
