@@ -258,6 +258,8 @@ def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
         return False
     a = toks[i][0]
     b = toks[last][1]
+    if scan.g.country_of(norm(text[a:b])) is not None:
+        return False  # "European Union", "African Union": polities of the gazetteer, read as places
     surface = name = text[a:b]
     group = _STUDENTS_OF.search(text, max(0, a - 60), a) if org_type == "school" else None
     if group is not None and scan.free(group.start(), a):
