@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from .entities import Mention
     from .names import Scan
 
-# Royal titles and "the premier" stand alone after "the"; "the President" and "the Prime Minister"
+# Royal titles, "the premier" and "the PM" stand alone after "the"; "the President" and "the Prime Minister"
 # only after a style ("His Excellency the President"), since alone they as often mean someone's
 # own president.
 _BARE = re.compile(
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
-    r"President|Prime\s+Minister|Premier|premier)\b(?!\s+of\b)(?![\s-]+elect)"
+    r"President|Prime\s+Minister|Premier|premier|PM)\b(?!\s+of\b)(?![\s-]+elect)"
 )
 # the style before "the": read backwards from the title, so the whole text is scanned once
 _STYLE = re.compile(r"(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+$")
@@ -56,7 +56,7 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     c = scan.g.countries.get(code)
     if c is None:
         return None
-    if word in _NEEDS_STYLE or word == "premier":
+    if word in _NEEDS_STYLE or word in ("premier", "pm"):
         return scan.g.office_key(code, word)
     office = c.titles.get(word)
     return office if office in c.offices else None
