@@ -138,3 +138,10 @@ def test_a_wire_dateline_gives_the_day_of_writing(text, published, expected):
 ])
 def test_an_article_dated_only_by_a_year_at_its_top(text, expected):
     assert find_article_interval(text) == expected
+
+
+def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
+    from scrapers.letters.dates import era_of
+
+    assert era_of("Talks began in 1998 and a letter dated May 2, 2001 followed.") == date(2001, 5, 2)
+    assert era_of("He wrote on Monday.") is None

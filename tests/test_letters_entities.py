@@ -113,3 +113,16 @@ def test_a_shared_surname_again_is_the_one_last_named():
     text = "Hillary Clinton spoke. Former President Clinton wrote to his successor. Clinton wished him success."
     ents = find_entities(text, date(2017, 1, 22))
     assert [m.person for m in ents.mentions if m.kind == "short"] == ["Bill Clinton", "Bill Clinton"]
+
+
+def test_an_undated_text_resolves_offices_by_the_dates_it_states():
+    text = "In a letter dated March 3, 2001, the U.S. president wrote to the Chinese leader."
+    ents = find_entities(text, None)
+    assert ents.era == date(2001, 3, 3)
+    assert [resolve_title(ents, m.role or "", None) for m in ents.mentions if m.kind == "title"] == [
+        "George W. Bush", "Jiang Zemin"]
+
+
+def test_dates_after_today_do_not_date_an_undated_text():
+    ents = find_entities("The U.S. president set goals for 2999 in 2004.", None)
+    assert ents.era == date(2004, 12, 31)
