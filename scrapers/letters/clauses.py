@@ -153,7 +153,7 @@ class ClauseReader:
             t = self.toks[j]
             if self.quoted[j] != in_quote:
                 continue
-            if t.kind == "W" and t.text in P.KIND_HEADS:
+            if t.kind == "W" and t.text in P.KIND_HEADS and not self._prep_before(j):
                 return [-1 - j]  # a letter noun is the subject ("The message extended greetings to ...")
             if t.kind != "E" or self._dateline(j):
                 continue

@@ -77,8 +77,18 @@ class NounRolesMixin:
         np.sender_i = [after]
         if not np.recip_i:
             obj = self._object_between(after, min(len(self.toks), after + 6))
+            if obj is None:
+                obj = self._verb_to(after + 1)  # "In a letter dated March 3, Kim wrote to Clinton"
             if obj is not None:
                 np.recip_i = [obj]
+
+    def _verb_to(self, v: int) -> int | None:
+        """The addressee after a verb whose frame maps "to" to the recipient: "wrote to Clinton"."""
+        frame = load_frames().by_form.get(self._word(v))
+        if frame is None or frame.role("to", False) != "recipient" or self._word(v + 1) != "to":
+            return None
+        k = self._skip_title(v + 2)
+        return k if k < len(self.toks) and self.toks[k].kind == "E" else None
 
     def _held_letter(self, np: NounPhrase) -> None:
         """ "Erdogan threw a letter from Trump into the bin": a leader holding another's letter received it."""
