@@ -148,34 +148,44 @@ class ClauseReader:
         head = self._appositive_head(v)
         if head is not None:
             return [head]
+        if (self._word(start - 1) in ("who", "which") and start >= 2 and self.toks[v].kind == "W"
+                and all(self._word(k) in P.AUXILIARIES for k in range(start, v))):
+            # "Kim received Shoigu, who handed him a letter": the relative pronoun's antecedent
+            ante = start - 2 - (self._word(start - 2) == ",")
+            if ante >= 0 and self.toks[ante].kind == "E" and not self.toks[ante].poss:
+                return [ante]
         in_quote = self.quoted[v] if v < len(self.quoted) else False
         for j in range(start, v):
             t = self.toks[j]
             if self.quoted[j] != in_quote:
                 continue
-            if t.kind == "W" and t.text in P.KIND_HEADS:
+            if t.kind == "W" and t.text in P.KIND_HEADS and not self._prep_before(j):
                 return [-1 - j]  # a letter noun is the subject ("The message extended greetings to ...")
             if t.kind != "E" or self._dateline(j):
                 continue
             m = self.ments[t.ent]
             if self._prep_before(j) or t.poss or (m.kind == "pronoun" and m.possessive):
                 continue
-            out = [j]
-            k = j + 1
-            while k + 1 < v and self._word(k) in ("and", ","):
-                # "Hu and his Sri Lankan counterpart Rajapaksa", "Putin, Xi, and Kim"
-                nxt = self._skip_title(k + 1)
-                if nxt >= v or self.toks[nxt].kind != "E" or self.toks[nxt].poss or (nxt > k + 1 and self.is_place(nxt)):
-                    break  # "and Deputy Supreme Commander of the UAE": a title's country is no second subject
-                if self._word(k) == "," and self.ments[self.toks[nxt].ent].kind == "title":
-                    k = nxt + 1  # "Mohammed bin Zayed, Crown Prince of Abu Dhabi, received": an apposition
-                    continue
-                out.append(nxt)
-                k = nxt + 1
-                if self._word(k) == "," and self._word(k + 1) == "and":
-                    k += 1
-            return out
+            return self._coordinated(j, v)
         return []
+
+    def _coordinated(self, j: int, v: int) -> list[int]:
+        """The subject at `j` and those coordinated with it before the verb at `v`."""
+        out = [j]
+        k = j + 1
+        while k + 1 < v and self._word(k) in ("and", ","):
+            # "Hu and his Sri Lankan counterpart Rajapaksa", "Putin, Xi, and Kim"
+            nxt = self._skip_title(k + 1)
+            if nxt >= v or self.toks[nxt].kind != "E" or self.toks[nxt].poss or (nxt > k + 1 and self.is_place(nxt)):
+                break  # "and Deputy Supreme Commander of the UAE": a title's country is no second subject
+            if self._word(k) == "," and self.ments[self.toks[nxt].ent].kind in ("title", "descriptor"):
+                k = nxt + 1  # "Mohammed bin Zayed, Crown Prince of Abu Dhabi, received": an apposition
+                continue
+            out.append(nxt)
+            k = nxt + 1
+            if self._word(k) == "," and self._word(k + 1) == "and":
+                k += 1
+        return out
 
     def _modal_or_negated(self, v: int, noun: bool = False) -> bool:
         """True when the verb at `v` (or the noun phrase starting there) is planned, hypothetical or negated."""

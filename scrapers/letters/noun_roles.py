@@ -61,6 +61,10 @@ class NounRolesMixin:
             if not np.recip_i:
                 obj = self._object_between(subj[-1], inst)
                 if obj is None:
+                    # "Xi expressed condolences to Biden in a message"
+                    obj = next((self._skip_title(k + 1) for k in range(subj[-1] + 1, inst - 1)
+                                if self._word(k) == "to" and self.toks[self._skip_title(k + 1)].kind == "E"), None)
+                if obj is None:
                     # "Biden, in his message, praised Scholz": the object of the verb after the aside
                     close = next((k for k in range(np.h + 1, min(len(self.toks), np.h + 12)) if self._word(k) == ","), None)
                     obj = self._object_between(close, min(len(self.toks), close + 4)) if close is not None else None
@@ -77,8 +81,18 @@ class NounRolesMixin:
         np.sender_i = [after]
         if not np.recip_i:
             obj = self._object_between(after, min(len(self.toks), after + 6))
+            if obj is None:
+                obj = self._verb_to(after + 1)  # "In a letter dated March 3, Kim wrote to Clinton"
             if obj is not None:
                 np.recip_i = [obj]
+
+    def _verb_to(self, v: int) -> int | None:
+        """The addressee after a verb whose frame maps "to" to the recipient: "wrote to Clinton"."""
+        frame = load_frames().by_form.get(self._word(v))
+        if frame is None or frame.role("to", False) != "recipient" or self._word(v + 1) != "to":
+            return None
+        k = self._skip_title(v + 2)
+        return k if k < len(self.toks) and self.toks[k].kind == "E" else None
 
     def _held_letter(self, np: NounPhrase) -> None:
         """ "Erdogan threw a letter from Trump into the bin": a leader holding another's letter received it."""
@@ -104,6 +118,19 @@ class NounRolesMixin:
         thanked = next((k for k in range(t + 1, s - 1) if self.toks[k].kind == "E"), None)
         if thanked is not None and not np.explicit_sender:
             np.sender_i = [thanked]
+
+    def _passive_exchange(self, np: NounPhrase) -> list[Hit] | None:
+        """ "Messages were exchanged between Xi and Putin": both directions, as an exchange verb gives."""
+        v = np.h + 1
+        while self._word(v) in ("were", "was", "have", "had", "been", "also"):
+            v += 1
+        if v == np.h + 1 or self._word(v) not in P.EXCHANGE_VERBS:
+            return None
+        b = self._find_after(v, "between")
+        if b is None:
+            return None
+        people = self.group(b) + (self.group(self._skip_title(b + 2)) if self._word(b + 1) == "and" else [])
+        return self._exchange_hits(people, np.kind, np.h, np.definite, np.distinct, np.status)
 
     def _fill_from_passive(self, np: NounPhrase) -> None:
         """A passive verb after the noun: "a letter was handed to Moon", "the letter was received by Kim";

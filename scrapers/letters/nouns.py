@@ -72,7 +72,8 @@ class NounsMixin:
         if self.toks[h].text not in ("reply", "replies"):
             return False
         nxt = self._word(h + 1)
-        return self._word(h - 1) in ("in", "no", "") or nxt in P.KIND_HEADS or nxt in ("that", ",", ".")
+        opening = h == 0 or (self.toks[h - 1].kind == "W" and self._word(h - 1) in ("in", "no"))
+        return opening or nxt in P.KIND_HEADS or nxt in ("that", ",", ".")
 
     def _noun_follows(self, v: int) -> bool:
         for k in range(v + 1, min(len(self.toks), v + 7)):
@@ -110,6 +111,9 @@ class NounsMixin:
             if exchange is not None:
                 return exchange
         else:
+            exchange = self._passive_exchange(np)
+            if exchange is not None:
+                return exchange
             self._fill_from_context(np)
             self._fill_from_passive(np)
         return self._np_hits(np)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from . import patterns as P
 from .frames import Frame
+from .lexicon import _TITLE_WORDS
 from .records import Hit
+
+
+_ENVOYS = frozenset(("envoy", "emissary", "representative", "ambassador", "messenger"))
 
 
 class VerbsMixin:
@@ -47,6 +51,8 @@ class VerbsMixin:
             if not explicit_sender or self.who(subj[0]) == self.who(sender_i[0]):
                 return sender_i, recip_i, via_i
             role = "via"  # "Chung sent Moon's letter on": whoever sends another's letter carries it
+        if role == "via" and not sender_i:
+            sender_i = self._envoy_of(subj[0], v)  # "Shoigu, the special envoy of Putin, handed over a letter"
         if role == "sender":
             sender_i = subj
         elif role == "recipient" and not recip_i:
@@ -54,6 +60,21 @@ class VerbsMixin:
         elif role == "via" and via_i is None:
             via_i = subj[0]
         return sender_i, recip_i, via_i
+
+    def _envoy_of(self, carrier: int, v: int) -> list[int]:
+        """The leader whose envoy the carrier is: "Shoigu, the special envoy of Putin,", "Putin's envoy Shoigu"."""
+        for k in range(carrier + 1, v - 1):
+            t = self.toks[k]
+            envoy = self._word(k) in _ENVOYS or (
+                t.kind == "E" and self.ments[t.ent].kind == "descriptor" and t.text.lower().split()[-1] in _ENVOYS)
+            if envoy and self._word(k + 1) == "of" and self.toks[k + 2].kind == "E":
+                return [k + 2]
+        k = carrier - 1
+        while k >= 0 and self.toks[k].kind == "W" and (self._word(k) in _TITLE_WORDS or self._word(k) in _ENVOYS):
+            k -= 1
+        if k >= 0 and k < carrier - 1 and self.toks[k].kind == "E" and self.toks[k].poss:
+            return [k]
+        return []
 
     def _exchange_hits(self, people: list[str], kind: str | None, h: int, definite: bool, distinct: bool,
                        status: str = "reported") -> list[Hit]:
