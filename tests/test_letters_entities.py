@@ -126,3 +126,22 @@ def test_an_undated_text_resolves_offices_by_the_dates_it_states():
 def test_dates_after_today_do_not_date_an_undated_text():
     ents = find_entities("The U.S. president set goals for 2999 in 2004.", None)
     assert ents.era == date(2004, 12, 31)
+
+
+@pytest.mark.parametrize("text, person", [
+    ("The Custodian of the Two Holy Mosques King Salman bin Abdulaziz Al-Saud sent a cable.", "Salman bin Abdulaziz Al Saud"),
+    ("A cable went to His Royal Highness Prince Mohammed bin Salman bin Abdulaziz, Crown Prince.", "Mohammed bin Salman"),
+    ("Bahraini Crown Prince Salman bin Hamad Al Khalifa sent a cable.", "Salman bin Hamad Al Khalifa"),
+])
+def test_a_style_does_not_cut_a_longer_name_short(text, person):
+    ents = find_entities(text, date(2020, 9, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("US Commerce Secretary-designate Howard Lutnick wrote.", "Howard Lutnick"),
+    ("Speaker Marzouq Al-Ghanem received the letter.", "Marzouq Al-Ghanem"),
+])
+def test_titles_before_a_name_the_gazetteer_lacks_are_not_part_of_it(text, name):
+    ents = find_entities(text, date(2024, 12, 1))
+    assert [m.person for m in ents.mentions if m.kind == "generic"] == [name]

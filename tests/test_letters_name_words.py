@@ -89,3 +89,19 @@ def test_groups_of_people_are_nobody_in_particular(text):
 def test_students_of_a_school_are_one_party(text, name):
     ents = find_entities(text, date(2024, 2, 24))
     assert [(m.person, m.role) for m in ents.mentions if m.kind == "organisation"] == [(name, "students")]
+
+
+@pytest.mark.parametrize("text", [
+    "They met at Camp David before the talks.",
+    "Greetings for Eid al-Fitr were exchanged.",
+    "Tan Sri wrote nothing.",
+    "Hurricane Katrina struck the coast.",
+    "The Labour MPs signed the letter.",
+])
+def test_more_things_that_are_nobody(text):
+    assert not [x for x in found(text) if x[1] == "generic"]
+
+
+def test_a_city_name_inside_an_organisation_stays_in_it():
+    ents = find_entities("The New York Times reported the letter.", date(2024, 3, 1))
+    assert [m.person for m in ents.mentions if m.kind == "organisation"] == ["New York Times"]

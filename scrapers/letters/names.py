@@ -7,9 +7,20 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .entity_patterns import (
-    ALWAYS_SHORT, COMMON_SHORT, NAME_TITLES, PARTICLES, POSS, ROMAN, TOKEN, is_cap, is_stop, joins,
+    ALWAYS_SHORT,
+    COMMON_SHORT,
+    NAME_TITLES,
+    PARTICLES,
+    POSS,
+    ROMAN,
+    TOKEN,
+    is_cap,
+    is_stop,
+    joins,
+    patterns,
 )
 from .gazetteer import Gazetteer, norm
+from .holidays import holidays
 from .name_words import name_words as lexicon
 
 if TYPE_CHECKING:
@@ -75,14 +86,15 @@ def _longest_name_at(scan: Scan, i: int) -> tuple[int, int, set[str], int] | Non
 
 
 def _past_honorifics(scan: Scan, i: int, hit: tuple[int, int, set[str], int]) -> tuple[int, int, set[str], int]:
-    """A style read as a name ("Crown Prince Salman") must not cut short a longer name after the style
-    ("Crown Prince Salman bin Hamad Al Khalifa"): the longer reading wins."""
-    honorifics = lexicon().honorifics
-    k = i
+    """A style read as a name ("Crown Prince Salman", "Custodian of the Two Holy Mosques King Salman")
+    must not cut short a longer name starting inside it ("Salman bin Hamad Al Khalifa"): the reading
+    that reaches further wins."""
     best = hit
-    while k < i + 3 and k + 1 < len(scan.toks) and scan.toks[k][2].lower() in honorifics:
-        k += 1
-        later = _longest_name_at(scan, k)
+    # only up to where the name itself begins: "Prince Mohammed bin Salman bin Abdulaziz" stays MBS
+    firsts = {norm(p.split()[0]) for p in hit[2]}
+    stop = next((k for k in range(i, i + hit[3]) if norm(scan.toks[k][2]) in firsts), i)
+    for k in range(i + 1, stop + 1):
+        later = _longest_name_at(scan, k) if norm(scan.toks[k][2]) in scan.g.first_tokens else None
         if later and later[1] > best[1]:
             best = (later[0], later[1], later[2], later[3] + (k - i))
     return best
@@ -233,8 +245,8 @@ def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
 
 
 def _strip_run(scan: Scan, i: int, j: int) -> int:
-    """First token of a run once honorifics and country words are dropped ("Shri K. Natwar Singh",
-    "Ivorian Energy Minister")."""
+    """First token of a run once honorifics, country words and titles are dropped ("Shri K. Natwar Singh",
+    "Ivorian Energy Minister", "US Commerce Secretary-designate Howard Lutnick")."""
     lex, g = lexicon(), scan.g
     while i < j:
         low = scan.toks[i][2].lower()
@@ -242,13 +254,19 @@ def _strip_run(scan: Scan, i: int, j: int) -> int:
             i += 1
             continue
         break
+    for k in range(j - 1, i - 1, -1):
+        if scan.toks[k][2].lower() in lex.title_words:
+            return k + 1
     return i
 
 
 def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
-    """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students")."""
+    """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students"),
+    unless it is a person's title ("Head of the National Olympic Committee")."""
     toks, text = scan.toks, scan.text
     lex = lexicon()
+    if toks[i][2].lower() in lex.title_words:
+        return False
     last = j
     # "... University students", "... High School students": a lower-case group noun after the run
     if j + 1 < len(toks) and toks[j + 1][2] == "students" and text[toks[j][1]:toks[j + 1][0]] == " ":
@@ -307,11 +325,15 @@ _NUMBER_AFTER = re.compile(r"[ \t]+\d")
 
 
 def _is_person_run(scan: Scan, i: int, j: int) -> bool:
-    """Two or more name words, none of them a place, event or institution word, and no number after
-    them ("Tanegashima Yoshinobu 1 site", "Apollo 11")."""
+    """Two or more name words, none of them a place, event or institution word, not a region, a named
+    day or a style ("Camp David", "Eid al-Fitr", "Tan Sri"), and no number after them ("Apollo 11")."""
     lex = lexicon()
     words = [t[2] for t in scan.toks[i:j + 1]]
     if len(words) < 2 or all(len(w) == 1 for w in words[1:]) or _NUMBER_AFTER.match(scan.text, scan.toks[j][1]):
+        return False
+    surface = scan.text[scan.toks[i][0]:scan.toks[j][1]]
+    if (" ".join(w.lower() for w in words) in lex.honorific_phrases or patterns().region.fullmatch(surface)
+            or holidays().pattern.fullmatch(surface)):
         return False
     return words[-1].lower() not in lex.not_person_heads and not any(w.lower() in lex.headline_verbs for w in words)
 
@@ -333,7 +355,7 @@ def other_names(scan: Scan, mention: type["Mention"]) -> None:
             i += 1  # "Al Sissi": the short-name pass reads it
             continue
         j = _organisation_run_end(scan, i, j)
-        if j == i or tok.isupper():
+        if j == i or (tok.isupper() and _strip_run(scan, i, j) == i):
             i += 1
             continue
         if _organisation(scan, i, j, mention):
