@@ -145,3 +145,14 @@ def test_a_style_does_not_cut_a_longer_name_short(text, person):
 def test_titles_before_a_name_the_gazetteer_lacks_are_not_part_of_it(text, name):
     ents = find_entities(text, date(2024, 12, 1))
     assert [m.person for m in ents.mentions if m.kind == "generic"] == [name]
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("He wrote to the President of the Republic of Belarus.", "Alexander Lukashenko"),
+    ("He wrote to the President of the Arab Republic of Egypt.", "Abdel Fattah al-Sisi"),
+    ("A cable went to the Emir of the State of Kuwait.", "Nawaf Al-Ahmad Al-Jaber Al-Sabah"),
+])
+def test_a_states_formal_name_after_the_office(text, holder):
+    when = date(2021, 3, 1)
+    ents = find_entities(text, when)
+    assert [resolve_title(ents, m.role or "", when) for m in ents.mentions if m.kind == "title"] == [holder]

@@ -129,8 +129,12 @@ def patterns() -> Patterns:
     office = re.compile(rf"(?<![\w-])(?P<office>{_alt(list(offices))})(?![\w-])", re.I)
     title_tail = re.compile(
         rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<country>{ctry})(?P<poss>'s)?\s+{mods}?$", re.I)
+    # a state's formal name before its short one: "the Arab Republic of Egypt", "the State of Kuwait"
+    formal = (r"(?:(?:[A-Z][\w']+\s+){0,3}(?:Republic|Kingdom|State|Sultanate|Emirate|Federation|Commonwealth|"
+              r"Principality|Confederation|Union)\s+of\s+(?:the\s+)?)?")
     office_of_tail = re.compile(
-        rf"(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?(?P<country>{ctry})(?![\w-])", re.I)
+        rf"(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?{formal}(?P<country>{ctry})(?![\w-])",
+        re.I)
     seats = {s: c.code for c in g.countries.values() for s in c.seats}
     seat = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
     place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
