@@ -25,7 +25,7 @@ COMMON_SHORT = frozenset({
     "chung", "choe", "cook", "brown", "young", "king", "martin", "smith", "graham", "green", "fox",
     "carr", "wong", "tan", "han", "suh", "roh", "yoon", "cho", "jiang", "bush", "clinton", "abe", "mao",
     "murphy", "lula", "sharaa", "assad", "al assad", "al sharaa", "hun", "ford", "carter", "wilson", "castro",
-    "williams", "johnson", "kennedy", "bach", "leo", "francis", "benedict", "gore", "vance",
+    "williams", "johnson", "kennedy", "bach", "leo", "francis", "benedict", "gore", "vance", "sharif",
 })
 ALWAYS_SHORT = frozenset({"kim", "bush", "clinton", "abe", "assad", "al assad", "lula", "mao", "moon"})
 

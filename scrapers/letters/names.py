@@ -267,6 +267,9 @@ def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
     lex = lexicon()
     if toks[i][2].lower() in lex.title_words:
         return False
+    # "Vietnamese Party General Secretary To Lam": the organisation word begins a title
+    if j + 1 < len(toks) and toks[j + 1][2].lower() in lex.title_words and toks[j + 1][2][:1].isupper():
+        return False
     last = j
     # "... University students", "... High School students": a lower-case group noun after the run
     if j + 1 < len(toks) and toks[j + 1][2] == "students" and text[toks[j][1]:toks[j + 1][0]] == " ":
