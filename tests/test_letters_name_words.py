@@ -105,3 +105,18 @@ def test_more_things_that_are_nobody(text):
 def test_a_city_name_inside_an_organisation_stays_in_it():
     ents = find_entities("The New York Times reported the letter.", date(2024, 3, 1))
     assert [m.person for m in ents.mentions if m.kind == "organisation"] == ["New York Times"]
+
+
+@pytest.mark.parametrize("text, org", [
+    ("The World Health Organization wrote to him.", "World Health Organization"),
+    ("The World Bank wrote to him.", "World Bank"),
+])
+def test_international_organisations(text, org):
+    ents = find_entities(text, date(2020, 6, 1))
+    assert [m.person for m in ents.mentions if m.kind == "organisation"] == [org]
+
+
+@pytest.mark.parametrize("text", ["He flew to Palm Beach.", "The Department of Homeland Security said so.",
+                                  "Her Chief Strategy Officer spoke."])
+def test_places_offices_and_posts_are_nobody(text):
+    assert not [x for x in found(text) if x[1] == "generic"]
