@@ -23,7 +23,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     ctx = _Context(doc)
     hits: list[Hit] = []
     unreal: list[Hit] = []
-    triggered = [_TRIGGER_HINT.search(doc.text, s.start, s.end) is not None for s in doc.sentences]
+    triggered = [_TRIGGER_HINT.search(doc.text, s.start, s.end) is not None or s.text.startswith("Among ")
+                 for s in doc.sentences]
     # What the context learns serves later sentences only: none after the last that may
     # mention a letter.
     last = max((si for si, t in enumerate(triggered) if t), default=-1)
@@ -39,6 +40,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
         for h in found:
             if h.full and h.status == "reported":
                 ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
+            elif h.status == "reported" and (h.sender or h.recipient) and not h.headline:
+                ctx.partials.append(h)  # "greetings from 30 heads of state": named in a list to come
     clusters = _cluster(hits, doc.anchor)
     clusters += _roundup(hits, clusters)
     # A denied or planned letter is kept when no letter the article reports as sent is the same pair's.
