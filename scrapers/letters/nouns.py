@@ -271,6 +271,8 @@ class NounsMixin:
             return True
         if kind is None and not np.strong and not senders:
             return True
+        if load_filters().by_neighbours(self._words_out(np.h, -1), self._words_out(np.h, 1), exchange=False, kind=kind):
+            return True  # "met Lavrov and conveyed his greetings to Putin": spoken at a meeting
         # "in a New Year message, Kim said": a speech
         return not recips and bool(load_filters().by_modifier(np.raw_mods, addressed=False, kind=kind))
 
