@@ -1,6 +1,7 @@
 """Find the letters an article reports and resolve them to people and dates."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from .annotate import _Doc
@@ -42,6 +43,7 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
                 ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
             elif h.status == "reported" and (h.sender or h.recipient) and not h.headline:
                 ctx.partials.append(h)  # "greetings from 30 heads of state": named in a list to come
+    hits += _roundup_paragraphs(doc, ctx, hits)
     clusters = _cluster(hits, doc.anchor)
     clusters += _roundup(hits, clusters)
     # A denied or planned letter is kept when no letter the article reports as sent is the same pair's.
@@ -62,6 +64,32 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
         out_clusters.append(c)
     out_clusters.sort(key=lambda c: min(h.pos for h in c.hits))
     return _finish(doc, out_clusters)
+
+
+_SAYING = re.compile(r"(?i)\b(?:said|says|noted|stressed|underscored|expressed|wished|praised|commended|hailed|"
+                     r"congratulat\w*|emphasi[sz]ed|highlighted|affirmed|voiced)\b")
+
+
+def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
+    """ "Heads of state are sending letters to Tokayev ... | Uzbek President Mirziyoyev commended ...":
+    after a lead that announces letters to one person from many, each paragraph that opens with
+    another leader saying something is that leader's letter."""
+    lead = next((h for h in ctx.partials if h.sender is None and h.recipient and (h.plural or h.kind == "greetings")
+                 and h.sentence <= 4 and not h.headline), None)
+    if lead is None:
+        return []
+    told = {(h.sentence, h.sender) for h in hits}
+    out = []
+    for si, s in enumerate(doc.sentences):
+        if si <= lead.sentence or s.index != 0 or s.headline or not _SAYING.search(s.text):
+            continue
+        first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"), None)
+        if first is None or first.start - s.start > 80:
+            continue
+        p = doc.person(first)
+        if p and p != lead.recipient and (si, p) not in told and _leads_country(p, doc.when):
+            out.append(Hit(si, p, lead.recipient, lead.kind, None, list(lead.dates), strong=True, pos=first.start))
+    return out
 
 
 def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
