@@ -131,6 +131,8 @@ def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
         if via is None:
             via = next((p for h in c.hits if h.unnamed_carrier
                         for p in [_named_next(doc, h.sentence, (c.sender, c.recipient))] if p), None)
+        if via is None:
+            via = _received_carrier(doc, c)
         ev = _evidence(doc, c)
         conf = _confidence(c)
         status = c.hits[0].status if c.hits[0].status != "reported" else claim_status(doc, c)
@@ -165,6 +167,25 @@ def _named_next(doc: _Doc, si: int, parties: tuple[str, str]) -> str | None:
         p = first[0].person
         if p and p not in parties and not _leads_country(p, doc.when):
             return p
+    return None
+
+
+_RECEIVED = re.compile(r"\b(?:received|receiving|receives)\s+$")
+
+
+def _received_carrier(doc: _Doc, c: _Cluster) -> str | None:
+    """ "Sheikh Mohammed received a letter from King Salman ... This came as he received the Saudi foreign
+    minister": the person a party received beside the letter, in its sentences or the next, carried it."""
+    parties = (c.sender, c.recipient)
+    sents = sorted({h.sentence for h in c.hits if not h.headline})
+    for si in sorted({k for s in sents for k in (s, s + 1) if k < len(doc.sentences)}):
+        s = doc.sentences[si]
+        for m in doc.ents.in_span(s.start, s.end):
+            if m.kind == "pronoun" or not _RECEIVED.search(doc.text, max(s.start, m.start - 12), m.start):
+                continue
+            p = doc.person(m)
+            if p and p not in parties and not _leads_country(p, doc.when):
+                return p
     return None
 
 
