@@ -46,6 +46,7 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     hits += _roundup_paragraphs(doc, ctx, hits)
     clusters = _cluster(hits, doc.anchor)
     clusters += _roundup(hits, clusters)
+    clusters += _listed_addressees(doc, hits, clusters)
     # A denied or planned letter is kept when no letter the article reports as sent is the same pair's.
     sent_pairs = {(c.sender, c.recipient) for c in clusters}
     for h in unreal:
@@ -68,6 +69,34 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
 
 _SAYING = re.compile(r"(?i)\b(?:said|says|noted|stressed|underscored|expressed|wished|praised|commended|hailed|"
                      r"congratulat\w*|emphasi[sz]ed|highlighted|affirmed|voiced)\b")
+
+
+_TO_COLON = re.compile(r"\b(?:to|following)\s*:(?:\W|<[^>]*>)*$")  # markup left by the page may follow
+
+
+def _listed_addressees(doc: _Doc, hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "The messages were dispatched to:" and one addressee a line after it: a letter to each, from
+    the writer the letter names or the last one the article named."""
+    out: list[_Cluster] = []
+    seen = {(x.sender, x.recipient) for x in clusters}
+    for h in hits:
+        if h.recipient is not None or not _TO_COLON.search(doc.sentences[h.sentence].text):
+            continue
+        sender = h.sender or next((x.sender for x in reversed(hits) if x.sentence <= h.sentence and x.sender), None)
+        if sender is None:
+            continue
+        kind = h.kind or next((x.kind for x in hits if x.sender == sender and x.kind), None)
+        for si in range(h.sentence + 1, min(len(doc.sentences), h.sentence + 30)):
+            nxt = doc.sentences[si]
+            first = next((m for m in doc.ents.in_span(nxt.start, nxt.end) if m.kind != "pronoun"), None)
+            p = doc.person(first) if first is not None and first.start - nxt.start < 40 else None
+            if p is None:
+                break
+            if p != sender and (sender, p) not in seen:
+                x = Hit(si, sender, p, kind, None, list(h.dates), strong=True, pos=first.start)
+                out.append(_Cluster(sender, p, [x]))
+                seen.add((sender, p))
+    return out
 
 
 def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
