@@ -12,7 +12,7 @@ from .dates import DateMention, DateSpan, find_dates
 from .entities import Mention
 from .gazetteer import load_gazetteer
 from .lexicon import _CLAUSE_VERBS
-from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS
+from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS, Hit
 
 if TYPE_CHECKING:
     from .annotate import _Doc
@@ -131,6 +131,7 @@ class _Context:
         self.recent: list[str] = []
         self.last_subject: str | None = None
         self.last_pair: tuple[str, str] | None = None
+        self.partials: list[Hit] = []  # letters with one party named, latest last
         self._para_dates: dict[int, list[tuple[int, DateSpan]]] = {}
         self._dates: dict[int, list[DateMention]] = {}
         self._all_dates: list[DateMention] | None = None

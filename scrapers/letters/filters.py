@@ -26,6 +26,7 @@ class Filter:
     exchange_only: bool = False
     platforms: frozenset[str] = frozenset()
     except_kinds: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()  # the kinds a "near" test applies to; empty: all
     examples: tuple[Example, ...] = ()
     counterexamples: tuple[Example, ...] = ()
 
@@ -58,10 +59,10 @@ class Filters:
         """The filter "letter of `word`" trips ("a letter of intent"), or None."""
         return next((f.name for f in self.rows if word in f.complements), None)
 
-    def by_neighbours(self, before: list[str], after: list[str], exchange: bool) -> str | None:
+    def by_neighbours(self, before: list[str], after: list[str], exchange: bool, kind: str | None = None) -> str | None:
         """The filter a word near the letter word trips; `before` and `after` run outwards from it."""
         for f in self.rows:
-            if not f.near or (f.exchange_only and not exchange):
+            if not f.near or (f.exchange_only and not exchange) or (f.kinds and kind not in f.kinds):
                 continue
             if any(w in f.near for w in before[:f.window]) or any(w in f.near for w in after[:f.window]):
                 return f.name
@@ -81,7 +82,7 @@ def _filter(row: dict[str, Any]) -> Filter:
         modifiers_unless_addressed=_words(row, "modifiers_unless_addressed"),
         complements=_words(row, "complements"), near=near, window=int(row.get("window", 0)),
         exchange_only=bool(row.get("exchange_only", False)), platforms=_words(row, "platforms"),
-        except_kinds=_words(row, "except_kinds"),
+        except_kinds=_words(row, "except_kinds"), kinds=_words(row, "kinds"),
         examples=tuple(parse_example(x) for x in row.get("examples", [])),
         counterexamples=tuple(parse_example(x) for x in row.get("counterexamples", [])),
     )

@@ -65,7 +65,27 @@ class NounsMixin:
             elif w in P.CONGRATULATE_VERBS:
                 hits.extend(self._congratulate(h))
         self._link_replies(hits)
+        if self._word(0) == "among":
+            hits.extend(self._among_list())
         return hits
+
+    def _among_list(self) -> list[Hit]:
+        """ "Among them were A, B and C": the parties the last letter left unnamed, one hit each."""
+        kinds = {P.KIND_HEADS[t.text] for t in self.toks if t.kind == "W" and t.text in P.KIND_HEADS}
+        cands = [h for h in self.ctx.partials if self.si - h.sentence <= 6 and (h.plural or h.kind == "greetings")
+                 and (not kinds or h.kind in kinds)]
+        if not cands:
+            return []
+        ant = cands[-1]
+        verb = next((k for k in range(1, min(len(self.toks), 14)) if self._word(k) in ("were", "was", "are", "is")), None)
+        first = self._skip_title(verb + 1) if verb is not None else len(self.toks)
+        if first >= len(self.toks) or self.toks[first].kind != "E":
+            return []
+        people = [p for i in [first, *self._party_list(first)] for p in self.group(i)]
+        pos = self.toks[first].start
+        return [Hit(self.si, p if ant.sender is None else ant.sender, p if ant.recipient is None else ant.recipient,
+                    ant.kind, None, ant.dates, strong=True, pos=pos) for p in people
+                if p not in (ant.sender, ant.recipient)]
 
     def _reply_phrase(self, h: int) -> bool:
         """ "in reply", "a reply message", "reply to his letter": "reply" that names no letter of its own."""
@@ -251,6 +271,8 @@ class NounsMixin:
             return True
         if kind is None and not np.strong and not senders:
             return True
+        if load_filters().by_neighbours(self._words_out(np.h, -1), self._words_out(np.h, 1), exchange=False, kind=kind):
+            return True  # "met Lavrov and conveyed his greetings to Putin": spoken at a meeting
         # "in a New Year message, Kim said": a speech
         return not recips and bool(load_filters().by_modifier(np.raw_mods, addressed=False, kind=kind))
 

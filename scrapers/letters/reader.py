@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .clauses import ClauseReader
+from .dating import DatesMixin
 from .discourse import DiscourseMixin
 from .noun_roles import NounRolesMixin
 from .nouns import NounsMixin
@@ -11,5 +12,5 @@ from .verbs import VerbsMixin
 __all__ = ["_SentenceReader"]
 
 
-class _SentenceReader(NounsMixin, NounRolesMixin, VerbsMixin, SlotsMixin, DiscourseMixin, ClauseReader):
+class _SentenceReader(NounsMixin, NounRolesMixin, VerbsMixin, SlotsMixin, DiscourseMixin, DatesMixin, ClauseReader):
     """Finds letter mentions in one sentence."""
