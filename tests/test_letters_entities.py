@@ -156,3 +156,12 @@ def test_a_states_formal_name_after_the_office(text, holder):
     when = date(2021, 3, 1)
     ents = find_entities(text, when)
     assert [resolve_title(ents, m.role or "", when) for m in ents.mentions if m.kind == "title"] == [holder]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Kazakh President Kassym-Jomart Tokayev wrote.", "Kassym-Jomart Tokayev"),
+    ("German President Frank-Walter Steinmeier wrote.", "Frank-Walter Steinmeier"),
+])
+def test_a_hyphenated_first_name_starts_a_full_name(text, person):
+    ents = find_entities(text, date(2022, 3, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]

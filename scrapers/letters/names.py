@@ -106,7 +106,8 @@ def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
     hits: list[tuple[int, int, set[str]]] = []
     next_free = 0
     for i, (_, _, tok) in enumerate(toks):
-        if i < next_free or not is_cap(tok) or norm(tok) not in g.first_tokens:
+        # "Kassym-Jomart" is one token but two name words: its first word starts the name
+        if i < next_free or not is_cap(tok) or norm(tok).split(" ", 1)[0] not in g.first_tokens:
             continue
         hit = _longest_name_at(scan, i)
         if hit:
