@@ -84,6 +84,8 @@ class DiscourseMixin:
         local = self._subject(i)
         subj = local[0] if local and local[0] >= 0 else None
         excluded = self.who(subj) if subj is not None and subj < i else None
+        if i >= 2 and self.toks[i - 1].kind == "W" and self.toks[i - 2].kind == "E" and not self.toks[i - 2].poss:
+            excluded = self.who(i - 2)  # "the letter Trump left him": him is not the one who left it
         main = self.subject_idx
         if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
                 and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):

@@ -136,6 +136,8 @@ class NounsMixin:
                 return exchange
             self._fill_from_context(np)
             self._fill_from_passive(np)
+        if not np.recip_i and "rel_to" in np.right:
+            np.recip_i = [np.right["rel_to"]]
         return self._np_hits(np)
 
     def _np_rejected(self, np: NounPhrase, modified: bool) -> bool:

@@ -215,6 +215,9 @@ class SlotsMixin:
         if frame is None or self._word(v - 1) in ("was", "were", "been"):
             return
         role = frame.role("subject", passive=False)
+        obj = v + 1 if v + 1 < len(self.toks) and self.toks[v + 1].kind == "E" else None
+        if obj is not None and frame.role("object", passive=False) == "recipient":
+            right.setdefault("rel_to", obj)  # "the letter Trump left him": unless the clause around names one
         if role == "sender":
             right.setdefault("from", k)
         elif role == "recipient":
