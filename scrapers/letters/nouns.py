@@ -138,6 +138,8 @@ class NounsMixin:
             self._fill_from_passive(np)
         if not np.recip_i and "rel_to" in np.right:
             np.recip_i = [np.right["rel_to"]]
+        if not np.sender_i and "signed_by" in np.right:
+            np.sender_i = [np.right["signed_by"]]
         return self._np_hits(np)
 
     def _np_rejected(self, np: NounPhrase, modified: bool) -> bool:

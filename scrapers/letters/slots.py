@@ -195,7 +195,9 @@ class SlotsMixin:
         # North Korean officials in Pyongyang by envoy Hill"
         pw = next((self._word(k) for k in range(j - 1, e, -1)
                    if self._word(k) in P.AUTHOR_PARTICIPLES or self._word(k) in P.DELIVER_PARTICIPLES), "")
-        if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
+        if pw == "signed":
+            out.setdefault("signed_by", ent)  # a cardinal or minister may sign for the one who sends it
+        elif pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
             out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
         elif pw in P.DELIVER_PARTICIPLES or back == e:
             out.setdefault("via", ent)
