@@ -43,7 +43,7 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
         for h in found:
             if h.full and h.status == "reported":
                 ctx.last_pair = (h.sender, h.recipient)  # type: ignore[assignment]
-            elif h.status == "reported" and (h.sender or h.recipient) and not h.headline:
+            elif h.status == "reported" and (h.sender or h.recipient):
                 ctx.partials.append(h)  # "greetings from 30 heads of state": named in a list to come
     hits += _roundup_paragraphs(doc, ctx, hits)
     clusters = _cluster(hits, doc.anchor)

@@ -216,6 +216,8 @@ class NounsMixin:
             np.recip_i = [right["to"], *right.get("to+", [])]
         elif "for" in right:
             np.recip_i = [right["for"]]
+        elif "occasion" in right:
+            np.recip_i = [right["occasion"]]
 
     def _np_flags(self, np: NounPhrase) -> None:
         """Strength of the evidence, definiteness and whether the noun names another letter."""

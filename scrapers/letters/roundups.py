@@ -79,7 +79,7 @@ def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     after a lead that announces letters to one person from many, each paragraph that opens with
     another leader saying something is that leader's letter."""
     lead = next((h for h in ctx.partials if h.sender is None and h.recipient and (h.plural or h.kind == "greetings")
-                 and h.sentence <= 4 and not h.headline), None)
+                 and h.sentence <= 4), None)  # a headline announcing the roundup is a lead too
     if lead is None:
         return []
     told = {(h.sentence, h.sender) for h in hits}

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .filters import load_filters
 from .frames import load_frames
-from .lexicon import _NOUNS_TAKING_TO, _PLURAL_TITLES, _TITLE_WORDS
+from .lexicon import _NOUNS_TAKING_TO, _PLURAL_TITLES, _TITLE_WORDS, words
 
+_OCCASIONS = words("occasions")
 _SLOT_WORDS = frozenset(("from", "to", "for", "of", "by", "through", "via"))
 
 
@@ -155,6 +156,9 @@ class SlotsMixin:
                 out.setdefault("from", j + 1)
         if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
             out.setdefault("to", j + 2)
+        if (w in ("on", "over") and j + 2 < n and self.toks[j + 1].kind == "E" and self.toks[j + 1].poss
+                and self._word(j + 2) in _OCCASIONS):
+            out.setdefault("occasion", j + 1)  # "messages on Xi's election": the one congratulated
         if w in ("on", "via", "through") and self._word(j + 1) in load_filters().platform_words and not scan.comma_seen:
             out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
 
