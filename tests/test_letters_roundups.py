@@ -20,6 +20,13 @@ def test_without_a_roundup_lead_a_leader_speaking_is_no_letter() -> None:
     assert _pairs(text) == set()
 
 
+def test_further_letters_from_a_list_go_to_the_one_the_article_is_about() -> None:
+    text = ("Bashar al-Assad received a telegram from Abdel Fattah al-Sisi. Assad also received a message from "
+            "Mahmoud Abbas. King Abdullah II sent a cable to Assad. Further telegrams came from Najib Mikati "
+            "and Recep Tayyip Erdogan.")
+    assert ("Najib Mikati", "Bashar al-Assad") in _pairs(text, "2024-06-17")
+
+
 def test_addressees_one_a_line_after_a_colon() -> None:
     text = ("Adama Barrow sent Eid messages to Muslim leaders.\nThe messages were dispatched to:\n"
             "His Majesty Mohammed VI of Morocco\nHis Excellency Macky Sall of Senegal\nThe end.")
