@@ -27,6 +27,12 @@ def test_further_letters_from_a_list_go_to_the_one_the_article_is_about() -> Non
     assert ("Najib Mikati", "Bashar al-Assad") in _pairs(text, "2024-06-17")
 
 
+def test_his_majesty_is_the_leader_last_named_not_the_minister_who_speaks() -> None:
+    text = ("King Bhumibol Adulyadej celebrated his birthday. Foreign Minister Nitya Pibulsonggram said His Majesty "
+            "had received birthday greetings from 30 heads of state. Among them were Emperor Akihito and Hu Jintao.")
+    assert {("Akihito", "Bhumibol Adulyadej"), ("Hu Jintao", "Bhumibol Adulyadej")} <= _pairs(text, "2007-12-07")
+
+
 def test_addressees_one_a_line_after_a_colon() -> None:
     text = ("Adama Barrow sent Eid messages to Muslim leaders.\nThe messages were dispatched to:\n"
             "His Majesty Mohammed VI of Morocco\nHis Excellency Macky Sall of Senegal\nThe end.")

@@ -2,22 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from .annotate import _Doc
 from .discourse import _Context
-from .gazetteer import load_gazetteer
+from .parties import leads_country
 from .records import Hit, _Cluster
 
-__all__ = ["_listed_addressees", "_received_carrier", "_roundup_paragraphs", "leads_country"]
+__all__ = ["_listed_addressees", "_received_carrier", "_roundup_paragraphs"]
 
 
-def leads_country(person: str, when: date | None) -> bool:
-    """Whether `person` is a head of state or government (at `when`, or ever when it is unknown)."""
-    for t in load_gazetteer().offices_of(person):
-        if t.office in ("hos", "hog", "leader", "president") and (when is None or t.covers(when)):
-            return True
-    return False
 
 
 _leads_country = leads_country
