@@ -47,3 +47,19 @@ def test_a_president_elect_is_the_next_holder():
 def test_an_undated_article_takes_the_office_from_the_style_of_a_name():
     text = "Amir Sheikh Sabah Al-Ahmad Al-Jaber Al-Sabah met Sheikh Nawaf Al-Ahmad. KUWAIT: His Highness the Amir wrote."
     assert ("His Highness the Amir", "Sabah Al-Ahmad Al-Jaber Al-Sabah") in titles(text, None)
+
+
+def test_a_country_adjective_places_a_bare_title():
+    assert titles("The monarch, 95, is staying at her Scottish estate.", date(2021, 8, 16)) == [
+        ("The monarch", "Elizabeth II")]
+
+
+def test_the_dateline_after_a_headline_still_places_the_title():
+    text = ("Amir congratulates UAE on satellite launch\n\nKUWAIT: His Highness the Crown Prince sent a cable to "
+            "Sheikh Khalifa bin Zayed, Sheikh Mohammed bin Rashid and Sheikh Mohamed bin Zayed of the UAE.")
+    assert ("His Highness the Crown Prince", "Nawaf Al-Ahmad Al-Jaber Al-Sabah") in titles(text, date(2018, 10, 29))
+
+
+def test_the_pm_is_the_head_of_government_of_the_articles_country():
+    text = "Theresa May wrote to Jeremy Corbyn. In her letter to the Labour leader, the PM said the UK would leave."
+    assert ("the PM", "Theresa May") in titles(text, date(2019, 2, 10))

@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
-from scrapers.letters.dates import DateSpan, anchor_for, dateline_date, find_article_date, find_dates, parse_published
+from scrapers.letters.dates import (
+    DateSpan, anchor_for, dateline_date, find_article_date, find_article_interval, find_dates, parse_published,
+)
 
 
 def iso(text: str, published: str | None) -> list[str | None]:
@@ -126,3 +128,20 @@ def test_the_previous_day_is_the_day_before_the_article(text, expected):
 ])
 def test_a_wire_dateline_gives_the_day_of_writing(text, published, expected):
     assert dateline_date(text, parse_published(published)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1998 News Story\nCrown Prince Abdullah has sent a cable.", (date(1998, 1, 1), date(1998, 12, 31))),
+    ("BEIJING, Dec. 31, 2024 (Xinhua) -- Xi sent greetings.", (date(2024, 12, 31), date(2024, 12, 31))),
+    ("2024-25 budget talks went on as Xi sent greetings.", None),
+    ("Xi sent greetings in 1998.", None),
+])
+def test_an_article_dated_only_by_a_year_at_its_top(text, expected):
+    assert find_article_interval(text) == expected
+
+
+def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
+    from scrapers.letters.dates import era_of
+
+    assert era_of("Talks began in 1998 and a letter dated May 2, 2001 followed.") == date(2001, 5, 2)
+    assert era_of("He wrote on Monday.") is None

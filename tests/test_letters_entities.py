@@ -107,3 +107,52 @@ def test_a_title_before_a_shared_surname_keeps_the_one_who_held_it(text, person)
 def test_a_capitalised_run_before_a_number_is_a_thing():
     ents = find_entities("The satellite left from the Tanegashima Yoshinobu 1 site.", date(2018, 10, 29))
     assert not [m for m in ents.mentions if m.kind == "generic"]
+
+
+def test_a_shared_surname_again_is_the_one_last_named():
+    text = "Hillary Clinton spoke. Former President Clinton wrote to his successor. Clinton wished him success."
+    ents = find_entities(text, date(2017, 1, 22))
+    assert [m.person for m in ents.mentions if m.kind == "short"] == ["Bill Clinton", "Bill Clinton"]
+
+
+def test_an_undated_text_resolves_offices_by_the_dates_it_states():
+    text = "In a letter dated March 3, 2001, the U.S. president wrote to the Chinese leader."
+    ents = find_entities(text, None)
+    assert ents.era == date(2001, 3, 3)
+    assert [resolve_title(ents, m.role or "", None) for m in ents.mentions if m.kind == "title"] == [
+        "George W. Bush", "Jiang Zemin"]
+
+
+def test_dates_after_today_do_not_date_an_undated_text():
+    ents = find_entities("The U.S. president set goals for 2999 in 2004.", None)
+    assert ents.era == date(2004, 12, 31)
+
+
+@pytest.mark.parametrize("text, person", [
+    ("The Custodian of the Two Holy Mosques King Salman bin Abdulaziz Al-Saud sent a cable.", "Salman bin Abdulaziz Al Saud"),
+    ("A cable went to His Royal Highness Prince Mohammed bin Salman bin Abdulaziz, Crown Prince.", "Mohammed bin Salman"),
+    ("Bahraini Crown Prince Salman bin Hamad Al Khalifa sent a cable.", "Salman bin Hamad Al Khalifa"),
+])
+def test_a_style_does_not_cut_a_longer_name_short(text, person):
+    ents = find_entities(text, date(2020, 9, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("US Commerce Secretary-designate Howard Lutnick wrote.", "Howard Lutnick"),
+    ("Speaker Marzouq Al-Ghanem received the letter.", "Marzouq Al-Ghanem"),
+])
+def test_titles_before_a_name_the_gazetteer_lacks_are_not_part_of_it(text, name):
+    ents = find_entities(text, date(2024, 12, 1))
+    assert [m.person for m in ents.mentions if m.kind == "generic"] == [name]
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("He wrote to the President of the Republic of Belarus.", "Alexander Lukashenko"),
+    ("He wrote to the President of the Arab Republic of Egypt.", "Abdel Fattah al-Sisi"),
+    ("A cable went to the Emir of the State of Kuwait.", "Nawaf Al-Ahmad Al-Jaber Al-Sabah"),
+])
+def test_a_states_formal_name_after_the_office(text, holder):
+    when = date(2021, 3, 1)
+    ents = find_entities(text, when)
+    assert [resolve_title(ents, m.role or "", when) for m in ents.mentions if m.kind == "title"] == [holder]

@@ -79,3 +79,44 @@ def test_an_organisation_name_runs_over_and():
 @pytest.mark.parametrize("text", ["He congratulated Muslim Leaders on the feast.", "A message to the Arab Peoples."])
 def test_groups_of_people_are_nobody_in_particular(text):
     assert not [x for x in found(text) if x[1] == "generic"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Xi replied to a letter from students of Iowa's Muscatine High School.", "Muscatine High School students"),
+    ("Xi encouraged Chinese students at Lomonosov Moscow State University.",
+     "Chinese students at Lomonosov Moscow State University"),
+])
+def test_students_of_a_school_are_one_party(text, name):
+    ents = find_entities(text, date(2024, 2, 24))
+    assert [(m.person, m.role) for m in ents.mentions if m.kind == "organisation"] == [(name, "students")]
+
+
+@pytest.mark.parametrize("text", [
+    "They met at Camp David before the talks.",
+    "Greetings for Eid al-Fitr were exchanged.",
+    "Tan Sri wrote nothing.",
+    "Hurricane Katrina struck the coast.",
+    "The Labour MPs signed the letter.",
+])
+def test_more_things_that_are_nobody(text):
+    assert not [x for x in found(text) if x[1] == "generic"]
+
+
+def test_a_city_name_inside_an_organisation_stays_in_it():
+    ents = find_entities("The New York Times reported the letter.", date(2024, 3, 1))
+    assert [m.person for m in ents.mentions if m.kind == "organisation"] == ["New York Times"]
+
+
+@pytest.mark.parametrize("text, org", [
+    ("The World Health Organization wrote to him.", "World Health Organization"),
+    ("The World Bank wrote to him.", "World Bank"),
+])
+def test_international_organisations(text, org):
+    ents = find_entities(text, date(2020, 6, 1))
+    assert [m.person for m in ents.mentions if m.kind == "organisation"] == [org]
+
+
+@pytest.mark.parametrize("text", ["He flew to Palm Beach.", "The Department of Homeland Security said so.",
+                                  "Her Chief Strategy Officer spoke."])
+def test_places_offices_and_posts_are_nobody(text):
+    assert not [x for x in found(text) if x[1] == "generic"]

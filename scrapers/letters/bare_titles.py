@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from .entities import Mention
     from .names import Scan
 
-# Royal titles and "the premier" stand alone after "the"; "the President" and "the Prime Minister"
+# Royal titles, "the premier" and "the PM" stand alone after "the"; "the President" and "the Prime Minister"
 # only after a style ("His Excellency the President"), since alone they as often mean someone's
 # own president.
 _BARE = re.compile(
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
-    r"President|Prime\s+Minister|Premier|premier)\b(?!\s+of\b)(?![\s-]+elect)"
+    r"President|Prime\s+Minister|Premier|premier|PM)\b(?!\s+of\b)(?![\s-]+elect)"
 )
 # the style before "the": read backwards from the title, so the whole text is scanned once
 _STYLE = re.compile(r"(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+$")
@@ -30,8 +30,17 @@ def _article_countries(scan: "Scan") -> tuple[str | None, Counter]:
     """The dateline's country, and how strongly the article is about each country (places, titles, people)."""
     g = scan.g
     weight: Counter = Counter()
-    head = _DATELINE.match(scan.text)
-    home = g.country_of(norm(head.group("place"))) if head else None
+    home = None
+    # the dateline opens the body, which may follow a headline: the first lines are tried
+    for line in scan.text[:600].split("\n")[:6]:
+        head = _DATELINE.match(line)
+        home = g.country_of(norm(head.group("place"))) if head else None
+        if home:
+            break
+    for _, _, tok in scan.toks:
+        code = g.adjective_keys.get(norm(tok)) if tok[:1].isupper() else None
+        if code:
+            weight[code] += 1
     for m in scan.mentions:
         if m.role and ":" in m.role:
             weight[m.role.split(":", 1)[0]] += 1
@@ -47,7 +56,7 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     c = scan.g.countries.get(code)
     if c is None:
         return None
-    if word in _NEEDS_STYLE or word == "premier":
+    if word in _NEEDS_STYLE or word in ("premier", "pm"):
         return scan.g.office_key(code, word)
     office = c.titles.get(word)
     return office if office in c.offices else None

@@ -12,7 +12,7 @@ from .date_patterns import (
 from .holidays import holidays
 
 __all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article_date", "find_dates", "anchor_for",
-           "dateline_date"]
+           "dateline_date", "find_article_interval", "era_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +170,34 @@ def find_article_date(text: str) -> date | None:
     if top_candidates:
         return top_candidates[0]
     return standalone[0] if standalone else None
+
+
+_YEAR_LINE = re.compile(r"\A\s*(?P<year>(?:19|20)\d\d)\b(?!\s*[-/]\s*\d)(?=\s+[A-Z]|\s*$|\s*\n)")
+
+
+def find_article_interval(text: str) -> tuple[date, date] | None:
+    """The article's own date as an interval: a dateline or byline day (`find_article_date`), else a
+    year that opens the text ("1998 News Story"), which dates the article to that year."""
+    d = find_article_date(text)
+    if d is not None:
+        return d, d
+    m = _YEAR_LINE.match(text[:80])
+    if m is None:
+        return None
+    y = int(m.group("year"))
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def era_of(text: str, today: date | None = None) -> date | None:
+    """A stand-in date for an undated text: the latest date it states outright (not a relative one),
+    so "the president" in a text about 2001 is the president of 2001, not of today. Dates after
+    `today` (plans, "by 2030") are left out."""
+    today = today or date.today()
+    found = [d.span for d in find_dates(text, anchor_for(None)) if not d.relative and d.span.start <= today]
+    if not found:
+        return None
+    latest = max(found, key=lambda s: s.end)
+    return min(latest.end, today) if latest.start != latest.end else latest.start
 
 
 _DATELINE_DAY = re.compile(

@@ -12,6 +12,7 @@ from .entity_patterns import (
 )
 from .gazetteer import Gazetteer, load_gazetteer, norm
 from .bare_titles import bare_titles
+from .dates import era_of
 from .names import Scan, gazetteer_names, other_names, short_names
 
 __all__ = ["Mention", "ArticleEntities", "find_entities", "resolve_title", "gazetteer", "party_type"]
@@ -46,6 +47,7 @@ class ArticleEntities:
     bindings: dict[tuple[str, str], str] = field(default_factory=dict)
     descriptors: dict[str, str] = field(default_factory=dict)
     _starts: list[int] | None = None
+    era: date | None = None  # for an undated text, the latest date it states: offices are resolved then
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         if self._starts is None:
@@ -114,7 +116,8 @@ def _seats(scan: Scan) -> list[tuple[int, int, str, str, bool]]:
 def _titles(scan: Scan) -> None:
     """Step 2: titles and seats, joined to a name that follows ("Russian President Vladimir Putin")."""
     pats = patterns()
-    tok_starts = [t[0] for t in scan.toks]
+    # only words a country phrase can start with begin a title tail ("the", "Russian", "North")
+    tok_starts = [t[0] for t in scan.toks if t[2].lower() in pats.tail_first]
     hits = []
     for a_, _, tok_ in scan.toks:
         if tok_.lower() in pats.office_first:
@@ -265,7 +268,8 @@ def _pronouns(scan: Scan) -> None:
 def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[int, int]] | None = None,
                   extra_named: set[str] | None = None) -> ArticleEntities:
     """Find and resolve every person and organisation reference in `text` (already normalised)."""
-    scan = Scan.of(text, when, load_gazetteer(), headline_ranges or [])
+    era = era_of(text) if when is None else None
+    scan = Scan.of(text, when or era, load_gazetteer(), headline_ranges or [])
     scan.named.update(extra_named or ())
     gazetteer_names(scan, Mention)
     _titles(scan)
@@ -278,7 +282,7 @@ def find_entities(text: str, when: date | None, *, headline_ranges: list[tuple[i
     descriptors = _descriptors(scan)
     _pronouns(scan)
     scan.mentions.sort(key=lambda x: x.start)
-    return ArticleEntities(scan.mentions, scan.named, scan.bindings, descriptors)
+    return ArticleEntities(scan.mentions, scan.named, scan.bindings, descriptors, era=era)
 
 
 def resolve_title(ents: ArticleEntities, role: str, when: date | None) -> str | None:
@@ -286,7 +290,7 @@ def resolve_title(ents: ArticleEntities, role: str, when: date | None) -> str | 
     code, office = role.split(":", 1)
     if (code, office) in ents.bindings:
         return ents.bindings[(code, office)]
-    return load_gazetteer().holder(code, office, when, ents.named)
+    return load_gazetteer().holder(code, office, when or ents.era, ents.named)
 
 
 def gazetteer() -> Gazetteer:

@@ -25,7 +25,7 @@ COMMON_SHORT = frozenset({
     "chung", "choe", "cook", "brown", "young", "king", "martin", "smith", "graham", "green", "fox",
     "carr", "wong", "tan", "han", "suh", "roh", "yoon", "cho", "jiang", "bush", "clinton", "abe", "mao",
     "murphy", "lula", "sharaa", "assad", "al assad", "al sharaa", "hun", "ford", "carter", "wilson", "castro",
-    "williams", "johnson", "kennedy", "bach", "leo", "francis", "benedict", "gore", "vance",
+    "williams", "johnson", "kennedy", "bach", "leo", "francis", "benedict", "gore", "vance", "sharif",
 })
 ALWAYS_SHORT = frozenset({"kim", "bush", "clinton", "abe", "assad", "al assad", "lula", "mao", "moon"})
 
@@ -101,6 +101,7 @@ class Patterns:
     seat_first: frozenset[str]
     place_first: frozenset[str]
     region_first: frozenset[str]
+    tail_first: frozenset[str]  # lower-case words a "the Russian" / "North Korea's" title tail can start with
 
 
 def _alt(words: list[str]) -> str:
@@ -122,13 +123,18 @@ def patterns() -> Patterns:
         offices.update(c.titles)
     offices.update({"chairman", "general secretary", "secretary general", "crown prince", "speaker"})
     ctry = _alt(list(country_forms))
-    mods = r"(?:(?:then|former|outgoing|incoming|late|new|current|top|reclusive|young|elderly|veteran|nuclear-armed|isolated)\s+)"
+    mod_words = "then former outgoing incoming late new current top reclusive young elderly veteran nuclear-armed isolated"
+    mods = rf"(?:(?:{'|'.join(mod_words.split())})\s+)"
     # Office words are rare, so they are found first and the country is looked for around them.
     office = re.compile(rf"(?<![\w-])(?P<office>{_alt(list(offices))})(?![\w-])", re.I)
     title_tail = re.compile(
         rf"(?<![\w-])(?:(?P<det>the|a|an)\s+)?{mods}?(?P<country>{ctry})(?P<poss>'s)?\s+{mods}?$", re.I)
+    # a state's formal name before its short one: "the Arab Republic of Egypt", "the State of Kuwait"
+    formal = (r"(?:(?:[A-Z][\w']+\s+){0,3}(?:Republic|Kingdom|State|Sultanate|Emirate|Federation|Commonwealth|"
+              r"Principality|Confederation|Union)\s+of\s+(?:the\s+)?)?")
     office_of_tail = re.compile(
-        rf"(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?(?P<country>{ctry})(?![\w-])", re.I)
+        rf"(?:\s+of\s+the\s+State\s+Affairs(?:\s+Commission)?)?\s+of\s+(?:the\s+)?{formal}(?P<country>{ctry})(?![\w-])",
+        re.I)
     seats = {s: c.code for c in g.countries.values() for s in c.seats}
     seat = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
     place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
@@ -140,5 +146,7 @@ def patterns() -> Patterns:
     seat_first = frozenset(x.split()[0] for x in seats)
     place_first = frozenset(m.group(0) for x in place_names if (m := TOKEN.match(x)))
     region_first = frozenset(m.group(0).split("-")[0] for x in lexicon().regions if (m := TOKEN.match(x)))
+    tail_first = frozenset([m.group(0).lower() for x in country_forms if (m := TOKEN.match(x))]
+                           + ["the", "a", "an"] + [w.split("-")[0] for w in mod_words.split()])
     return Patterns(office, title_tail, office_of_tail, seat, place, region, lookup, sorted(offices),
-                    office_first, seat_first, place_first, region_first)
+                    office_first, seat_first, place_first, region_first, tail_first)

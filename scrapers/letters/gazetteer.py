@@ -103,6 +103,7 @@ class Country:
     titles: dict[str, str]
     offices: dict[str, list[Tenure]] = field(default_factory=dict)
     honorifics: list[str] = field(default_factory=list)
+    family_first_too: bool = False  # names also written family name first ("Kishida Fumio")
 
 
 # Office words understood for every country; a country's own `titles` table overrides.
@@ -170,6 +171,7 @@ class Gazetteer:
         for name in sorted(set(self.tenures) | set(explicit)):
             self._add_person(name, explicit.get(name, {}))
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        self._shorts_of: dict[str, tuple[str, ...]] | None = None
         self._index_prefixes()
         # first word -> (last word, person), for names written with a middle name or a misspelt
         # surname ("Laurent Koudou Gbagbo", "Joao Lourenzo")
@@ -190,6 +192,7 @@ class Gazetteer:
             leader=c.get("leader", "hos"),
             titles={k.lower(): v for k, v in c.get("titles", {}).items()},
             honorifics=list(c.get("honorifics", [])),
+            family_first_too=bool(c.get("family_first_too", False)),
         )
         for key, rows in c.items():
             if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
@@ -255,6 +258,9 @@ class Gazetteer:
                 out.append(" ".join([parts[0], *parts[-2:]]))
         if len(parts) > 2 and parts[1].lower().startswith(("al-", "el-")) and len(parts[1]) > 3:
             out.append(" ".join(parts[:2]))
+        if len(parts) == 2 and any(self.countries[t.country].family_first_too for t in self.tenures.get(name, [])
+                                   if t.country in self.countries):
+            out.append(f"{parts[1]} {parts[0]}")  # "Kishida Fumio", as Japanese sources write it
         honorifics: list[str] = []
         for t in self.tenures.get(name, []):
             c = self.countries.get(t.country)
@@ -409,6 +415,16 @@ class Gazetteer:
                  if last == tail or (len(last) >= 5 and last[0] == tail[0] and abs(len(last) - len(tail)) <= 2
                                      and SequenceMatcher(None, last, tail).ratio() >= 0.85)}
         return next(iter(found)) if len(found) == 1 else None
+
+    def shorts_of(self, person: str) -> tuple[str, ...]:
+        """The short-form keys that can stand for `person` ("clinton" for Bill Clinton)."""
+        if self._shorts_of is None:
+            index: dict[str, list[str]] = {}
+            for key, people in self.short_names.items():
+                for p in people:
+                    index.setdefault(p, []).append(key)
+            self._shorts_of = {p: tuple(keys) for p, keys in index.items()}
+        return self._shorts_of.get(person, ())
 
     def country_of(self, key: str) -> str | None:
         return self.country_keys.get(key) or self.adjective_keys.get(key)

@@ -20,6 +20,8 @@ class NameWords:
     regions: tuple[str, ...]
     organisation_heads: dict[str, str]
     party_types: frozenset[str]
+    title_words: frozenset[str]
+    honorific_phrases: frozenset[str]
 
     def organisation_type(self, word: str) -> str | None:
         """The organisation type a run's last word gives it ("committee", "students"), if any."""
@@ -48,4 +50,6 @@ def name_words() -> NameWords:
         regions=tuple(data["regions"]),
         organisation_heads={k.lower(): v for k, v in data["organisation_heads"].items()},
         party_types=frozenset(k for k, v in data["organisation_types"].items() if v),
+        title_words=_words(data["title_words"]),
+        honorific_phrases=frozenset(data["honorific_phrases"]),
     )

@@ -7,9 +7,20 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .entity_patterns import (
-    ALWAYS_SHORT, COMMON_SHORT, NAME_TITLES, PARTICLES, POSS, ROMAN, TOKEN, is_cap, is_stop, joins,
+    ALWAYS_SHORT,
+    COMMON_SHORT,
+    NAME_TITLES,
+    PARTICLES,
+    POSS,
+    ROMAN,
+    TOKEN,
+    is_cap,
+    is_stop,
+    joins,
+    patterns,
 )
 from .gazetteer import Gazetteer, norm
+from .holidays import holidays
 from .name_words import name_words as lexicon
 
 if TYPE_CHECKING:
@@ -75,14 +86,15 @@ def _longest_name_at(scan: Scan, i: int) -> tuple[int, int, set[str], int] | Non
 
 
 def _past_honorifics(scan: Scan, i: int, hit: tuple[int, int, set[str], int]) -> tuple[int, int, set[str], int]:
-    """A style read as a name ("Crown Prince Salman") must not cut short a longer name after the style
-    ("Crown Prince Salman bin Hamad Al Khalifa"): the longer reading wins."""
-    honorifics = lexicon().honorifics
-    k = i
+    """A style read as a name ("Crown Prince Salman", "Custodian of the Two Holy Mosques King Salman")
+    must not cut short a longer name starting inside it ("Salman bin Hamad Al Khalifa"): the reading
+    that reaches further wins."""
     best = hit
-    while k < i + 3 and k + 1 < len(scan.toks) and scan.toks[k][2].lower() in honorifics:
-        k += 1
-        later = _longest_name_at(scan, k)
+    # only up to where the name itself begins: "Prince Mohammed bin Salman bin Abdulaziz" stays MBS
+    firsts = {norm(p.split()[0]) for p in hit[2]}
+    stop = next((k for k in range(i, i + hit[3]) if norm(scan.toks[k][2]) in firsts), i)
+    for k in range(i + 1, stop + 1):
+        later = _longest_name_at(scan, k) if norm(scan.toks[k][2]) in scan.g.first_tokens else None
         if later and later[1] > best[1]:
             best = (later[0], later[1], later[2], later[3] + (k - i))
     return best
@@ -223,12 +235,18 @@ def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
         if toks[nxt][2].lower() not in lex.organisation_heads:
             break
         end = nxt
+    # "Lomonosov Moscow State University": capitalised words that start no name inside an organisation's
+    k = end
+    while k + 1 < len(toks) and k - end < 3 and is_cap(toks[k + 1][2]) and joins(toks[k][2], scan.text[toks[k][1]:toks[k + 1][0]]):
+        k += 1
+        if toks[k][2].lower() in lex.organisation_heads:
+            return k
     return end
 
 
 def _strip_run(scan: Scan, i: int, j: int) -> int:
-    """First token of a run once honorifics and country words are dropped ("Shri K. Natwar Singh",
-    "Ivorian Energy Minister")."""
+    """First token of a run once honorifics, country words and titles are dropped ("Shri K. Natwar Singh",
+    "Ivorian Energy Minister", "US Commerce Secretary-designate Howard Lutnick")."""
     lex, g = lexicon(), scan.g
     while i < j:
         low = scan.toks[i][2].lower()
@@ -236,13 +254,22 @@ def _strip_run(scan: Scan, i: int, j: int) -> int:
             i += 1
             continue
         break
+    for k in range(j - 1, i - 1, -1):
+        if scan.toks[k][2].lower() in lex.title_words:
+            return k + 1
     return i
 
 
 def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
-    """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students")."""
+    """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students"),
+    unless it is a person's title ("Head of the National Olympic Committee")."""
     toks, text = scan.toks, scan.text
     lex = lexicon()
+    if toks[i][2].lower() in lex.title_words:
+        return False
+    # "Vietnamese Party General Secretary To Lam": the organisation word begins a title
+    if j + 1 < len(toks) and toks[j + 1][2].lower() in lex.title_words and toks[j + 1][2][:1].isupper():
+        return False
     last = j
     # "... University students", "... High School students": a lower-case group noun after the run
     if j + 1 < len(toks) and toks[j + 1][2] == "students" and text[toks[j][1]:toks[j + 1][0]] == " ":
@@ -252,12 +279,25 @@ def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
         return False
     a = toks[i][0]
     b = toks[last][1]
-    surface = text[a:b]
-    m = mention(a, b, surface, "organisation", surface, scan.possessive_after(b))
+    if scan.g.country_of(norm(text[a:b])) is not None:
+        return False  # "European Union", "African Union": polities of the gazetteer, read as places
+    surface = name = text[a:b]
+    group = _STUDENTS_OF.search(text, max(0, a - 60), a) if org_type == "school" else None
+    if group is not None and scan.free(group.start(), a):
+        # "students of Muscatine High School" are "Muscatine High School students"; "Chinese students
+        # at Lomonosov Moscow State University" keep their own words
+        a, org_type = group.start(), "students"
+        surface = text[a:b]
+        name = f"{name} students" if group.group("prep") == "of" else surface
+    m = mention(a, b, surface, "organisation", name, scan.possessive_after(b))
     m.party_type = "organisation"
     m.role = org_type
     scan.take(m)
     return True
+
+
+_STUDENTS_OF = re.compile(
+    r"(?:\b[A-Z][a-z]+\s+)?\bstudents\s+(?P<prep>of|at|from)\s+(?:the\s+)?(?:[A-Z][\w.]*(?:'s|\u2019s)?\s+){0,3}$")
 
 
 def _remember_aliases(scan: Scan, surface: str) -> None:
@@ -288,11 +328,15 @@ _NUMBER_AFTER = re.compile(r"[ \t]+\d")
 
 
 def _is_person_run(scan: Scan, i: int, j: int) -> bool:
-    """Two or more name words, none of them a place, event or institution word, and no number after
-    them ("Tanegashima Yoshinobu 1 site", "Apollo 11")."""
+    """Two or more name words, none of them a place, event or institution word, not a region, a named
+    day or a style ("Camp David", "Eid al-Fitr", "Tan Sri"), and no number after them ("Apollo 11")."""
     lex = lexicon()
     words = [t[2] for t in scan.toks[i:j + 1]]
     if len(words) < 2 or all(len(w) == 1 for w in words[1:]) or _NUMBER_AFTER.match(scan.text, scan.toks[j][1]):
+        return False
+    surface = scan.text[scan.toks[i][0]:scan.toks[j][1]]
+    if (" ".join(w.lower() for w in words) in lex.honorific_phrases or patterns().region.fullmatch(surface)
+            or holidays().pattern.fullmatch(surface)):
         return False
     return words[-1].lower() not in lex.not_person_heads and not any(w.lower() in lex.headline_verbs for w in words)
 
@@ -314,7 +358,7 @@ def other_names(scan: Scan, mention: type["Mention"]) -> None:
             i += 1  # "Al Sissi": the short-name pass reads it
             continue
         j = _organisation_run_end(scan, i, j)
-        if j == i or tok.isupper():
+        if j == i or (tok.isupper() and _strip_run(scan, i, j) == i):
             i += 1
             continue
         if _organisation(scan, i, j, mention):
@@ -368,12 +412,15 @@ def _by_title_before(scan: Scan, start: int, cands: set[str]) -> set[str]:
     return held or cands
 
 
-def _short_person(scan: Scan, key: str, given: dict[str, str], start: int) -> str | None:
+def _short_person(scan: Scan, key: str, given: dict[str, str], start: int, recent: dict[str, str]) -> str | None:
     g = scan.g
     if key in given:
         return given[key]
     if key in g.short_names:
-        cands = _by_title_before(scan, start, g.short_names[key])
+        all_cands = g.short_names[key]
+        cands = _by_title_before(scan, start, all_cands)
+        if len(cands) > 1 and recent.get(key) in cands:
+            return recent[key]  # "former President Clinton ... Clinton wished": the one just named
         named_c = [c for c in cands if c in scan.named]
         if named_c:
             return g.pick(set(named_c), scan.when, scan.named)
@@ -386,7 +433,15 @@ def short_names(scan: Scan, mention: type["Mention"]) -> None:
     """Step 4: short forms: "Putin", "Mr Kim", "Chairman Kim", "Bosworth", "Yong-chol", "Al Sissi"."""
     given = _eastern_given_names(scan)
     toks, text = scan.toks, scan.text
+    # who each shared short form last stood for, as the text is read: full names as they pass
+    names = sorted((m.start, m.person) for m in scan.mentions if m.kind == "name" and m.person)
+    recent: dict[str, str] = {}
+    k = 0
     for idx, (a, b, tok) in enumerate(toks):
+        while k < len(names) and names[k][0] < a:
+            for short in scan.g.shorts_of(names[k][1]):
+                recent[short] = names[k][1]
+            k += 1
         if scan.taken[a] or not is_cap(tok):
             continue
         key = norm(tok)
@@ -396,7 +451,8 @@ def short_names(scan: Scan, mention: type["Mention"]) -> None:
             nxt = norm(toks[idx + 1][2])
             if nxt in scan.g.short_names and not scan.taken[toks[idx + 1][0]]:
                 key, b, tok = nxt, toks[idx + 1][1], text[a:toks[idx + 1][1]]
-        person = _short_person(scan, key, given, start)
+        person = _short_person(scan, key, given, start, recent)
         if person is None or (tok.isupper() and len(tok) > 3 and key not in scan.g.short_names):
             continue
+        recent[key] = person
         scan.take(mention(start, b, tok, "short", person, scan.possessive_after(b)))
