@@ -36,3 +36,11 @@ def test_claimed_in_reads_the_sentence_around_the_letter_word() -> None:
     s = "Kim sent a letter to Trump."
     assert not claimed_in(s, s.index("letter"), [(0, 3), (21, 26)])
     assert claim_status([]) == "reported"
+
+
+@pytest.mark.parametrize("text", [
+    "Reports that Xi Jinping sent a letter to Kim Jong Un were denied by Beijing.",
+    "Seoul dismissed reports that Moon Jae-in had sent a letter to Kim Jong Un.",
+])
+def test_a_letter_reported_only_to_be_denied_is_denied(text: str) -> None:
+    assert [s for _, _, s in _status(text)] == ["denied"]

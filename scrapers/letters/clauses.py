@@ -162,7 +162,8 @@ class ClauseReader:
             if t.kind != "E" or self._dateline(j):
                 continue
             m = self.ments[t.ent]
-            if self._prep_before(j) or t.poss or (m.kind == "pronoun" and m.possessive):
+            styled = self._word(j + 1) in ("majesty", "highness", "excellency", "holiness")  # "His Majesty said"
+            if self._prep_before(j) or (t.poss and not styled) or (m.kind == "pronoun" and m.possessive and not styled):
                 continue
             return self._coordinated(j, v)
         return []

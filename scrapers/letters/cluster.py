@@ -210,7 +210,8 @@ def _roundup(hits: list[Hit], clusters: list[_Cluster]) -> list[_Cluster]:
     out: list[_Cluster] = []
     pairs = {(c.sender, c.recipient) for c in clusters}
     for h in hits:
-        if (id(h) in placed or not h.in_own or h.sender is None or h.recipient is not None or h.headline or h.weak
+        listed = h.plural and h.inferable and counts[main] >= 3  # "further telegrams came from A, B and C"
+        if (id(h) in placed or not (h.in_own or listed) or h.sender is None or h.recipient is not None or h.headline or h.weak
                 or h.reply or h.sender == main or (h.sender, main) in pairs):
             continue
         h.recipient = main

@@ -12,6 +12,7 @@ from .dates import DateMention, DateSpan, find_dates
 from .entities import Mention
 from .gazetteer import load_gazetteer
 from .lexicon import _CLAUSE_VERBS
+from .parties import leads_country
 from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS, Hit
 
 if TYPE_CHECKING:
@@ -33,7 +34,13 @@ class DiscourseMixin:
             return bool(p) and (g.is_female(p) == female or not g.knows(p))
 
         if m.possessive and self._word(i + 1) in ("majesty", "highness", "excellency", "holiness"):
-            pass  # "His Majesty expressed": a style standing for a person, read as "he"
+            # "His Majesty had received greetings": the leader last named, not whoever speaks of him
+            earlier = [self.who(k) for k in range(i - 1, -1, -1) if self.toks[k].kind == "E"
+                       and self.ments[self.toks[k].ent].kind != "pronoun"]
+            leader = next((p for p in [*earlier, *reversed(self.ctx.recent)]
+                           if p and ok(p) and leads_country(p, self.doc.when)), None)
+            if leader:
+                return leader
         elif m.possessive:
             p = self._possessive_of_object(i, ok)
             if p:
@@ -84,6 +91,8 @@ class DiscourseMixin:
         local = self._subject(i)
         subj = local[0] if local and local[0] >= 0 else None
         excluded = self.who(subj) if subj is not None and subj < i else None
+        if i >= 2 and self.toks[i - 1].kind == "W" and self.toks[i - 2].kind == "E" and not self.toks[i - 2].poss:
+            excluded = self.who(i - 2)  # "the letter Trump left him": him is not the one who left it
         main = self.subject_idx
         if (main is not None and main < i and main != subj and self.ments[self.toks[main].ent].kind != "pronoun"
                 and not any(self._word(k) in _CLAUSE_VERBS or self._word(k) in P.REPORT_VERBS for k in range(main + 1, i))):

@@ -136,6 +136,10 @@ class NounsMixin:
                 return exchange
             self._fill_from_context(np)
             self._fill_from_passive(np)
+        if not np.recip_i and "rel_to" in np.right:
+            np.recip_i = [np.right["rel_to"]]
+        if not np.sender_i and "signed_by" in np.right:
+            np.sender_i = [np.right["signed_by"]]
         return self._np_hits(np)
 
     def _np_rejected(self, np: NounPhrase, modified: bool) -> bool:
@@ -212,6 +216,8 @@ class NounsMixin:
             np.recip_i = [right["to"], *right.get("to+", [])]
         elif "for" in right:
             np.recip_i = [right["for"]]
+        elif "occasion" in right:
+            np.recip_i = [right["occasion"]]
 
     def _np_flags(self, np: NounPhrase) -> None:
         """Strength of the evidence, definiteness and whether the noun names another letter."""

@@ -8,7 +8,7 @@ from .entities import Mention
 from .gazetteer import load_gazetteer, norm
 from .lexicon import words
 
-__all__ = ["counterpart_mentions", "find_organisations", "party_type", "merged_mentions"]
+__all__ = ["leads_country", "counterpart_mentions", "find_organisations", "party_type", "merged_mentions"]
 
 _HEADS = words("organisation_heads")
 _ANY_HEAD = re.compile(r"(?i)\b(?:" + "|".join(sorted(_HEADS)) + r")\b")
@@ -129,3 +129,11 @@ def counterpart_mentions(text: str, start: int, end: int, mentions: list[Mention
         if person:
             out.append(Mention(m.start(), m.end(), m.group(0), "name", person=person))
     return out
+
+
+def leads_country(person: str, when: date | None) -> bool:
+    """Whether `person` is a head of state or government (at `when`, or ever when it is unknown)."""
+    for t in load_gazetteer().offices_of(person):
+        if t.office in ("hos", "hog", "leader", "president") and (when is None or t.covers(when)):
+            return True
+    return False

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .filters import load_filters
 from .frames import load_frames
-from .lexicon import _NOUNS_TAKING_TO, _PLURAL_TITLES, _TITLE_WORDS
+from .lexicon import _NOUNS_TAKING_TO, _PLURAL_TITLES, _TITLE_WORDS, words
 
+_OCCASIONS = words("occasions")
 _SLOT_WORDS = frozenset(("from", "to", "for", "of", "by", "through", "via"))
 
 
@@ -155,6 +156,9 @@ class SlotsMixin:
                 out.setdefault("from", j + 1)
         if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
             out.setdefault("to", j + 2)
+        if (w in ("on", "over") and j + 2 < n and self.toks[j + 1].kind == "E" and self.toks[j + 1].poss
+                and self._word(j + 2) in _OCCASIONS):
+            out.setdefault("occasion", j + 1)  # "messages on Xi's election": the one congratulated
         if w in ("on", "via", "through") and self._word(j + 1) in load_filters().platform_words and not scan.comma_seen:
             out["platform"] = True  # "posted a message on Twitter", not "..., the minister said on Twitter"
 
@@ -195,7 +199,9 @@ class SlotsMixin:
         # North Korean officials in Pyongyang by envoy Hill"
         pw = next((self._word(k) for k in range(j - 1, e, -1)
                    if self._word(k) in P.AUTHOR_PARTICIPLES or self._word(k) in P.DELIVER_PARTICIPLES), "")
-        if pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
+        if pw == "signed":
+            out.setdefault("signed_by", ent)  # a cardinal or minister may sign for the one who sends it
+        elif pw in P.AUTHOR_PARTICIPLES or (back == e and self._principal(ent)):
             out.setdefault("from", ent)  # "a letter by Prime Minister Koizumi": its writer
         elif pw in P.DELIVER_PARTICIPLES or back == e:
             out.setdefault("via", ent)
@@ -215,6 +221,9 @@ class SlotsMixin:
         if frame is None or self._word(v - 1) in ("was", "were", "been"):
             return
         role = frame.role("subject", passive=False)
+        obj = v + 1 if v + 1 < len(self.toks) and self.toks[v + 1].kind == "E" else None
+        if obj is not None and frame.role("object", passive=False) == "recipient":
+            right.setdefault("rel_to", obj)  # "the letter Trump left him": unless the clause around names one
         if role == "sender":
             right.setdefault("from", k)
         elif role == "recipient":

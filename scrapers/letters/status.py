@@ -6,7 +6,7 @@ from typing import Protocol
 
 from .lexicon import words
 
-__all__ = ["CLAIM_VERBS", "claim_status", "claimed_in"]
+__all__ = ["CLAIM_VERBS", "claim_status", "claimed_in", "denied_in"]
 
 # Verbs by which a party itself tells of the letter: the article then relays a claim.
 CLAIM_VERBS = words("claim_verbs")
@@ -41,11 +41,25 @@ def claimed_in(sentence: str, trigger: int, party_spans: list[tuple[int, int]]) 
     return False
 
 
+# "Reports that Xi wrote to Kim were denied", "Seoul dismissed claims that Kim had sent a letter".
+_DENIED_AFTER = re.compile(r"(?i)\b(?:was|were|has been|have been|had been)\s+(?:\w+\s+)?(?:denied|dismissed|refuted)\b")
+_DENIED_BEFORE = re.compile(r"(?i)\b(?:denied|denies|dismissed|dismisses|refuted|refutes|rejected)\s+"
+                            r"(?:the\s+|media\s+)?(?:reports?|claims?|allegations?|rumou?rs?)\b")
+
+
+def denied_in(sentence: str, trigger: int) -> bool:
+    """Whether the sentence reports the letter only to deny it: reports of it denied, claims dismissed."""
+    return bool(_DENIED_AFTER.search(sentence, trigger) or _DENIED_BEFORE.search(sentence, 0, trigger))
+
+
 def claim_status(sentences: list[tuple[str, int, list[tuple[int, int]]]]) -> str:
-    """ "claimed" when every sentence reporting the letter relays a party's own word, else "reported".
+    """ "denied" when every sentence reporting the letter denies it; "claimed" when every one relays a
+    party's own word; else "reported".
 
     Each item is (sentence text, trigger offset in it, spans of the parties' mentions in it).
     """
     if not sentences:
         return "reported"
+    if all(denied_in(t, k) for t, k, _ in sentences):
+        return "denied"
     return "claimed" if all(claimed_in(t, k, spans) for t, k, spans in sentences) else "reported"
