@@ -55,6 +55,11 @@ def test_a_row_with_an_unknown_role_or_a_form_in_two_rows_is_refused() -> None:
         parse_frames(base | {"frame": [{"name": "x", "forms": "a"}, {"name": "y", "forms": "a b"}]})
 
 
+def test_congratulations_exchanged_are_messages() -> None:
+    (a, b) = extract_letters("Xi Jinping exchanged congratulations with Joe Biden on Monday.", published=PUBLISHED)
+    assert a.kind == b.kind == "message"
+
+
 def test_examples_are_parsed_with_an_optional_carrier() -> None:
     assert parse_example("A gave it. => A -> B via C").expected == ("A", "B", "C")
     assert parse_example("A wrote. => A -> B").expected == ("A", "B", None)

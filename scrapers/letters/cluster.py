@@ -233,6 +233,9 @@ def _vote_kind(c: _Cluster) -> str:
         if first_full is None and h.full and not h.headline:
             first_full = h.kind
     if not votes:
+        fallback = next((h.fallback_kind for h in c.hits if h.fallback_kind), None)
+        if fallback:
+            return fallback
         if any(h.weak for h in c.hits) and not any(h.strong for h in c.hits):
             return "message"
         return "letter"

@@ -63,6 +63,7 @@ class Frames:
     by_form: dict[str, Frame]
     deliver_participles: frozenset[str]
     author_participles: frozenset[str]
+    fallback_kinds: dict[str, str]  # kinds for nouns that name none, when nothing else does
     noun_examples: tuple[Example, ...]
     noun_counterexamples: tuple[Example, ...]
 
@@ -104,6 +105,7 @@ def parse_frames(data: dict[str, Any]) -> Frames:
     nouns = data["nouns"]
     return Frames(
         kinds={k: (v or None) for k, v in nouns["kinds"].items()},
+        fallback_kinds=dict(nouns.get("fallback", {})),
         frames=frames,
         by_form=by_form,
         deliver_participles=frozenset(data["participles"]["deliver"].split()),

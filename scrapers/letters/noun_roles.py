@@ -29,8 +29,11 @@ class NounRolesMixin:
         if frame.role("with", False) == "party":
             if load_filters().by_neighbours(self._words_out(np.h, -1), self._words_out(np.h, 1), exchange=True):
                 return []  # "exchanged greetings during a phone call"
-            return self._exchange_hits(self._exchange_people(subj, np.h), np.kind, np.h, np.definite, np.distinct,
+            hits = self._exchange_hits(self._exchange_people(subj, np.h), np.kind, np.h, np.definite, np.distinct,
                                        np.status)
+            for h in hits:
+                h.fallback_kind = load_frames().fallback_kinds.get(np.head)  # exchanged congratulations: messages
+            return hits
         np.sender_i, np.recip_i, np.via_i = self._verb_roles(frame, v, np.h, subj, np.io, np.right, np.explicit_sender,
                                                              (np.sender_i, np.recip_i, np.via_i))
         return None

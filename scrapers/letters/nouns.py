@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .filters import load_filters
+from .frames import load_frames
 from .lexicon import _CABLE_NOT_MAIL, _PLURAL_HEADS, _SPEECH_WORDS
 from .records import Hit
 
@@ -259,7 +260,8 @@ class NounsMixin:
                 inferable=np.v is not None or "from" in np.right or "of" in np.right,
                 unnamed_carrier=unnamed_carrier, status=np.status,
                 in_own=np.prep in ("in", "with") and np.poss is not None, plural=np.head in _PLURAL_HEADS,
-                original_of=-1 if answering else None)  # -1: filled in by _link_replies
+                original_of=-1 if answering else None,  # -1: filled in by _link_replies
+                fallback_kind=load_frames().fallback_kinds.get(np.head))
             for sp in senders or [None] for rp in recips or [None] if sp is None or sp != rp
         ]
         return hits
