@@ -18,7 +18,7 @@ NUMBERS = {
 }
 ORDINAL_WEEK = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
 
-MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?:(?<=\b[A-Z][a-z][a-z])\.|(?<=Sept)\.)?"
 MON2 = MON.replace("?P<mon>", "?P<mon2>")
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 DAY2 = DAY.replace("?P<day>", "?P<day2>")
