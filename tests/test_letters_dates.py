@@ -145,3 +145,8 @@ def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
 
     assert era_of("Talks began in 1998 and a letter dated May 2, 2001 followed.") == date(2001, 5, 2)
     assert era_of("He wrote on Monday.") is None
+
+
+def test_a_byline_date_written_with_slashes():
+    assert find_article_date("Xi replies to students\nSource:Xinhua Published: 2017/12/30 20:10:32\nXi wrote.") == date(
+        2017, 12, 30)

@@ -30,7 +30,8 @@ NUM = r"(?P<num>\d{1,3}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r
 FULL = [
     re.compile(rf"\b{WD}?{MON}\s+{DAY},?\s+(?:Juche\s+\d+\s+\(\s*)?{YEAR}\)?\b"),
     re.compile(rf"\b{WD}?{DAY}\s+{MON},?\s+{YEAR}\b"),
-    re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
+    # "2017-12-30", and "2017/12/30" as bylines write it ("Published: 2017/12/30 20:10")
+    re.compile(r"\b(?P<iso>(?:19|20)\d\d(?P<sep>[-/])[01]\d(?P=sep)[0-3]\d)\b"),
 ]
 DAY_MONTH = [
     re.compile(rf"\b{MON}\s+{DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![:\d])"),

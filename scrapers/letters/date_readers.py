@@ -48,7 +48,7 @@ def full_match_date(m: re.Match) -> date | None:
     gd = m.groupdict()
     if gd.get("iso"):
         try:
-            return date.fromisoformat(gd["iso"])
+            return date.fromisoformat(gd["iso"].replace("/", "-"))
         except ValueError:
             return None
     return _mk(int(gd["year"]), MONTHS[gd["mon"].lower().rstrip(".")], int(gd["day"]))
