@@ -208,6 +208,9 @@ class _Context:
             if earlier:
                 return [(max(earlier, key=lambda d: d.start), RANK_ATTACHED)]
         cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
+        if not cands and si > 0 and self.doc.sentences[si - 1].para == sent.para - 1:
+            # one sentence a paragraph (wire copy): the sentence just before tells the narrative's time
+            cands = [d for s, d in self._para_dates.get(sent.para - 1, []) if s == si - 1]
         anchor = self.doc.anchor
         for d in reversed(cands):
             if d.end >= anchor.start - timedelta(days=RECENT_DAYS) and d.start <= anchor.end:
