@@ -17,7 +17,7 @@ from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS, Hit
 
 if TYPE_CHECKING:
     from .annotate import _Doc
-    from .reader import _SentenceReader
+    from .clauses import ClauseReader
 
 class DiscourseMixin:
     """Resolves pronouns and plural references against the sentence and the article so far."""
@@ -167,7 +167,7 @@ class _Context:
         for d in self.dates_of(si):
             self._para_dates.setdefault(sent.para, []).append((si, d.span))
 
-    def note_sentence(self, reader: _SentenceReader) -> None:
+    def note_sentence(self, reader: ClauseReader) -> None:
         for i, t in enumerate(reader.toks):
             if t.kind == "E":
                 p = reader.who(i)
