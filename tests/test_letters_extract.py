@@ -447,3 +447,10 @@ def test_a_carrier_the_sentence_leaves_unnamed_is_the_person_the_next_one_opens_
 ])
 def test_not_letters_after_the_wire_rules(text):
     assert extract_letters(text, published="2019-06-20") == []
+
+
+def test_wire_copy_of_one_sentence_a_paragraph_dates_a_letter_by_the_sentence_before():
+    text = ("Wen Jiabao condemned the attack on Wednesday.\n"
+            "The premier said in a telegram to Mikhail Fradkov that China stood with Russia.")
+    (x,) = extract_letters("Wen Jiabao sent a telegram to Mikhail Fradkov.\n" + text, published="2004-09-09")
+    assert x.date == "2004-09-08"

@@ -1,21 +1,18 @@
 """A sentence's clauses: subjects, verbs, voice, negation and modality, noun phrases, dates."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import patterns as P
 from .annotate import _dateline_end, _Doc, _tokens
 from .gazetteer import load_gazetteer
 from .lexicon import _CLAUSE_VERBS, _PLURAL_TITLES
 from .parties import counterpart_mentions, find_organisations, merged_mentions
+from .records import ArticleContext
 
-if TYPE_CHECKING:
-    from .discourse import _Context
 
 class ClauseReader:
     """The grammar of one sentence, read from its tokens: who is subject of which verb, and how."""
 
-    def __init__(self, doc: _Doc, si: int, ctx: "_Context") -> None:
+    def __init__(self, doc: _Doc, si: int, ctx: ArticleContext) -> None:
         self.doc = doc
         self.si = si
         self.sent = doc.sentences[si]

@@ -17,7 +17,7 @@ from .records import RANK_ATTACHED, RANK_CONTEXT, RECENT_DAYS, Hit
 
 if TYPE_CHECKING:
     from .annotate import _Doc
-    from .reader import _SentenceReader
+    from .clauses import ClauseReader
 
 class DiscourseMixin:
     """Resolves pronouns and plural references against the sentence and the article so far."""
@@ -167,7 +167,7 @@ class _Context:
         for d in self.dates_of(si):
             self._para_dates.setdefault(sent.para, []).append((si, d.span))
 
-    def note_sentence(self, reader: _SentenceReader) -> None:
+    def note_sentence(self, reader: ClauseReader) -> None:
         for i, t in enumerate(reader.toks):
             if t.kind == "E":
                 p = reader.who(i)
@@ -208,6 +208,9 @@ class _Context:
             if earlier:
                 return [(max(earlier, key=lambda d: d.start), RANK_ATTACHED)]
         cands = [d for s, d in self._para_dates.get(sent.para, []) if s < si]
+        if not cands and si > 0 and self.doc.sentences[si - 1].para == sent.para - 1:
+            # one sentence a paragraph (wire copy): the sentence just before tells the narrative's time
+            cands = [d for s, d in self._para_dates.get(sent.para - 1, []) if s == si - 1]
         anchor = self.doc.anchor
         for d in reversed(cands):
             if d.end >= anchor.start - timedelta(days=RECENT_DAYS) and d.start <= anchor.end:

@@ -66,56 +66,70 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
             continue  # "congratulated" alone may have been a call or a statement
         out_clusters.append(c)
     out_clusters.sort(key=lambda c: min(h.pos for h in c.hits))
-    return _finish(doc, out_clusters)
+    return _finish(doc, out_clusters, ctx.partials)
 
 
-def _finish(doc: _Doc, clusters: list[_Cluster]) -> list[RawLetter]:
+def _finish(doc: _Doc, clusters: list[_Cluster], partials: list[Hit] | None = None) -> list[RawLetter]:
     results: list[RawLetter] = []
+    reply_to = _reply_links(clusters)
+    for i, c in enumerate(clusters):
+        date_iso = _letter_date(doc, c, [clusters[k] for k, v in reply_to.items() if v == i], partials or [])
+        ev = _evidence(doc, c)
+        status = c.hits[0].status if c.hits[0].status != "reported" else claim_status(doc, c)
+        results.append(RawLetter(c.sender, c.recipient, _vote_kind(c), date_iso, _carrier(doc, c), ev[0], ev[1], ev[2],
+                                 _confidence(c), reply_to.get(i), status, party_type(c.sender), party_type(c.recipient)))
+    return results
+
+
+def _reply_links(clusters: list[_Cluster]) -> dict[int, int]:
+    """For each reply, the index of the letter it answers: the other way's letter mentioned before it."""
     index = {id(c): i for i, c in enumerate(clusters)}
     reply_to: dict[int, int] = {}
     for i, c in enumerate(clusters):
-        is_reply = c.reply or any(h.reply for h in c.hits)
-        if is_reply:
-            cands = [o for o in clusters if o is not c and (o.sender, o.recipient) == (c.recipient, c.sender)]
-            if cands:
-                first = min(h.pos for h in c.hits)
-                before = [o for o in cands if min(h.pos for h in o.hits) <= first]
-                o = (before or cands)[-1] if before else cands[0]
-                reply_to[i] = index[id(o)]
-    for i, c in enumerate(clusters):
-        kind = _vote_kind(c)
-        best = c.best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
-        if best is None and i in reply_to is False:
-            pass
-        date_iso = best.iso() if best else None
-        if date_iso is None and doc.anchor.known:
-            if i in {v for v in reply_to.values()}:
-                # an undated letter that a dated reply answers was sent in the reply's year
-                for k, v in reply_to.items():
-                    if v == i:
-                        rd = clusters[k].best_date(ranks=(RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT))
-                        if rd and rd.anchored:
-                            date_iso = f"{rd.start.year:04d}" if rd.start.year == rd.end.year else None
-            if date_iso is None:
-                # Nothing in the text dates it: news reports letters of the last weeks, so the month of
-                # publication is the best the article supports.
-                a = doc.anchor
-                if (a.start.year, a.start.month) == (a.end.year, a.end.month):
-                    date_iso = f"{a.start.year:04d}-{a.start.month:02d}"
-        carriers = [h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)]
-        # "Moon said he had delivered Trump's message ... Chung handed it to Kim": the envoy carried it
-        via = next((p for p in carriers if not _leads_country(p, doc.when)), carriers[0] if carriers else None)
-        if via is None:
-            via = next((p for h in c.hits if h.unnamed_carrier
-                        for p in [_named_next(doc, h.sentence, (c.sender, c.recipient))] if p), None)
-        if via is None:
-            via = _received_carrier(doc, c)
-        ev = _evidence(doc, c)
-        conf = _confidence(c)
-        status = c.hits[0].status if c.hits[0].status != "reported" else claim_status(doc, c)
-        results.append(RawLetter(c.sender, c.recipient, kind, date_iso, via, ev[0], ev[1], ev[2], conf, reply_to.get(i),
-                                 status, party_type(c.sender), party_type(c.recipient)))
-    return results
+        if not (c.reply or any(h.reply for h in c.hits)):
+            continue
+        cands = [o for o in clusters if o is not c and (o.sender, o.recipient) == (c.recipient, c.sender)]
+        if cands:
+            first = min(h.pos for h in c.hits)
+            before = [o for o in cands if min(h.pos for h in o.hits) <= first]
+            reply_to[i] = index[id(before[-1] if before else cands[0])]
+    return reply_to
+
+
+def _letter_date(doc: _Doc, c: _Cluster, replies: list[_Cluster], partials: list[Hit]) -> str | None:
+    """The letter's date: its mentions' best; else the year of a dated reply to it; else the date of a
+    lead naming the same writer ("Hu on Sunday sent messages to seven leaders"); else the month of
+    publication, since news reports letters of the last weeks."""
+    ranks = (RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT)
+    best = c.best_date(ranks=ranks)
+    if best is not None:
+        return best.iso()
+    if not doc.anchor.known:
+        return None
+    for r in replies:
+        rd = r.best_date(ranks=ranks)
+        if rd and rd.anchored:
+            return f"{rd.start.year:04d}" if rd.start.year == rd.end.year else None
+    lead = [d for h in partials if h.sender == c.sender and h.sender and h.kind == c.hits[0].kind
+            for d, rank in h.dates if rank == RANK_ATTACHED]
+    if lead:
+        return lead[0].iso()
+    a = doc.anchor
+    if (a.start.year, a.start.month) == (a.end.year, a.end.month):
+        return f"{a.start.year:04d}-{a.start.month:02d}"
+    return None
+
+
+def _carrier(doc: _Doc, c: _Cluster) -> str | None:
+    """The letter's named carrier: from its mentions, a named envoy after an unnamed one, or a person
+    a party received beside it."""
+    carriers = [h.via for h in c.hits if h.via and h.via not in (c.sender, c.recipient)]
+    # "Moon said he had delivered Trump's message ... Chung handed it to Kim": the envoy carried it
+    via = next((p for p in carriers if not _leads_country(p, doc.when)), carriers[0] if carriers else None)
+    if via is None:
+        via = next((p for h in c.hits if h.unnamed_carrier
+                    for p in [_named_next(doc, h.sentence, (c.sender, c.recipient))] if p), None)
+    return via if via is not None else _received_carrier(doc, c)
 
 
 def claim_status(doc: _Doc, c: _Cluster) -> str:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .dates import DateSpan
 
-__all__ = ['RANK_ATTACHED', 'RANK_CONTEXT', 'RANK_FALLBACK', 'RANK_REPLY', 'RANK_REPORT', 'RECENT_DAYS', 'Hit', 'RawLetter', 'Tok']
+__all__ = ["ArticleContext", "RANK_ATTACHED", "RANK_CONTEXT", "RANK_FALLBACK", "RANK_REPLY", "RANK_REPORT", "RECENT_DAYS", "Hit", "RawLetter", "Tok"]
 
 # How much a date found in different places can be trusted for the letter.
 RANK_ATTACHED, RANK_REPORT, RANK_CONTEXT, RANK_REPLY, RANK_FALLBACK = 5, 4, 3, 2, 1
@@ -87,3 +88,16 @@ class _Cluster:
         if not cands:
             return None
         return max(cands, key=lambda x: (x[0], x[1]))[3]
+
+
+class ArticleContext(Protocol):
+    """What a sentence reader needs of the article read so far (discourse._Context provides it)."""
+
+    recent: list[str]
+    last_subject: str | None
+    last_pair: tuple[str, str] | None
+    partials: list[Hit]
+
+    def dates_of(self, si: int) -> list: ...
+
+    def context_dates(self, si: int) -> list: ...
