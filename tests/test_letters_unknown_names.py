@@ -37,3 +37,11 @@ def test_a_part_of_a_name_the_gazetteer_lacks_refers_back_to_it():
 def test_organisations_keep_their_whole_name_and_type(text, org, kind):
     ents = find_entities(text, date(2024, 3, 1))
     assert [(m.person, m.role) for m in ents.mentions if m.kind == "organisation"] == [(org, kind)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ambassador Nikolay V Makarov handed in the letter.", "Nikolay V Makarov"),
+    ("Emperor Haile Selassie I wrote.", "Haile Selassie I"),
+])
+def test_a_middle_initial_is_not_a_regnal_number(text, name):
+    assert [p for k, _, p in kinds(text) if k == "generic"] == [name]

@@ -51,8 +51,8 @@ def _run_end(scan: Scan, i: int) -> int:
                 j += 2
                 continue
             break
-        if ROMAN.fullmatch(ntok) and j > i:
-            return j + 1  # "Abdullah II"
+        if ROMAN.fullmatch(ntok) and j > i and not _name_word_after(scan, j + 1):
+            return j + 1  # "Abdullah II"; but "Nikolay V Makarov" has a middle initial
         low = ntok.lower()
         if not is_cap(ntok) or (is_stop(ntok) and low not in lex.organisation_heads):
             break
@@ -82,6 +82,13 @@ def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
         if toks[k][2].lower() in lex.organisation_heads:
             return k
     return end
+
+
+def _name_word_after(scan: Scan, k: int) -> bool:
+    """Whether token `k` is followed, in the same name, by a capitalised word."""
+    toks = scan.toks
+    return (k + 1 < len(toks) and joins(toks[k][2], scan.text[toks[k][1]:toks[k + 1][0]])
+            and is_cap(toks[k + 1][2]) and not is_stop(toks[k + 1][2]) and not scan.taken[toks[k + 1][0]])
 
 
 def _strip_run(scan: Scan, i: int, j: int) -> int:
