@@ -17,6 +17,7 @@ __all__ = ["DateSpan", "DateMention", "Anchor", "parse_published", "find_article
            "dateline_date", "find_article_interval", "era_of", "full_match_date"]
 
 _DATELINE_LINE = re.compile(r"^\s*(?:[A-Z][\w .'-]{0,40},\s*)?(?P<rest>.*)$")
+_DOTTED_DATE = re.compile(r"(?m)^[^\n]{0,60}?\b(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>(?:19|20)\d\d)\b[^\n]{0,40}$")
 _SLASH_DATE = re.compile(r"\bDate:\s*(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -28,10 +29,11 @@ def find_article_date(text: str) -> date | None:
     """
     if not text:
         return None
-    m = _SLASH_DATE.search(text[:3000])
     top_candidates: list[date] = []
-    if m:
-        d = _mk(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    # "Date: 30/12/2017", and a day written with dots on a short line at the top ("12.03.2019"),
+    # which is day first wherever it is written that way
+    for m in (_SLASH_DATE.search(text[:3000]), _DOTTED_DATE.search(text[:400])):
+        d = _mk(int(m.group("y")), int(m.group("m")), int(m.group("d"))) if m else None
         if d:
             top_candidates.append(d)
     pos = 0
