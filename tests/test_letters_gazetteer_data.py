@@ -144,3 +144,8 @@ def test_the_gazetteer_covers_the_world():
     g = load_gazetteer()
     assert len(g.countries) >= 120
     assert len(g.tenures) >= 900
+
+
+def test_no_short_form_is_a_regnal_number():
+    g = load_gazetteer()
+    assert not [k for k in g.short_names if k in ("i", "ii", "iii", "iv", "v", "vi", "x", "xvi")]

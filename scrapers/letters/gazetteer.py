@@ -1,6 +1,7 @@
 """People, their name variants, and offices with their holders over time."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -92,6 +93,8 @@ GENERIC_TITLES: dict[str, str] = {
 _ELECT = {"elect": "hos", "elect_hog": "hog"}
 _ELECT_WINDOW_DAYS = 120
 
+_REGNAL = re.compile(r"[IVXL]+")
+
 # Eastern name order: the family name comes first and is what articles use alone.
 _EASTERN = {"KP", "KR", "CN", "VN", "KH"}
 _KOREAN_SURNAMES = {"kim", "lee", "ri", "park", "pak", "choe", "choi", "chung", "jung", "jong", "moon", "mun", "kang",
@@ -113,6 +116,7 @@ class Gazetteer:
         self.country_keys: dict[str, str] = {}
         self.adjective_keys: dict[str, str] = {}
         self.seat_keys: dict[str, str] = {}
+        self.style_keys: set[str] = set()
         for c in data.get("country", []):
             self._add_country(c)
         explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
@@ -220,6 +224,9 @@ class Gazetteer:
             # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
             stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
             out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
+            if len(parts) > 1:
+                # "King Hassan" is Hassan II only where the name stops there, not in "King Hassan Benali"
+                self.style_keys.update(norm(f"{h} {parts[0]}") for h in honorifics)
         return out
 
     @staticmethod
@@ -232,8 +239,8 @@ class Gazetteer:
 
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or _REGNAL.fullmatch(parts[-1]):
+            return []  # "Hassan II" is never called "II"
         if any(p.lower() in ("bin", "ibn", "bint") for p in parts) or sum(p.lower() == "al" for p in parts) > 1:
             return []  # Gulf rulers are called "Sheikh Tamim", never by a dynasty word alone
         if self.is_eastern(name):

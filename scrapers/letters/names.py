@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .entity_patterns import POSS, ROMAN, TOKEN, is_cap, joins
+from .entity_patterns import POSS, ROMAN, TOKEN, is_cap, is_stop, joins
 from .gazetteer import Gazetteer, norm
+from .name_words import name_words
 
 if TYPE_CHECKING:
     from .entities import Mention
@@ -68,8 +69,13 @@ def _longest_name_at(scan: Scan, i: int) -> tuple[int, int, set[str], int] | Non
         if n >= g.max_name_tokens or i + n >= len(toks) or not joins(toks[i + n - 1][2], text[end:toks[i + n][0]]):
             break
         n += 1
-    if hit and i + hit[3] < len(toks) and ROMAN.fullmatch(toks[i + hit[3]][2]) and text[hit[1]:toks[i + hit[3]][0]] == " ":
-        return None  # "King Abdullah II" is not King Abdullah
+    if hit and i + hit[3] < len(toks) and text[hit[1]:toks[i + hit[3]][0]] == " ":
+        nxt = toks[i + hit[3]][2]
+        if ROMAN.fullmatch(nxt):
+            return None  # "King Abdullah II" is not King Abdullah
+        if (norm(text[a:hit[1]]) in g.style_keys and is_cap(nxt) and not is_stop(nxt)
+                and nxt.lower() not in name_words().headline_verbs):
+            return None  # "King Hassan Benali" is not King Hassan II
     return hit
 
 
