@@ -278,6 +278,15 @@ def _register_service_commands() -> None:
 _register_service_commands()
 
 
+def _register_archive_commands() -> None:
+    from .archive_cli import register
+
+    register(app)
+
+
+_register_archive_commands()
+
+
 # --- crawling and text extraction (scrapers) -------------------------------------------------
 
 
