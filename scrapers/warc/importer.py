@@ -173,7 +173,8 @@ class _Importer:
         try:
             response = record.response()
         except RecordError as exc:
-            self._bad(name, record.offset, str(exc).split(":", 1)[0], str(exc))
+            reason, _, detail = str(exc).partition(": ")
+            self._bad(name, record.offset, reason, detail or reason)
             return
         if response.status != 200:
             report.skipped[f"HTTP {response.status}"] += 1

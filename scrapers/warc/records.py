@@ -105,6 +105,7 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None
     else:
         stream = io.BufferedReader(stream, 1 << 16) if not hasattr(stream, "peek") else stream
         base, head = 0, stream.peek(4096)[:4096]
+        stream = _Forward(stream)  # type: ignore[assignment]
     kind = sniff(head)
     if kind is None:
         raise NotAnArchive("not a WARC or ARC file (neither starts with a WARC or ARC "
@@ -140,6 +141,35 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None
             yield damaged
             return
         start = following
+
+
+class _Forward:
+    """A stream read only forwards, that still tells its position: FastWARC asks a stream
+    where it is (and panics on a stream that cannot say)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream, self._position = stream, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        target = offset if whence == io.SEEK_SET else self._position + offset \
+            if whence == io.SEEK_CUR else -1
+        if target != self._position:
+            raise io.UnsupportedOperation("the stream is read forwards only")
+        return self._position
+
+    def seekable(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return True
 
 
 def _reason(exc: Exception) -> str:
@@ -183,7 +213,7 @@ def _warc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
         yield Record(
             kind=str(rec.record_type), url=(headers.get("WARC-Target-URI") or "").strip("<> "),
             date=_aware(rec.record_date) if headers.get("WARC-Date") else None,
-            record_id=rec.record_id, offset=start + rec.stream_pos,
+            record_id=rec.record_id, offset=rec.stream_pos,  # from the stream's tell()
             length=rec.content_length,
             identified_language=headers.get("WARC-Identified-Content-Language"),
             _native=rec, _read=_warc_response)
@@ -192,18 +222,18 @@ def _warc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
 def _warc_response(record: Record, verify: bool) -> Response:
     rec = record._native
     if record.length <= 0:
-        raise RecordError("empty or truncated record")
+        raise RecordError("empty record: it may be cut short")
     if verify and rec.headers.get("WARC-Block-Digest") and not rec.verify_block_digest(
             consume=False):
-        raise RecordError("block digest mismatch: the record is cut short, corrupt or its "
-                          "Content-Length is wrong")
+        raise RecordError("block digest mismatch: the record is cut short or corrupt, or "
+                          "its Content-Length is wrong")
     try:
         rec.parse_http(auto_decode="all")
     except Exception as exc:
         raise RecordError(f"unreadable HTTP head: {_reason(exc)}") from None
     http = rec.http_headers
     if http is None or http.status_code is None:
-        raise RecordError("no HTTP response head (truncated record?)")
+        raise RecordError("no HTTP response head: the record may be cut short")
     headers = {k.lower(): v for k, v in http.items()}
     body = rec.reader.read()
     return Response(http.status_code, headers, body)
@@ -228,7 +258,7 @@ def _arc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
             kind=rec.rec_type, url=headers.get_header("WARC-Target-URI") or "",
             # warcio gives a converted ARC record a new random id each time: none is kept.
             date=_parse_date(date), record_id=None,
-            offset=start + it.get_record_offset(),
+            offset=it.offset,  # get_record_offset() would read the record away
             length=int(headers.get_header("Content-Length") or rec.length or 0),
             _native=rec, _read=_arc_response)
 
