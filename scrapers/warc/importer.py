@@ -137,6 +137,8 @@ class _Importer:
                     self.progress(self.report, name, counted.position, size)
         except NotAnArchive as exc:
             self._bad(name, 0, "file is not an archive", str(exc))
+        except (OSError, RemoteArchiveError) as exc:  # before the first record
+            self._bad(name, counted.position, "unreadable bytes", str(exc))
         finally:
             self.report.bytes += counted.take()
             stream.close()
