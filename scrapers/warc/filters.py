@@ -42,10 +42,9 @@ def html_language(body: bytes) -> str | None:
 
 def parse_day(text: str, *, end: bool = False) -> datetime:
     """The start (or, with ``end``, the end) of a day, month or year given as YYYY[-MM[-DD]]."""
-    parts = [int(p) for p in text.split("-")]
-    if not 1 <= len(parts) <= 3:
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise ValueError(f"{text!r} is not a date like 2019, 2019-06 or 2019-06-30")
-    year, month, day = (parts + [0, 0])[:3]
+    year, month, day = ([int(p) for p in text.split("-")] + [0, 0])[:3]
     if not end:
         return datetime.combine(date(year, month or 1, day or 1), time.min, UTC)
     if day:
