@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 _IDS = uuid.UUID("6f1d7c52-41a8-4d0e-9a57-2f0f3c7a9e11")  # namespace of archived pages' ids
 MAX_PROBLEMS = 200  # bad records listed one by one in the report; all are counted
+PROGRESS_EVERY = 0.1  # seconds between progress reports: skipping runs at many records a ms
 
 
 @dataclass
@@ -117,6 +119,7 @@ class _Importer:
         self.slots = asyncio.Semaphore(max(2, in_flight))  # pages read but not yet recorded
         self.tasks: set[asyncio.Task] = set()
         self.pending: set[str] = set()  # page ids in flight, not yet in the log
+        self._next_tick = 0.0
 
     async def archive(self, name: str, policy: FetchPolicy, limit: int) -> None:
         self.report.files += 1
@@ -133,7 +136,8 @@ class _Importer:
                     self._bad(name, item.offset, "unreadable bytes", item.reason)
                 else:
                     await self._record(name, item)
-                if self.progress is not None:
+                if self.progress is not None and time.monotonic() >= self._next_tick:
+                    self._next_tick = time.monotonic() + PROGRESS_EVERY
                     self.progress(self.report, name, counted.position, size)
         except NotAnArchive as exc:
             self._bad(name, 0, "file is not an archive", str(exc))
@@ -197,6 +201,7 @@ class _Importer:
         task = asyncio.create_task(self._page(page))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+        await asyncio.sleep(0)  # let it hand the page to the extraction pool now
 
     async def _page(self, page: _Page) -> None:
         try:
