@@ -60,3 +60,30 @@ def test_page_words_keeps_the_text_and_drops_markup_and_scripts():
             "<p>Kim sent a <b>letter</b> to&nbsp;Putin &amp; Xi.</p></body></html>")
     words = page_words(html)
     assert " ".join(words.split()) == "Kim sent a letter to Putin & Xi."
+
+
+def corpus_articles() -> list[dict]:
+    import json
+
+    from sites import SHARED
+
+    files = [SHARED / "corpus" / "seeds" / "seeds.jsonl",
+             SHARED / "corpus" / "dev" / "articles.jsonl",
+             *sorted((SHARED / "corpus" / "train").glob("part-*.jsonl"))]
+    return [json.loads(line) for f in files for line in f.read_text(encoding="utf-8")
+            .splitlines() if line.strip()]
+
+
+def test_the_letters_precheck_on_page_words_keeps_every_article_that_reports_a_letter():
+    """``--letters-only`` reads the whole page's words, not the article's: every annotated
+    article with a letter, set in a news page with its navigation and comments, passes."""
+    from sites import seed_page
+
+    from scrapers.letters.extract import may_report_letters
+
+    articles = [a for a in corpus_articles()
+                if any(not letter.get("optional") for letter in a["letters"])]
+    assert len(articles) > 150
+    missed = [a["id"] for a in articles
+              if not may_report_letters(page_words(seed_page({**a, "title": a["title"] or ""})))]
+    assert missed == []

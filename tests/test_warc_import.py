@@ -191,3 +191,23 @@ def test_projections_after_an_import_equal_a_rebuild(sqlite_store: Store, tmp_pa
     assert live == projection_rows(sqlite_store)
     counts = Counter(r.type for r in sqlite_store.read_all())
     assert counts["PageFetched"] == 15
+
+
+def test_a_page_fetched_logged_before_the_archive_fields_reads_as_a_crawl(store: Store):
+    """Older PageFetched payloads have no archive fields: they decode with None, and the
+    articles projection dates them by their recording, as before."""
+    from events.registry import decode
+
+    old = {"url": "https://a.example/", "final_url": "https://a.example/", "status": 200,
+           "body_sha256": "0" * 64, "size": 10, "content_type": "text/html", "charset": None,
+           "etag": None, "last_modified": None, "source_id": "s", "elapsed_ms": 5}
+    event = decode("PageFetched", 1, dict(old), id="x", causation_id=None,
+                   correlation_id=None)
+    assert (event.fetched_at, event.archive, event.archive_offset,
+            event.archive_record_id) == (None, None, None, None)
+    store.append("page-a", [event])
+    store.ensure_projection(ALL["articles"])
+    catch_up(store, ALL["articles"])
+    row = store.query("SELECT fetched_at FROM p_articles_urls")[0]
+    recorded = next(iter(store.read_all())).at
+    assert row["fetched_at"] == recorded
