@@ -211,3 +211,25 @@ def test_a_page_fetched_logged_before_the_archive_fields_reads_as_a_crawl(store:
     row = store.query("SELECT fetched_at FROM p_articles_urls")[0]
     recorded = next(iter(store.read_all())).at
     assert row["fetched_at"] == recorded
+
+
+def test_a_database_that_fails_mid_import_ends_it(sqlite_store: Store, tmp_path: Path,
+                                                  monkeypatch):
+    """Pages that cannot be written are not counted as bad records one by one: the import
+    stops with the store's error, and what was written stays."""
+    from store import StoreUnavailable
+
+    path = write_warc(tmp_path / "seeds.warc.gz", seed_captures())
+    real = sqlite_store.append_streams
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 2:
+            raise StoreUnavailable("the database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite_store, "append_streams", failing)
+    with pytest.raises(StoreUnavailable):
+        import_archives_sync(sqlite_store, [str(path)], POLICY)
+    assert len(events_of(sqlite_store, "PageFetched")) == 2

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from events import PageFetched, url_key
 from events.projections.articles import ARTICLES
 from events.projections.sources import SOURCES
-from store import Store
+from store import Store, StoreError
 from store.projector import catch_up
 
 from ..bodies import is_html
@@ -230,6 +230,8 @@ class _Importer:
             self.run.record_page(f"page-{url_key(page.url)}", work, article_url, fetched,
                                  None)
             self.report.pages += 1
+        except StoreError:
+            raise  # no page can be recorded: the import ends, as the command reports
         except Exception as exc:  # a bug on one page must not end the import
             log.exception("import: record at %s in %s failed", page.offset, page.archive)
             self._bad(page.archive, page.offset, "internal error",
