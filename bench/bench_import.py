@@ -25,6 +25,7 @@ import io
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,13 +65,16 @@ def write_archive(path: Path, pages: list[tuple[str, bytes]], copies: int,
     return n
 
 
-def bare(pages: list[tuple[str, bytes]], rounds: int = 2) -> float:
+def bare(pages: list[tuple[str, bytes]], rounds: int = 2,
+         cpu_ms: list[float] | None = None) -> float:
     import trafilatura
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(rounds):
         for _, html in pages:
             trafilatura.extract(html.decode("utf-8", "replace"))
+    if cpu_ms is not None:
+        cpu_ms.append((time.process_time() - cpu) * 1000 / (rounds * len(pages)))
     return rounds * len(pages) / (time.perf_counter() - started)
 
 
@@ -105,8 +109,10 @@ def _tree_memory(root: int) -> int:
     return total
 
 
-def run_import(archive: Path, workers: int, cpus: set[int] | None) -> tuple[float, dict, int]:
-    """(pages/s, the command's JSON report, peak memory of its process tree in bytes)."""
+def run_import(archive: Path, workers: int, cpus: set[int] | None
+               ) -> tuple[float, dict, int, float]:
+    """(pages/s, the command's JSON report, peak memory of its process tree in bytes, CPU
+    milliseconds per page of the command's own process)."""
     with tempfile.TemporaryDirectory(dir=archive.parent) as tmp:
         env = {**os.environ, "LETTERWATCH_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
                "LETTERWATCH_EXTRACT_WORKERS": str(workers)}
@@ -116,6 +122,7 @@ def run_import(archive: Path, workers: int, cpus: set[int] | None) -> tuple[floa
                 os.sched_setaffinity(0, cpus)
 
         started = time.perf_counter()
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen([sys.executable, "-m", "service.cli", "import-warc", "--json",
                                  str(archive)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, text=True, preexec_fn=pin)
@@ -130,11 +137,13 @@ def run_import(archive: Path, workers: int, cpus: set[int] | None) -> tuple[floa
         sampler.start()
         out, _ = proc.communicate()
         elapsed = time.perf_counter() - started
+        spent = resource.getrusage(resource.RUSAGE_CHILDREN)
         sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"import-warc failed ({proc.returncode}): {out[-2000:]}")
     report = json.loads(out.strip().splitlines()[-1])
-    return report["pages"] / elapsed, report, peak[0]
+    cpu_ms = ((spent.ru_utime - cpu.ru_utime) + (spent.ru_stime - cpu.ru_stime)) * 1000
+    return report["pages"] / elapsed, report, peak[0], cpu_ms / max(1, report["pages"])
 
 
 def skip_rate(archive: Path) -> tuple[float, int]:
@@ -174,13 +183,14 @@ def main() -> int:
 
         os.sched_setaffinity(0, {0})
         bare(pages[:10], 1)  # warm-up: imports, stop lists
-        bare_before = bare(pages)
-        one, one_report, one_rss = run_import(plain, 1, {0})
-        bare_after = bare(pages)
+        bare_cpu: list[float] = []
+        bare_before = bare(pages, cpu_ms=bare_cpu)
+        one, one_report, one_rss, one_cpu = run_import(plain, 1, {0})
+        bare_after = bare(pages, cpu_ms=bare_cpu)
         os.sched_setaffinity(0, all_cpus)
-        two, two_report, two_rss = run_import(plain, 2, None)
+        two, two_report, two_rss, _ = run_import(plain, 2, None)
         os.sched_setaffinity(0, {0})
-        bare_last = bare(pages)
+        bare_last = bare(pages, cpu_ms=bare_cpu)
         os.sched_setaffinity(0, all_cpus)
         skip_plain, _ = skip_rate(plain)
         skip_gz, _ = skip_rate(gz)
@@ -200,6 +210,12 @@ def main() -> int:
           f"{one / bare_rate:>8.2f}{one_rss / 2**20:>8.0f} MB   target >= 0.90, < 300 MB")
     print(f"{'import-warc, both cores (2 extraction workers)':<52}{two:>9.1f}"
           f"{two / bare_rate:>8.2f}{two_rss / 2**20:>8.0f} MB   target >= 1.60, < 300 MB")
+    bare_ms = sum(bare_cpu) / len(bare_cpu)
+    print()
+    print(f"CPU per page on one core, which waiting for the processor does not inflate: "
+          f"import-warc {one_cpu:.1f} ms, bare loop {bare_ms:.1f} ms (runs: "
+          f"{', '.join(f'{x:.1f}' for x in bare_cpu)}); bare CPU / import CPU = "
+          f"{bare_ms / one_cpu:.2f}")
     print()
     print(f"records skipped by a host filter, records/s: uncompressed {skip_plain:,.0f}, "
           f"gzipped per record {skip_gz:,.0f}   target >= 20,000")
