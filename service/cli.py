@@ -249,6 +249,15 @@ app.command()(worker)
 app.command()(demo)
 
 
+def _register_archive_commands() -> None:
+    from .archive_cli import register
+
+    register(app)
+
+
+_register_archive_commands()
+
+
 # --- crawling and text extraction (scrapers) -------------------------------------------------
 
 
