@@ -52,7 +52,7 @@ def import_warc(
     from scrapers.warc.importer import import_archives
     from scrapers.warc.remote import DEFAULT_ARCHIVE_LIMIT
 
-    from .cli import _fetch_policy, console, err, open_configured_store
+    from .terminal import console, err, fetch_policy, open_configured_store
 
     try:
         filters = RecordFilter.build(host or (), hosts_file, since, until, language,
@@ -60,7 +60,7 @@ def import_warc(
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from exc
-    policy = _fetch_policy()
+    policy = fetch_policy()
     if workers is not None:
         policy = policy.replace(extract_workers=workers)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
@@ -74,11 +74,10 @@ def import_warc(
         progress.update(tasks[name], completed=done, counts=(
             f"{report.records} records, {report.pages} pages, {report.letters} letters"))
 
-    with open_configured_store() as store:
-        with progress:
-            report = asyncio.run(import_archives(
-                store, archives, policy, filters, progress=update,
-                archive_limit=max_bytes or DEFAULT_ARCHIVE_LIMIT))
+    with open_configured_store() as store, progress:
+        report = asyncio.run(import_archives(
+            store, archives, policy, filters, progress=update,
+            archive_limit=max_bytes or DEFAULT_ARCHIVE_LIMIT))
     if json_out:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -121,10 +120,10 @@ def cc_news_urls(
     from scrapers.warc.ccnews import ListingError
     from scrapers.warc.ccnews import cc_news_urls as listing
 
-    from .cli import _fetch_policy, err
+    from .terminal import err, fetch_policy
 
     try:
-        urls = asyncio.run(listing(first, last or first, _fetch_policy(), base))
+        urls = asyncio.run(listing(first, last or first, fetch_policy(), base))
     except (ListingError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from exc
@@ -141,7 +140,7 @@ def export(
     """Write the letters, their sources and the people as CSV files with a Frictionless
     ``datapackage.json`` describing every field, the extractor versions and the log
     position they reflect."""
-    from .cli import console, err, open_configured_store
+    from .terminal import console, err, open_configured_store
     from .export import export_dataset
 
     with open_configured_store() as store:

@@ -33,6 +33,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def fetch_policy():
+    """The crawler's fetch policy from the settings, shared by every command that fetches."""
+    from scrapers.policy import FetchPolicy
+
+    return FetchPolicy.from_settings(get_settings())
+
+
 def open_configured_store() -> Store:
     """The store named by the settings, or a clear error and exit code 2."""
     url = get_settings().database_url
