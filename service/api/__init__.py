@@ -22,6 +22,7 @@ from .events import Heads, Streams
 from .guards import AuthFailures, Guard
 from .login import Revocations
 from .letters import LatestCache, LatestFastPath
+from .lanes import READ, SEARCH, Lanes
 from .limits import BodyLimit, BodyTimeout, NoNulCharacters
 from .queries import AsOf, Memo
 
@@ -47,8 +48,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     settings = settings or get_settings()
     owned = store is None
     store = store or open_store(settings.database_url)
+    store.read_budget = settings.read_budget_seconds
     for projection in ALL.values():
         store.ensure_projection(projection)
+    if poll is None and getattr(background, "poller", None) is not None:
+        # "Poll now" through the worker's poll function: one memory of robots.txt and of
+        # per-host pacing for scheduled and asked-for polls alike.
+        poll = background.poller.poll
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,6 +97,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
     app.add_middleware(NoNulCharacters)
+    app.add_middleware(Lanes, slots={SEARCH: settings.search_slots, READ: settings.read_slots},
+                       wait=settings.read_budget_seconds)
     tokens = tuple(t.encode() for t in (settings.read_token, settings.admin_token) if t)
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())
