@@ -20,11 +20,12 @@ from store.projector import rebuild_all
 
 from .app import api, serve, worker
 from .demo import demo
-from .settings import SettingsInvalid, get_settings
+from .settings import SettingsInvalid
 from .terminal import (
     console,
     err,
     fail,
+    fetch_policy,
     open_configured_store,
     print_letters,
     refresh,
@@ -249,13 +250,16 @@ app.command()(worker)
 app.command()(demo)
 
 
+def _register_archive_commands() -> None:
+    from .archive_cli import register
+
+    register(app)
+
+
+_register_archive_commands()
+
+
 # --- crawling and text extraction (scrapers) -------------------------------------------------
-
-
-def _fetch_policy():
-    from scrapers.policy import FetchPolicy
-
-    return FetchPolicy.from_settings(get_settings())
 
 
 def _task_progress(progress: Progress, label: str):
@@ -296,7 +300,7 @@ def crawl(
                             MofNCompleteColumn(), console=err, transient=True)
         try:
             with progress:
-                report = crawl_sync(store, _fetch_policy(), source_ids=source or None,
+                report = crawl_sync(store, fetch_policy(), source_ids=source or None,
                                     progress=_task_progress(progress, "crawling"))
         except UnknownSource as exc:
             err.print(f"[red]error:[/red] {exc}")

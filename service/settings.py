@@ -111,6 +111,8 @@ def load_settings(**values: Any) -> Settings:
 
 def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
+    if not first["loc"]:  # a check across settings (a token's length): its message says all
+        return str(first.get("msg", "")).removeprefix("Value error, ")
     name = str(first["loc"][0]) if first["loc"] else "?"
     field = Settings.model_fields.get(name)
     variable = f"{ENV_PREFIX}{name.upper()}"

@@ -49,6 +49,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     store.read_budget = settings.read_budget_seconds
     for projection in ALL.values():
         store.ensure_projection(projection)
+    if poll is None and getattr(background, "poller", None) is not None:
+        # "Poll now" through the worker's poll function: one memory of robots.txt and of
+        # per-host pacing for scheduled and asked-for polls alike.
+        poll = background.poller.poll
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
