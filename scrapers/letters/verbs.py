@@ -60,6 +60,10 @@ class VerbsMixin:
             recip_i = subj
         elif role == "via" and via_i is None:
             via_i = subj[0]
+        if role == "via" and not recip_i and subj[0] > 0 and self._word(subj[0] - 1) in P.RECEIVE_VERBS:
+            # "Sisi received Sheikh Mohammed, who delivered a message from Tamim": Sisi is its addressee
+            host = self._subject(subj[0] - 1)
+            recip_i = host[:1] if host and host[0] >= 0 else recip_i
         return sender_i, recip_i, via_i
 
     def _envoy_of(self, carrier: int, v: int) -> list[int]:
