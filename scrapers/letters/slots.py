@@ -74,6 +74,12 @@ class SlotsMixin:
             break
         if k < n and self.toks[k].kind == "E":
             return k
+        if k > j and self._word(k - 1) in _TITLE_WORDS and self._word(k) == ",":
+            # "through the Ivorian Energy Minister, Mr. Kouadio Komoe": the name after the title
+            q = k + 1 + (self._word(k + 1) in ("mr", "mrs", "ms", "dr"))
+            q += self._word(q) == "."
+            if q < n and self.toks[q].kind == "E" and self.ments[self.toks[q].ent].kind != "pronoun":
+                return q
         return j
 
     def _of_title(self, k: int) -> bool:
