@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .entity_patterns import NAME_TITLES, PARTICLES, ROMAN, is_cap, is_stop, joins, patterns
 from .gazetteer import norm
 from .holidays import holidays
+from .mentions import Mention
 from .name_words import name_words as lexicon
-
-if TYPE_CHECKING:
-    from .entities import Mention
-    from .names import Scan
+from .scan import Scan
 
 __all__ = ["other_names"]
 
 
-def _titled_single_name(scan: Scan, i: int, mention: type["Mention"]) -> bool:
+def _titled_single_name(scan: Scan, i: int, mention: type[Mention]) -> bool:
     """"Sheikh Hasina": a title with a single name word is how the person is called."""
     toks, text, g = scan.toks, scan.text, scan.g
     a, b, tok = toks[i]
@@ -107,7 +104,7 @@ def _strip_run(scan: Scan, i: int, j: int) -> int:
     return i
 
 
-def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
+def _organisation(scan: Scan, i: int, j: int, mention: type[Mention]) -> bool:
     """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students"),
     unless it is a person's title ("Head of the National Olympic Committee")."""
     toks, text = scan.toks, scan.text
@@ -188,7 +185,7 @@ def _is_person_run(scan: Scan, i: int, j: int) -> bool:
     return words[-1].lower() not in lex.not_person_heads and not any(w.lower() in lex.headline_verbs for w in words)
 
 
-def other_names(scan: Scan, mention: type["Mention"]) -> None:
+def other_names(scan: Scan, mention: type[Mention]) -> None:
     """Step 3: capitalised runs that are nobody in the gazetteer ("W. Patrick Murphy"), and organisations."""
     toks, text, g = scan.toks, scan.text, scan.g
     i = 0
