@@ -33,6 +33,13 @@ def test_his_majesty_is_the_leader_last_named_not_the_minister_who_speaks() -> N
     assert {("Akihito", "Bhumibol Adulyadej"), ("Hu Jintao", "Bhumibol Adulyadej")} <= _pairs(text, "2007-12-07")
 
 
+def test_leaders_who_congratulated_by_phone_in_a_roundup_wrote_no_letter() -> None:
+    text = ("Vladimir Putin is receiving congratulatory messages from leaders of foreign countries.\n\n"
+            "The presidents of Kyrgyzstan and Turkey, Sadyr Japarov and Recep Tayyip Erdogan, congratulated "
+            "him by phone.")
+    assert _pairs(text, "2022-10-07") == set()
+
+
 def test_addressees_one_a_line_after_a_colon() -> None:
     text = ("Adama Barrow sent Eid messages to Muslim leaders.\nThe messages were dispatched to:\n"
             "His Majesty Mohammed VI of Morocco\nHis Excellency Macky Sall of Senegal\nThe end.")

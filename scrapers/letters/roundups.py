@@ -5,6 +5,7 @@ import re
 
 from .annotate import _Doc
 from .discourse import _Context
+from .lexicon import words
 from .parties import leads_country
 from .records import Hit, _Cluster
 
@@ -67,6 +68,9 @@ _SAYING = re.compile(r"(?i)\b(?:said|says|noted|stressed|underscored|expressed|w
                      r"congratulat\w*|emphasi[sz]ed|highlighted|affirmed|voiced)\b")
 
 
+_SPOKEN = re.compile(r"(?i)\b(?:" + "|".join(sorted(words("spoken_or_posted"))) + r")\b(?!\s+(?:for|on|upon)\b)")
+
+
 def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     """ "Heads of state are sending letters to Tokayev ... | Uzbek President Mirziyoyev commended ...":
     after a lead that announces letters to one person from many, each paragraph that opens with
@@ -80,6 +84,8 @@ def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     for si, s in enumerate(doc.sentences):
         if si <= lead.sentence or s.index != 0 or s.headline or not _SAYING.search(s.text):
             continue
+        if _SPOKEN.search(s.text):
+            continue  # "the presidents of Kyrgyzstan and Cuba ... congratulated him by phone"
         first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"), None)
         if first is None or first.start - s.start > 80:
             continue

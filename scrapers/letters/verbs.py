@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from . import patterns as P
 from .frames import Frame
-from .lexicon import _TITLE_WORDS
+from .lexicon import _TITLE_WORDS, words
 from .records import Hit
 
 
+_SPOKEN_OR_POSTED = words("spoken_or_posted")
 _ENVOYS = frozenset(("envoy", "emissary", "representative", "ambassador", "messenger"))
 
 
@@ -132,6 +133,9 @@ class VerbsMixin:
     def _congratulate(self, v: int) -> list[Hit]:
         if self._modal_or_negated(v) or v + 1 >= len(self.toks) or self.toks[v + 1].kind != "E":
             return []
+        if any(t.kind == "W" and t.text in _SPOKEN_OR_POSTED and self._word(k + 1) not in ("for", "on", "upon")
+               for k, t in enumerate(self.toks)):
+            return []  # "Modi in a Twitter post congratulated Sharif", not "congratulated him and called for talks"
         subj = self._subject(v)
         if not subj or subj[0] < 0:
             return []
