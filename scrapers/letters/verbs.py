@@ -49,7 +49,7 @@ class VerbsMixin:
             # "the envoy delivered a letter to Kim" carries it; "Kim delivered a letter" sends it
             role = frame.subject_if_leader if self._principal(subj[0]) else frame.subject_unless_leader
         if role == "sender" and sender_i:
-            if not explicit_sender or self.who(subj[0]) == self.who(sender_i[0]):
+            if not explicit_sender or self.who(subj[0]) in {p for i in sender_i for p in self.group(i)}:
                 return sender_i, recip_i, via_i
             role = "via"  # "Chung sent Moon's letter on": whoever sends another's letter carries it
         if role == "via" and not sender_i:
@@ -60,6 +60,10 @@ class VerbsMixin:
             recip_i = subj
         elif role == "via" and via_i is None:
             via_i = subj[0]
+        if role == "via" and not recip_i and subj[0] > 0 and self._word(subj[0] - 1) in P.RECEIVE_VERBS:
+            # "Sisi received Sheikh Mohammed, who delivered a message from Tamim": Sisi is its addressee
+            host = self._subject(subj[0] - 1)
+            recip_i = host[:1] if host and host[0] >= 0 else recip_i
         return sender_i, recip_i, via_i
 
     def _envoy_of(self, carrier: int, v: int) -> list[int]:
