@@ -145,3 +145,16 @@ def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
 
     assert era_of("Talks began in 1998 and a letter dated May 2, 2001 followed.") == date(2001, 5, 2)
     assert era_of("He wrote on Monday.") is None
+
+
+def test_a_byline_date_written_with_slashes():
+    assert find_article_date("Xi replies to students\nSource:Xinhua Published: 2017/12/30 20:10:32\nXi wrote.") == date(
+        2017, 12, 30)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Putin sends a telegram\n12.03.2019 14:05\nMOSCOW - Putin sent a telegram.", date(2019, 3, 12)),
+    ("He paid 12.50 dollars on the 3.4.2019 trip and many other things happened in the long body text.", None),
+])
+def test_a_day_written_with_dots_at_the_top(text, expected):
+    assert find_article_date(text) == expected

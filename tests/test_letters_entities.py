@@ -156,3 +156,23 @@ def test_a_states_formal_name_after_the_office(text, holder):
     when = date(2021, 3, 1)
     ents = find_entities(text, when)
     assert [resolve_title(ents, m.role or "", when) for m in ents.mentions if m.kind == "title"] == [holder]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Kazakh President Kassym-Jomart Tokayev wrote.", "Kassym-Jomart Tokayev"),
+    ("German President Frank-Walter Steinmeier wrote.", "Frank-Walter Steinmeier"),
+])
+def test_a_hyphenated_first_name_starts_a_full_name(text, person):
+    ents = find_entities(text, date(2022, 3, 1))
+    assert [m.person for m in ents.mentions if m.kind == "name"] == [person]
+
+
+@pytest.mark.parametrize("text, kind, person", [
+    ("Moroccan King Hassan Benali wrote.", "generic", "Hassan Benali"),
+    ("Sheikh Tamim Sends Letter To Putin", "name", "Tamim bin Hamad Al Thani"),
+    ("King Hassan wrote to him.", "name", "Hassan II"),
+])
+def test_a_style_with_a_first_name_is_the_ruler_only_where_the_name_stops(text, kind, person):
+    when = date(2023, 1, 1) if "Tamim" in text or "Benali" in text else date(1990, 1, 1)
+    ents = find_entities(text, when)
+    assert (kind, person) in [(m.kind, m.person) for m in ents.mentions]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from itertools import pairwise
 from importlib import resources
 
 import pytest
@@ -48,7 +49,7 @@ def test_one_holder_per_office_at_a_time():
     g = load_gazetteer()
     for c in g.countries.values():
         for office, tenures in c.offices.items():
-            for a, b in zip(tenures, tenures[1:]):
+            for a, b in pairwise(tenures):
                 assert a.end is not None and a.end <= b.start, (c.code, office, a.person, b.person)
 
 
@@ -57,7 +58,7 @@ def test_every_country_names_the_office_its_leader_holds():
     for c in g.countries.values():
         assert c.leader in c.offices or c.leader == "leader", c.code
         for title, office in c.titles.items():
-            assert title == title.lower()
+            assert title == title.lower() and office, (c.code, title)
 
 
 def test_folding_keeps_every_canonical_name_apart():
@@ -143,3 +144,8 @@ def test_the_gazetteer_covers_the_world():
     g = load_gazetteer()
     assert len(g.countries) >= 120
     assert len(g.tenures) >= 900
+
+
+def test_no_short_form_is_a_regnal_number():
+    g = load_gazetteer()
+    assert not [k for k in g.short_names if k in ("i", "ii", "iii", "iv", "v", "vi", "x", "xvi")]

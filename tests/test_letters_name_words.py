@@ -120,3 +120,12 @@ def test_international_organisations(text, org):
                                   "Her Chief Strategy Officer spoke."])
 def test_places_offices_and_posts_are_nobody(text):
     assert not [x for x in found(text) if x[1] == "generic"]
+
+
+def test_short_form_lists_are_keys_the_gazetteer_uses():
+    from scrapers.letters.gazetteer import load_gazetteer
+
+    lex, g = lexicon(), load_gazetteer()
+    assert lex.always_short <= lex.common_short
+    # a listed short form that no gazetteer person has would never be read: a stale row
+    assert {k for k in lex.always_short if k not in g.short_names} == set()

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from .gazetteer import norm
-
-if TYPE_CHECKING:
-    from .entities import Mention
-    from .names import Scan
+from .mentions import Mention
+from .scan import Scan
 
 # Royal titles, "the premier" and "the PM" stand alone after "the"; "the President" and "the Prime Minister"
 # only after a style ("His Excellency the President"), since alone they as often mean someone's
@@ -62,7 +59,7 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     return office if office in c.offices else None
 
 
-def bare_titles(scan: "Scan", mention: type["Mention"]) -> None:
+def bare_titles(scan: "Scan", mention: type[Mention]) -> None:
     """Read bare titles as the office of the article's country that has such a title: the dateline's
     country first (state agencies call their own rulers "HH the Amir"), then the most mentioned."""
     matches = [m for m in _BARE.finditer(scan.text) if scan.free(m.start("word"), m.end("word"))]

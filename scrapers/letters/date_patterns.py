@@ -18,7 +18,7 @@ NUMBERS = {
 }
 ORDINAL_WEEK = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
 
-MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?:(?<=\b[A-Z][a-z][a-z])\.|(?<=Sept)\.)?"
 MON2 = MON.replace("?P<mon>", "?P<mon2>")
 DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 DAY2 = DAY.replace("?P<day>", "?P<day2>")
@@ -30,7 +30,8 @@ NUM = r"(?P<num>\d{1,3}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r
 FULL = [
     re.compile(rf"\b{WD}?{MON}\s+{DAY},?\s+(?:Juche\s+\d+\s+\(\s*)?{YEAR}\)?\b"),
     re.compile(rf"\b{WD}?{DAY}\s+{MON},?\s+{YEAR}\b"),
-    re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
+    # "2017-12-30", and "2017/12/30" as bylines write it ("Published: 2017/12/30 20:10")
+    re.compile(r"\b(?P<iso>(?:19|20)\d\d(?P<sep>[-/])[01]\d(?P=sep)[0-3]\d)\b"),
 ]
 DAY_MONTH = [
     re.compile(rf"\b{MON}\s+{DAY}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![:\d])"),

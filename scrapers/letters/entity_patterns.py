@@ -13,21 +13,11 @@ POSS = re.compile(r"'s?\b|s'")
 _JOIN_OK = re.compile(r"^(?: |\. ?|-)$")
 ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})")
 
-# Titles that, before a single name word, are part of how the person is called ("Sheikh Hasina").
-NAME_TITLES = frozenset(["sheikh", "shaikh", "emir", "amir", "sultan", "king", "queen", "prince", "princess", "ayatollah"])
-
-# Lower-case words inside Arabic, Iberian, Dutch and German names ("Tamim bin Hamad", "Lula da Silva").
-PARTICLES = frozenset(["bin", "bint", "ibn", "al", "el", "da", "de", "di", "do", "dos", "das", "van", "von", "der", "den", "la", "le", "du", "y"])
-
-# Words that would be common English if read as a short name; they need the full name nearby.
-COMMON_SHORT = frozenset({
-    "moon", "may", "hill", "rice", "park", "lee", "kang", "ban", "hu", "wen", "ri", "li", "wang", "kim",
-    "chung", "choe", "cook", "brown", "young", "king", "martin", "smith", "graham", "green", "fox",
-    "carr", "wong", "tan", "han", "suh", "roh", "yoon", "cho", "jiang", "bush", "clinton", "abe", "mao",
-    "murphy", "lula", "sharaa", "assad", "al assad", "al sharaa", "hun", "ford", "carter", "wilson", "castro",
-    "williams", "johnson", "kennedy", "bach", "leo", "francis", "benedict", "gore", "vance", "sharif",
-})
-ALWAYS_SHORT = frozenset({"kim", "bush", "clinton", "abe", "assad", "al assad", "lula", "mao", "moon"})
+# Word sets kept in data/name_words.toml (see there for what each does).
+NAME_TITLES = lexicon().name_titles
+PARTICLES = lexicon().particles
+COMMON_SHORT = lexicon().common_short
+ALWAYS_SHORT = lexicon().always_short
 
 ROLE_WORDS = (
     "official|officials|envoy|emissary|ambassador|diplomat|minister|secretary|spokesman|spokeswoman|spokesperson|"

@@ -3,65 +3,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Gazetteer", "Tenure", "Country", "norm", "load_gazetteer", "GENERIC_TITLES"]
+from .name_keys import norm, strip_accents
 
-_DOTS = re.compile(r"\.")
-_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014_]+")
-_APOS = re.compile(r"['\u2019\u2018`\u00b4]")
-
-
-def strip_accents(text: str) -> str:
-    """Drop combining marks so "Erdoğan" and "Erdogan" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    out = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # a few letters have no decomposition but are routinely written plainly in English
-    return out.translate(str.maketrans({"ı": "i", "İ": "I", "Đ": "D", "đ": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
-
-
-def _load_folds() -> dict[str, str]:
-    """Spelling -> key table from data/transliteration.toml ("mohamed" -> "mohammed")."""
-    raw = resources.files("scrapers.letters").joinpath("data/transliteration.toml").read_bytes()
-    out: dict[str, str] = {}
-    for row in tomllib.loads(raw.decode("utf-8")).get("classes", []):
-        key = strip_accents(row[0]).lower()
-        for spelling in row:
-            out.setdefault(_APOS.sub("", strip_accents(spelling).lower()), key)
-    return out
-
-
-_FOLDS = _load_folds()
-
-
-@lru_cache(maxsize=65536)
-def norm(text: str) -> str:
-    """Comparison key for a name: no accents, case, dots, apostrophes or hyphens.
-
-    Runs of single letters are joined so "U.S.", "U. S." and "US" share one key,
-    as do "George H.W. Bush" and "George H. W. Bush"; transliteration variants of one
-    word ("Mohamed", "Muhammad") are folded to one spelling.
-    """
-    text = strip_accents(text).lower()
-    text = _APOS.sub("", _DOTS.sub(" ", text))
-    parts = [p for p in _SPLIT.split(text) if p]
-    out: list[str] = []
-    run = ""
-    for p in parts:
-        if len(p) == 1:
-            run += p
-            continue
-        if run:
-            out.append(run)
-            run = ""
-        out.append(_FOLDS.get(p, p))
-    if run:
-        out.append(run)
-    return " ".join(out)
+# `norm` and `strip_accents` live in name_keys; they are named here too, where callers first met them
+__all__ = ["Gazetteer", "Tenure", "Country", "norm", "strip_accents", "load_gazetteer", "GENERIC_TITLES"]
 
 
 def _parse_date(text: str) -> date | None:
@@ -143,6 +93,8 @@ GENERIC_TITLES: dict[str, str] = {
 _ELECT = {"elect": "hos", "elect_hog": "hog"}
 _ELECT_WINDOW_DAYS = 120
 
+_REGNAL = re.compile(r"[IVXL]+")
+
 # Eastern name order: the family name comes first and is what articles use alone.
 _EASTERN = {"KP", "KR", "CN", "VN", "KH"}
 _KOREAN_SURNAMES = {"kim", "lee", "ri", "park", "pak", "choe", "choi", "chung", "jung", "jong", "moon", "mun", "kang",
@@ -164,6 +116,7 @@ class Gazetteer:
         self.country_keys: dict[str, str] = {}
         self.adjective_keys: dict[str, str] = {}
         self.seat_keys: dict[str, str] = {}
+        self.style_keys: set[str] = set()
         for c in data.get("country", []):
             self._add_country(c)
         explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
@@ -271,6 +224,9 @@ class Gazetteer:
             # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
             stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
             out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
+            if len(parts) > 1:
+                # "King Hassan" is Hassan II only where the name stops there, not in "King Hassan Benali"
+                self.style_keys.update(norm(f"{h} {parts[0]}") for h in honorifics)
         return out
 
     @staticmethod
@@ -283,8 +239,8 @@ class Gazetteer:
 
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or _REGNAL.fullmatch(parts[-1]):
+            return []  # "Hassan II" is never called "II"
         if any(p.lower() in ("bin", "ibn", "bint") for p in parts) or sum(p.lower() == "al" for p in parts) > 1:
             return []  # Gulf rulers are called "Sheikh Tamim", never by a dynasty word alone
         if self.is_eastern(name):

@@ -22,6 +22,10 @@ class NameWords:
     party_types: frozenset[str]
     title_words: frozenset[str]
     honorific_phrases: frozenset[str]
+    name_titles: frozenset[str]
+    particles: frozenset[str]
+    common_short: frozenset[str]
+    always_short: frozenset[str]
 
     def organisation_type(self, word: str) -> str | None:
         """The organisation type a run's last word gives it ("committee", "students"), if any."""
@@ -52,4 +56,8 @@ def name_words() -> NameWords:
         party_types=frozenset(k for k, v in data["organisation_types"].items() if v),
         title_words=_words(data["title_words"]),
         honorific_phrases=frozenset(data["honorific_phrases"]),
+        name_titles=_words(data["name_titles"]),
+        particles=_words(data["particles"]),
+        common_short=frozenset(data["common_short"]),
+        always_short=frozenset(data["always_short"]),
     )
