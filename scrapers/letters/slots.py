@@ -244,6 +244,8 @@ class SlotsMixin:
         obj = v + 1 if v + 1 < len(self.toks) and self.toks[v + 1].kind == "E" else None
         if obj is not None and frame.role("object", passive=False) == "recipient":
             right.setdefault("rel_to", obj)  # "the letter Trump left him": unless the clause around names one
+        if role == "via":
+            right.setdefault("via", k)  # "Obama's message that Donilon brought to Moscow"
         if role == "sender":
             right.setdefault("from", k)
         elif role == "recipient":
