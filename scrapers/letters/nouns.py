@@ -111,10 +111,12 @@ class NounsMixin:
         """The letters one letter noun reports: rejected by a filter, or read stage by stage."""
         head = self.toks[h].text
         s, poss, ent_mods, mods = self._np_left(h)
-        # "message of greetings": the first noun names the kind
+        # "message of greetings": the first noun names the kind; "a letter of invitation" is an invitation
+        kind = P.KIND_HEADS[head]
         if self._word(h + 1) == "of" and self._word(h + 2) in P.KIND_HEADS:
             consumed.add(h + 2)
-        np = NounPhrase(h, head, P.KIND_HEADS[head], s, poss, ent_mods, {m.strip("\"'") for m in mods})
+            kind = P.KIND_HEADS[self._word(h + 2)] if P.KIND_HEADS[self._word(h + 2)] == "invitation" else kind
+        np = NounPhrase(h, head, kind, s, poss, ent_mods, {m.strip("\"'") for m in mods})
         if self._np_rejected(np, bool(mods)):
             return []
         self._np_governor(np)
