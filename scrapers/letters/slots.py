@@ -74,6 +74,12 @@ class SlotsMixin:
             break
         if k < n and self.toks[k].kind == "E":
             return k
+        if k > j and self._word(k - 1) in _TITLE_WORDS and self._word(k) == ",":
+            # "through the Ivorian Energy Minister, Mr. Kouadio Komoe": the name after the title
+            q = k + 1 + (self._word(k + 1) in ("mr", "mrs", "ms", "dr"))
+            q += self._word(q) == "."
+            if q < n and self.toks[q].kind == "E" and self.ments[self.toks[q].ent].kind != "pronoun":
+                return q
         return j
 
     def _of_title(self, k: int) -> bool:
@@ -164,6 +170,7 @@ class SlotsMixin:
 
     def _slot_party(self, scan: _Scan, w: str, ent: int) -> None:
         """A party after a preposition: the slot it fills, with any list of parties that follows."""
+        ent = self._apposed_name(ent)
         j, out, tnext = scan.j, scan.out, self.toks[ent]
         owned_to = w == "to" and (tnext.poss or scan.prev_word in ("response", "reply")
                                   or self._word(j - 1) in _NOUNS_TAKING_TO)  # "after his visit to Laos"
@@ -187,6 +194,19 @@ class SlotsMixin:
         elif w in ("through", "via"):
             out.setdefault("via", ent)
         scan.j, scan.prev_word, scan.last_slot_end = ent + 1, w, ent
+
+    def _apposed_name(self, ent: int) -> int:
+        """ "to the first secretary of the Party (PCC), Raul Castro,": the name set beside a title."""
+        if self.ments[self.toks[ent].ent].kind != "title":
+            return ent
+        k = ent + 1
+        if self._word(k) == "(":
+            k = next((q + 1 for q in range(k, min(len(self.toks), k + 6)) if self._word(q) == ")"), k)
+        n = len(self.toks)
+        if (self._word(k) == "," and k + 2 < n and self.toks[k + 1].kind == "E" and self._word(k + 2) == ","
+                and self.ments[self.toks[k + 1].ent].kind in ("name", "generic", "short")):
+            return k + 1
+        return ent
 
     def _by_slot(self, scan: _Scan, ent: int) -> None:
         """ "by X": the writer after "signed", "written" or of a leader's letter; else the carrier."""
