@@ -176,3 +176,13 @@ def test_a_style_with_a_first_name_is_the_ruler_only_where_the_name_stops(text, 
     when = date(2023, 1, 1) if "Tamim" in text or "Benali" in text else date(1990, 1, 1)
     ents = find_entities(text, when)
     assert (kind, person) in [(m.kind, m.person) for m in ents.mentions]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Crown Prince Mohammed bin Salman bin Abdulaziz Al Saud received a letter.", "Mohammed bin Salman"),
+    ("Sheikh Tamim bin Hamad bin Khalifa Al Thani sent a cable.", "Tamim bin Hamad Al Thani"),
+    ("Mohammed bin Salman Al Saud wrote.", "Mohammed bin Salman"),
+])
+def test_a_longer_lineage_after_a_known_name_is_part_of_it(text, person):
+    ents = find_entities(text, date(2022, 3, 1))
+    assert [(m.kind, m.person) for m in ents.mentions] == [("name", person)]

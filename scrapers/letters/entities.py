@@ -182,9 +182,10 @@ def _places(scan: Scan) -> None:
     """Step 5: places standing for their leader ("a message to Pyongyang"), resolved later if used;
     regions ("Nagorno-Karabakh") are taken so they are read as nobody."""
     pats, g, text = patterns(), scan.g, scan.text
-    regions = pats.region.finditer(text) if any(t[2] in pats.region_first for t in scan.toks) else ()
+    # tried only where a region's first word stands, not across the whole text
+    regions = (pats.region.match(text, a_) for a_, _, tok_ in scan.toks if tok_ in pats.region_first)
     for m in regions:
-        if scan.free(m.start(), m.end()):
+        if m is not None and scan.free(m.start(), m.end()):
             scan.taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for a_, _, tok_ in scan.toks:
         if tok_ not in pats.place_first or scan.taken[a_]:

@@ -135,7 +135,7 @@ def patterns() -> Patterns:
     office_first = frozenset(o.split()[0].lower() for o in offices)
     seat_first = frozenset(x.split()[0] for x in seats)
     place_first = frozenset(m.group(0) for x in place_names if (m := TOKEN.match(x)))
-    region_first = frozenset(m.group(0).split("-")[0] for x in lexicon().regions if (m := TOKEN.match(x)))
+    region_first = frozenset(m.group(0) for x in lexicon().regions if (m := TOKEN.match(x)))
     tail_first = frozenset([m.group(0).lower() for x in country_forms if (m := TOKEN.match(x))]
                            + ["the", "a", "an"] + [w.split("-")[0] for w in mod_words.split()])
     return Patterns(office, title_tail, office_of_tail, seat, place, region, lookup, sorted(offices),

@@ -77,7 +77,17 @@ def gazetteer_names(scan: Scan, mention: type[Mention]) -> None:
         person = g.pick(cands, scan.when, scan.named) if len(cands) > 1 else next(iter(cands))
         scan.named.add(person)
         _bind_style(scan, a, person)
+        b = _rest_of_lineage(text, b)
         scan.take(mention(a, b, text[a:b], "name", person, scan.possessive_after(b)))
+
+
+# "Mohammed bin Salman bin Abdulaziz Al Saud": a longer lineage after a known name is still his name
+_LINEAGE = re.compile(r"(?:\s+(?:bin|ibn|bint|Bin|Ibn)\s+[A-Z][\w'-]+)*(?:\s+(?:Al|al|Al-|al-)[\s-]?[A-Z][\w'-]+)?")
+
+
+def _rest_of_lineage(text: str, end: int) -> int:
+    m = _LINEAGE.match(text, end)
+    return m.end() if m and m.end() > end and re.match(r"\s+(?:bin|ibn|bint|Bin|Ibn|Al|al)\b", text[end:end + 6]) else end
 
 
 _STYLE_WORDS = re.compile(r"(?:(?P<before>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+)?$")
