@@ -217,8 +217,8 @@ class NounsMixin:
             np.sender_i, np.explicit_sender = [right["of"]], True
         if "to" in right:
             np.recip_i = [right["to"], *right.get("to+", [])]
-        elif "for" in right:
-            np.recip_i = [right["for"]]
+        elif "for" in right and not self.is_place(right["for"]):
+            np.recip_i = [right["for"]]  # "a message for China" speaks to a nation, not to its leader
         elif "occasion" in right:
             np.recip_i = [right["occasion"]]
 
