@@ -259,6 +259,7 @@ class NounsMixin:
             Hit(self.si, sp, rp, kind, via, dates, definite=definite, distinct=np.distinct,
                 reply=reply and not answering, headline=self.headline, strong=np.strong,
                 place_party=any(self.is_place(i) for i in np.sender_i + np.recip_i), pos=self.toks[np.h].start,
+                countries=bool(np.sender_i and np.recip_i) and all(self.is_place(i) for i in np.sender_i + np.recip_i),
                 inferable=np.v is not None or "from" in np.right or "of" in np.right,
                 unnamed_carrier=unnamed_carrier, status=np.status,
                 in_own=np.prep in ("in", "with") and np.poss is not None, plural=np.head in _PLURAL_HEADS,
