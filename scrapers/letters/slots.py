@@ -254,6 +254,13 @@ class SlotsMixin:
         elif role == "recipient":
             right.setdefault("to", k)
 
+    def _past_apposition(self, k: int) -> int:
+        """ "A, general secretary of the Central Committee of the Party, and B": the comma after the title."""
+        if self._word(k) != "," or self._word(k + 1) not in _TITLE_WORDS:
+            return k
+        close = next((q for q in range(k + 2, min(len(self.toks), k + 18)) if self._word(q) == ","), None)
+        return close if close is not None and self._word(close + 1) == "and" else k
+
     def _party_list(self, first: int) -> list[int]:
         """Further parties listed after the one at `first`: "from A of Oman, B, C, and D"."""
         out: list[int] = []
@@ -269,6 +276,7 @@ class SlotsMixin:
                     break
                 k = q
                 continue
+            k = self._past_apposition(k)
             sep = k
             while sep < n and self._word(sep) in (",", "and"):
                 sep += 1
