@@ -63,3 +63,12 @@ def test_the_dateline_after_a_headline_still_places_the_title():
 def test_the_pm_is_the_head_of_government_of_the_articles_country():
     text = "Theresa May wrote to Jeremy Corbyn. In her letter to the Labour leader, the PM said the UK would leave."
     assert ("the PM", "Theresa May") in titles(text, date(2019, 2, 10))
+
+
+@pytest.mark.parametrize("text, when, expected", [
+    ("TEHRAN: The Supreme Leader received a letter from Iran's president.", date(2015, 5, 1),
+     ("The Supreme Leader", "Ali Khamenei")),
+    ("DUBLIN: The Taoiseach wrote to the US president.", date(2019, 5, 1), ("The Taoiseach", "Leo Varadkar")),
+])
+def test_titles_that_name_one_office(text, when, expected):
+    assert expected in titles(text, when)
