@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from scrapers.letters.entities import find_entities, party_type
-from scrapers.letters.name_words import name_words as lexicon
+from scrapers.letters.name_words import name_words
 
 
 def found(text: str, when: date | None = date(2024, 3, 1)) -> list[tuple[str, str, str | None]]:
@@ -14,7 +14,7 @@ def found(text: str, when: date | None = date(2024, 3, 1)) -> list[tuple[str, st
 
 
 def test_the_lists_are_lower_case_and_do_not_contradict_each_other():
-    lex = lexicon()
+    lex = name_words()
     for words in (lex.not_names, lex.honorifics, lex.headline_verbs, lex.not_person_heads):
         assert words and all(w == w.lower() for w in words)
     # a party type must be a type some head word gives
@@ -125,7 +125,7 @@ def test_places_offices_and_posts_are_nobody(text):
 def test_short_form_lists_are_keys_the_gazetteer_uses():
     from scrapers.letters.gazetteer import load_gazetteer
 
-    lex, g = lexicon(), load_gazetteer()
+    lex, g = name_words(), load_gazetteer()
     assert lex.always_short <= lex.common_short
     # a listed short form that no gazetteer person has would never be read: a stale row
     assert {k for k in lex.always_short if k not in g.short_names} == set()
