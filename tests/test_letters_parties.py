@@ -69,3 +69,9 @@ def test_a_named_counterpart_is_left_to_the_name() -> None:
     text = "Vladimir Putin sent a message to his Chinese counterpart, Xi Jinping."
     got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
     assert got == {("Vladimir Putin", "Xi Jinping")}
+
+
+def test_letters_between_countries_named_only_as_countries_are_not_leaders_letters() -> None:
+    assert extract_letters("China sent a message to Russia on Monday.", published="2015-06-15") == []
+    (x,) = extract_letters("Kim Jong Un sent a message to South Korea on Monday.", published="2015-06-15")
+    assert (x.sender, x.recipient) == ("Kim Jong Un", "Park Geun-hye")

@@ -40,6 +40,13 @@ def test_leaders_who_congratulated_by_phone_in_a_roundup_wrote_no_letter() -> No
     assert _pairs(text, "2022-10-07") == set()
 
 
+def test_the_envoy_met_beside_the_letter_carried_it() -> None:
+    text = ("Paul Kagame held a meeting with Ambassador Adonia Ayebare, who handed over a message from "
+            "Yoweri Museveni.")
+    (x,) = extract_letters(text, published="2019-12-30")
+    assert (x.sender, x.recipient, x.via) == ("Yoweri Museveni", "Paul Kagame", "Adonia Ayebare")
+
+
 def test_addressees_one_a_line_after_a_colon() -> None:
     text = ("Adama Barrow sent Eid messages to Muslim leaders.\nThe messages were dispatched to:\n"
             "His Majesty Mohammed VI of Morocco\nHis Excellency Macky Sall of Senegal\nThe end.")

@@ -17,7 +17,8 @@ __all__ = ["_listed_addressees", "_received_carrier", "_roundup_paragraphs"]
 _leads_country = leads_country
 
 
-_RECEIVED = re.compile(r"\b(?:received|receiving|receives)\s+$")
+_RECEIVED = re.compile(r"\b(?:received|receiving|receives|meeting\"?\s+with|met with|met|audience to|talks with)\s+"
+                       r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}$")
 
 
 def _received_carrier(doc: _Doc, c: _Cluster) -> str | None:
@@ -28,7 +29,7 @@ def _received_carrier(doc: _Doc, c: _Cluster) -> str | None:
     for si in sorted({k for s in sents for k in (s, s + 1) if k < len(doc.sentences)}):
         s = doc.sentences[si]
         for m in doc.ents.in_span(s.start, s.end):
-            if m.kind == "pronoun" or not _RECEIVED.search(doc.text, max(s.start, m.start - 12), m.start):
+            if m.kind == "pronoun" or not _RECEIVED.search(doc.text, max(s.start, m.start - 60), m.start):
                 continue
             p = doc.person(m)
             if p and p not in parties and not _leads_country(p, doc.when):

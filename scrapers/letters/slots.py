@@ -160,8 +160,11 @@ class SlotsMixin:
                 out.setdefault("to", j + 1)
             elif verb in P.SEND_VERBS:
                 out.setdefault("from", j + 1)
-        if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
-            out.setdefault("to", j + 2)
+        if w == "addressed" and self._word(j + 1) == "to" and "to" not in out:
+            ent = self._skip_title(j + 2)  # "also addressed to Vice President Sheikh Mohammed and ..."
+            if ent < n and self.toks[ent].kind == "E":
+                out["to"] = ent
+                out["to+"] = self._party_list(ent)
         if (w in ("on", "over") and j + 2 < n and self.toks[j + 1].kind == "E" and self.toks[j + 1].poss
                 and self._word(j + 2) in _OCCASIONS):
             out.setdefault("occasion", j + 1)  # "messages on Xi's election": the one congratulated
@@ -244,6 +247,8 @@ class SlotsMixin:
         obj = v + 1 if v + 1 < len(self.toks) and self.toks[v + 1].kind == "E" else None
         if obj is not None and frame.role("object", passive=False) == "recipient":
             right.setdefault("rel_to", obj)  # "the letter Trump left him": unless the clause around names one
+        if role == "via":
+            right.setdefault("via", k)  # "Obama's message that Donilon brought to Moscow"
         if role == "sender":
             right.setdefault("from", k)
         elif role == "recipient":

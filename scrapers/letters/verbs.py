@@ -60,10 +60,11 @@ class VerbsMixin:
             recip_i = subj
         elif role == "via" and via_i is None:
             via_i = subj[0]
-        if role == "via" and not recip_i and subj[0] > 0 and self._word(subj[0] - 1) in P.RECEIVE_VERBS:
+        before = self._word(subj[0] - 1) if subj[0] > 0 else ""
+        met = before in P.RECEIVE_VERBS or before == "met" or (before == "with" and self._word(subj[0] - 2) in ("meeting", "talks"))
+        if role == "via" and not recip_i and met and self.subject_idx is not None and self.subject_idx < subj[0]:
             # "Sisi received Sheikh Mohammed, who delivered a message from Tamim": Sisi is its addressee
-            host = self._subject(subj[0] - 1)
-            recip_i = host[:1] if host and host[0] >= 0 else recip_i
+            recip_i = [self.subject_idx]
         return sender_i, recip_i, via_i
 
     def _envoy_of(self, carrier: int, v: int) -> list[int]:
