@@ -23,7 +23,7 @@ def test_the_lists_are_lower_case_and_do_not_contradict_each_other():
 
 @pytest.mark.parametrize("text", [
     "Datuk Seri wrote to the king.",
-    "Shri K. Natwar Singh wrote to his counterpart.",
+    "Shri K. Natwar Singh sent a note.",
     "His Highness sent a cable.",
 ])
 def test_honorifics_alone_are_nobody(text):
@@ -82,9 +82,9 @@ def test_groups_of_people_are_nobody_in_particular(text):
 
 
 @pytest.mark.parametrize("text, name", [
-    ("Xi replied to a letter from students of Iowa's Muscatine High School.", "Muscatine High School students"),
-    ("Xi encouraged Chinese students at Lomonosov Moscow State University.",
-     "Chinese students at Lomonosov Moscow State University"),
+    ("Xi answered a letter from students of Ohio's Lakeview High School.", "Lakeview High School students"),
+    ("Xi wrote to Chinese students at Novgorod State University.",
+     "Chinese students at Novgorod State University"),
 ])
 def test_students_of_a_school_are_one_party(text, name):
     ents = find_entities(text, date(2024, 2, 24))
