@@ -14,7 +14,8 @@ from .scan import Scan
 # own president.
 _BARE = re.compile(
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
-    r"President|Prime\s+Minister|Premier|premier|PM)\b(?!\s+of\b)(?![\s-]+elect)"
+    r"President|Prime\s+Minister|Premier|premier|PM|Supreme\s+Leader|supreme\s+leader|Taoiseach)\b(?!\s+of\b)"
+    r"(?![\s-]+elect)"
 )
 # the style before "the": read backwards from the title, so the whole text is scanned once
 _STYLE = re.compile(r"(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+$")
@@ -53,7 +54,7 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     c = scan.g.countries.get(code)
     if c is None:
         return None
-    if word in _NEEDS_STYLE or word in ("premier", "pm"):
+    if word in _NEEDS_STYLE or word in ("premier", "pm", "supreme leader", "taoiseach"):
         return scan.g.office_key(code, word)
     office = c.titles.get(word)
     return office if office in c.offices else None
