@@ -15,6 +15,12 @@ def test_a_roundup_gives_each_leader_who_speaks_a_letter_to_the_one_congratulate
     assert {("Shavkat Mirziyoyev", "Kassym-Jomart Tokayev"), ("Emmanuel Macron", "Kassym-Jomart Tokayev")} <= _pairs(text)
 
 
+def test_a_roundup_paragraph_opening_with_congratulating_names_its_writer_after() -> None:
+    text = ("Many heads of state sent congratulatory letters to Kassym-Jomart Tokayev.\n\n"
+            "Congratulating Kassym-Jomart Tokayev on the anniversary, US President Joe Biden noted the progress.")
+    assert ("Joe Biden", "Kassym-Jomart Tokayev") in _pairs(text)
+
+
 def test_without_a_roundup_lead_a_leader_speaking_is_no_letter() -> None:
     text = "Kassym-Jomart Tokayev opened the session.\n\nUzbek President Shavkat Mirziyoyev hailed his leadership."
     assert _pairs(text) == set()

@@ -72,6 +72,9 @@ _SAYING = re.compile(r"(?i)\b(?:said|says|noted|stressed|underscored|expressed|w
 _SPOKEN = re.compile(r"(?i)\b(?:" + "|".join(sorted(words("spoken_or_posted"))) + r")\b(?!\s+(?:for|on|upon)\b)")
 
 
+_CONGRATULATING = re.compile(r"(?i)(?:while\s+)?congratulating\b")
+
+
 def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     """ "Heads of state are sending letters to Tokayev ... | Uzbek President Mirziyoyev commended ...":
     after a lead that announces letters to one person from many, each paragraph that opens with
@@ -87,8 +90,11 @@ def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
             continue
         if _SPOKEN.search(s.text):
             continue  # "the presidents of Kyrgyzstan and Cuba ... congratulated him by phone"
-        first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"), None)
-        if first is None or first.start - s.start > 80:
+        # "Congratulating Tokayev on the anniversary, US President Biden noted": past the one congratulated
+        reach = 160 if _CONGRATULATING.match(s.text) else 80
+        first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"
+                      and (reach == 80 or doc.person(m) != lead.recipient)), None)
+        if first is None or first.start - s.start > reach:
             continue
         p = doc.person(first)
         if p and p != lead.recipient and (si, p) not in told and _leads_country(p, doc.when):
