@@ -1,4 +1,5 @@
-"""Commands for web archives and datasets: ``import-warc``, ``cc-news-urls`` and ``export``."""
+"""Commands for web archives and datasets: ``import-warc``, ``cc-news-urls`` and ``export``,
+registered on the ``letterwatch`` command by ``service.cli``."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
                            TimeElapsedColumn, TransferSpeedColumn)
 from rich.table import Table as RichTable
 
+from scrapers.policy import FetchPolicy
 
-def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
-    app.command("import-warc")(import_warc)
-    app.command("cc-news-urls")(cc_news_urls)
-    app.command("export")(export)
+from .settings import get_settings
+from .terminal import console, err, open_configured_store
+
+
+def _fetch_policy() -> FetchPolicy:
+    return FetchPolicy.from_settings(get_settings())
 
 
 def import_warc(
@@ -52,8 +55,6 @@ def import_warc(
     from scrapers.warc.importer import import_archives
     from scrapers.warc.remote import DEFAULT_ARCHIVE_LIMIT
 
-    from .cli import _fetch_policy, console, err, open_configured_store
-
     try:
         filters = RecordFilter.build(host or (), hosts_file, since, until, language,
                                      letters_only)
@@ -74,20 +75,19 @@ def import_warc(
         progress.update(tasks[name], completed=done, counts=(
             f"{report.records} records, {report.pages} pages, {report.letters} letters"))
 
-    with open_configured_store() as store:
-        with progress:
-            report = asyncio.run(import_archives(
-                store, archives, policy, filters, progress=update,
-                archive_limit=max_bytes or DEFAULT_ARCHIVE_LIMIT))
+    with open_configured_store() as store, progress:
+        report = asyncio.run(import_archives(
+            store, archives, policy, filters, progress=update,
+            archive_limit=max_bytes or DEFAULT_ARCHIVE_LIMIT))
     if json_out:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        _print_import_report(console, report)
+        _print_import_report(report)
     if any(reason.startswith("file ") for reason in report.bad):
         raise typer.Exit(1)
 
 
-def _print_import_report(console, report) -> None:
+def _print_import_report(report) -> None:
     table = RichTable("", "records", title="Import")
     for label, n in (("archives", report.files), ("records read", report.records),
                      ("responses", report.responses),
@@ -121,8 +121,6 @@ def cc_news_urls(
     from scrapers.warc.ccnews import ListingError
     from scrapers.warc.ccnews import cc_news_urls as listing
 
-    from .cli import _fetch_policy, err
-
     try:
         urls = asyncio.run(listing(first, last or first, _fetch_policy(), base))
     except (ListingError, ValueError) as exc:
@@ -141,7 +139,6 @@ def export(
     """Write the letters, their sources and the people as CSV files with a Frictionless
     ``datapackage.json`` describing every field, the extractor versions and the log
     position they reflect."""
-    from .cli import console, err, open_configured_store
     from .export import export_dataset
 
     with open_configured_store() as store:

@@ -24,11 +24,11 @@ from events.projections import ARTICLES
 from events.projections import LETTERS as LETTERS_PROJECTION
 from events.projections.letters import person_key
 from events.versions import version_key
-from store import Store
+from store import Store, table_name
 from store.projector import catch_up
 
-LETTERS_T = "p_letters_letters"
-ARTICLES_T = "p_articles_articles"
+LETTERS_T = table_name("letters", "letters")
+ARTICLES_T = table_name("articles", "articles")
 
 
 @dataclass(frozen=True)
