@@ -43,7 +43,7 @@ from .bodies import is_html
 from .fetch import Fetcher
 from .hosts import HostMemory
 from .listings import BadListing, Entry, Listing, discover_feeds, parse_listing
-from .pages import PageWork, process_page
+from .pages import ExtractionFailed, PageWork, process_page
 from .policy import FetchPolicy
 from .results import FetchResult
 from .simhash import SimIndex, from_hex, to_hex
@@ -359,6 +359,8 @@ class _Crawl:
                 self._record_failure(stream, url, res, source_id)
             else:
                 await self._fetched(stream, url, res, source_id)
+        except ExtractionFailed as exc:
+            await self._extraction_failed(stream, url, res, source_id, exc)
         except Exception:  # a bug on one page must not end the crawl
             log.exception("crawl: page %s failed unexpectedly", url)
             self._append(stream, FetchFailed(url=url, reason="internal",
@@ -391,13 +393,7 @@ class _Crawl:
         except BadURL:
             article_url = url
         # The worker hashes and compresses the page too: this process only writes bytes.
-        try:
-            work = await self._process(res.body, article_url, res.content_type)
-        except BrokenProcessPool:
-            raise  # the worker died, not the extractor: an internal failure
-        except Exception as exc:
-            await self._extraction_failed(stream, url, res, source_id, exc, fetched_event)
-            return
+        work = await self._process(res.body, article_url, res.content_type)
         assert work.page is not None
         self.record_page(stream, work, article_url, fetched_event(work.page, work.charset),
                          source_id)
@@ -419,17 +415,22 @@ class _Crawl:
         self.record_article(work, article_url, fetched, source_id, page_stream=stream)
 
     async def _extraction_failed(self, stream: str, url: str, res: FetchResult, source_id: str,
-                                 exc: Exception, fetched_event: Callable) -> None:
+                                 exc: ExtractionFailed) -> None:
         """The extractor raised on this page: keep the page (a later extractor may read it),
         record the failure with its reason, log the exception. Never an empty article."""
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = str(exc)  # the extractor's exception: "TypeError: ..."
         log.error("crawl: extracting %s failed: %s", url, reason, exc_info=exc,
-                  extra={"url": url, "source_id": source_id, "outcome": "extraction_error"})
+                  extra={"url": url, "source_id": source_id, "outcome": EXTRACTION_ERROR})
         page = await asyncio.to_thread(pack_page, res.body)
+        fetched = PageFetched(
+            url=url, final_url=res.final_url, status=res.status or 200,
+            body_sha256=page.sha256, size=page.size, content_type=res.content_type,
+            etag=res.etag, last_modified=res.last_modified, source_id=source_id,
+            elapsed_ms=res.elapsed_ms)
         # Permanent: the same page gives the same error until the extractor changes.
         failed = FetchFailed(url=url, reason=EXTRACTION_ERROR, detail=reason[:500],
                              status=res.status, permanent=True, source_id=source_id)
-        self._append_pages([(stream, [fetched_event(page, None), failed])], page)
+        self._append_pages([(stream, [fetched, failed])], page)
         self._count(source_id, "failed", EXTRACTION_ERROR)
         self.report.problems.append((source_id, url, f"{EXTRACTION_ERROR}: {reason}"[:200]))
 

@@ -1,5 +1,4 @@
-"""Commands for web archives and datasets: ``import-warc``, ``cc-news-urls`` and ``export``,
-registered on the ``letterwatch`` command by ``service.cli``."""
+"""Commands for web archives and datasets: ``import-warc``, ``cc-news-urls`` and ``export``."""
 
 from __future__ import annotations
 
@@ -12,15 +11,6 @@ import typer
 from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
                            TimeElapsedColumn, TransferSpeedColumn)
 from rich.table import Table as RichTable
-
-from scrapers.policy import FetchPolicy
-
-from .settings import get_settings
-from .terminal import console, err, open_configured_store
-
-
-def _fetch_policy() -> FetchPolicy:
-    return FetchPolicy.from_settings(get_settings())
 
 
 def import_warc(
@@ -55,13 +45,15 @@ def import_warc(
     from scrapers.warc.importer import import_archives
     from scrapers.warc.remote import DEFAULT_ARCHIVE_LIMIT
 
+    from .terminal import console, err, fetch_policy, open_configured_store
+
     try:
         filters = RecordFilter.build(host or (), hosts_file, since, until, language,
                                      letters_only)
     except (OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from exc
-    policy = _fetch_policy()
+    policy = fetch_policy()
     if workers is not None:
         policy = policy.replace(extract_workers=workers)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
@@ -82,12 +74,12 @@ def import_warc(
     if json_out:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        _print_import_report(report)
+        _print_import_report(console, report)
     if any(reason.startswith("file ") for reason in report.bad):
         raise typer.Exit(1)
 
 
-def _print_import_report(report) -> None:
+def _print_import_report(console, report) -> None:
     table = RichTable("", "records", title="Import")
     for label, n in (("archives", report.files), ("records read", report.records),
                      ("responses", report.responses),
@@ -121,8 +113,10 @@ def cc_news_urls(
     from scrapers.warc.ccnews import ListingError
     from scrapers.warc.ccnews import cc_news_urls as listing
 
+    from .terminal import err, fetch_policy
+
     try:
-        urls = asyncio.run(listing(first, last or first, _fetch_policy(), base))
+        urls = asyncio.run(listing(first, last or first, fetch_policy(), base))
     except (ListingError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from exc
@@ -139,6 +133,7 @@ def export(
     """Write the letters, their sources and the people as CSV files with a Frictionless
     ``datapackage.json`` describing every field, the extractor versions and the log
     position they reflect."""
+    from .terminal import console, err, open_configured_store
     from .export import export_dataset
 
     with open_configured_store() as store:

@@ -16,16 +16,17 @@ from rich.table import Table as RichTable
 from events.projections import ALL
 from scrapers.policy import VERSION
 from store import Store, StoreError
-from store.projector import rebuild
+from store.projector import rebuild_all
 
 from .app import api, serve, worker
 from .archive_cli import cc_news_urls, export, import_warc
 from .demo import demo
-from .settings import SettingsInvalid, get_settings
+from .settings import SettingsInvalid
 from .terminal import (
     console,
     err,
     fail,
+    fetch_policy,
     open_configured_store,
     print_letters,
     refresh,
@@ -158,6 +159,8 @@ def rebuild_cmd(
 ) -> None:
     """Replay the log into fresh tables and swap them in; the old ones serve until then.
 
+    The projections named (all when none) are folded together in one read of the log.
+
     Rebuilding ``letters`` first re-extracts letters for every stored article with the
     current extractor (appended as new events), then folds.
     """
@@ -171,9 +174,10 @@ def rebuild_cmd(
             _reextract_letters(store)
         progress, update = _progress()
         with progress:
-            for name in chosen:
-                n = rebuild(store, ALL[name], progress=update)
-                err.print(f"rebuilt {name}: {n} events folded")
+            folded = rebuild_all(store, [ALL[name] for name in dict.fromkeys(chosen)],
+                                 progress=update)
+        for name, n in folded.items():
+            err.print(f"rebuilt {name}: {n} events folded")
 
 
 def _reextract_letters(store: Store) -> None:
@@ -257,12 +261,6 @@ app.command("export")(export)
 # --- crawling and text extraction (scrapers) -------------------------------------------------
 
 
-def _fetch_policy():
-    from scrapers.policy import FetchPolicy
-
-    return FetchPolicy.from_settings(get_settings())
-
-
 def _task_progress(progress: Progress, label: str):
     tasks: dict[str, int] = {}
 
@@ -301,7 +299,7 @@ def crawl(
                             MofNCompleteColumn(), console=err, transient=True)
         try:
             with progress:
-                report = crawl_sync(store, _fetch_policy(), source_ids=source or None,
+                report = crawl_sync(store, fetch_policy(), source_ids=source or None,
                                     progress=_task_progress(progress, "crawling"))
         except UnknownSource as exc:
             err.print(f"[red]error:[/red] {exc}")

@@ -27,8 +27,8 @@ from events.versions import version_key
 from store import Store, table_name
 from store.projector import catch_up
 
-LETTERS_T = table_name("letters", "letters")
-ARTICLES_T = table_name("articles", "articles")
+LETTERS_T = table_name(LETTERS_PROJECTION.name, "letters")
+ARTICLES_T = table_name(ARTICLES.name, "articles")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ ARTICLES_TABLE = Table(
     },
     key=("article_id",),
     indexes=(("url",), ("published",), ("position",)),
+    search=("title",),
 )
 
 URLS_TABLE = Table(
@@ -188,7 +189,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 ARTICLES = Projection(
     name="articles",
-    version=1,
+    version=2,  # 2: titles are searched by word
     tables=(ARTICLES_TABLE, URLS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted", "PageFetched",

@@ -65,7 +65,7 @@ def index(
         "letters": letters, "filters": filters,
         "export_query": urlencode({k: v for k, v in filters.items() if v}),
         "problems": problems, "kinds": kinds,
-        "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
+        "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
         "head": store.head(), "outlet": outlet, "href": href,
