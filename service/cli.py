@@ -207,20 +207,28 @@ def letters(
     kind: Annotated[str | None, typer.Option(help="letter, message, telegram, ...")] = None,
     since: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]], inclusive")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="reported, claimed, denied, planned (comma-separated) or all; "
+        "reported and claimed when not given")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
 ) -> None:
     """The correspondence found so far, newest first, with the filters of GET /letters."""
     from .api.exports import csv_lines
     from .api.letters import DATE
-    from .api.queries import LetterFilter, page_letters
+    from .api.queries import BadInput, LetterFilter, page_letters, parse_statuses
 
     for name, value in (("since", since), ("until", until)):
         if value and not re.match(DATE, value):
             err.print(f"[red]error:[/red] --{name} {value!r} is not a date like 2019, 2019-06 "
                       "or 2019-06-30")
             raise typer.Exit(2)
+    try:
+        statuses = parse_statuses(status)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] --status: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
     f = LetterFilter(sender=sender, recipient=recipient, person=person, kind=kind,
-                     since=since, until=until)
+                     since=since, until=until, statuses=statuses)
     with open_configured_store() as store:
         refresh(store)
         if csv_out:
@@ -237,14 +245,24 @@ def letters(
 
 def print_letters(rows: list[dict]) -> None:
     """The letters table as people read it."""
-    table = RichTable("date", "from", "to", "kind", "via", "reported by", title="Letters")
+    table = RichTable("date", "from", "to", "kind", "status", "via", "reported by",
+                      title="Letters")
     for row in rows:
         sources = json.loads(row["sources"]) if isinstance(row["sources"], str) else row["sources"]
         outlets = sorted({s.get("site_name") or _host(s.get("url")) or s["article_id"]
                           for s in sources})
-        table.add_row(row["date"] or "?", row["sender"], row["recipient"], row["kind"],
-                      row["via"] or "", ", ".join(outlets))
+        status = row.get("status") or "reported"
+        if row.get("disputed"):
+            status += " (disputed)"
+        table.add_row(row["date"] or "?", _party(row, "sender"), _party(row, "recipient"),
+                      row["kind"], status, row["via"] or "", ", ".join(outlets))
     console.print(table)
+
+
+def _party(row: dict, side: str) -> str:
+    """A party's name, marked when it is an organisation rather than a person."""
+    name = row[side]
+    return f"{name} (org)" if row.get(f"{side}_type") == "organisation" else name
 
 
 def _host(url: str | None) -> str | None:

@@ -3,6 +3,13 @@
 Findings from different articles merge into one letter when sender and recipient are the same
 and kind and date are compatible. A newer extractor version's findings for an article replace
 the older ones; an article recorded as a duplicate of another adds nothing (counted once).
+
+A merged letter's status is the strongest any of its reports gives, in the order of
+``STATUS_RANK``: one outlet reporting the letter as sent makes it ``reported`` whatever the
+others say; ``claimed`` (one side says it was sent) stands when nobody reports it outright;
+a letter stays ``denied`` only when no report says it was sent, and ``planned`` only when
+every report speaks of it as yet to come. Each report keeps its own status, and a letter some
+reports say was sent while others deny it is marked ``disputed``.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from datetime import date
 
 from ..base import Recorded
 from ..projection import Projection, Rows, Table
-from ..types import ArticleExtracted, Finding, LettersExtracted
+from ..types import LETTER_STATUSES, PARTY_TYPES, ArticleExtracted, Finding, LettersExtracted
 from ..versions import is_older
 
 LETTERS_TABLE = Table(
@@ -24,7 +31,11 @@ LETTERS_TABLE = Table(
         "recipient": "text",
         "sender_key": "text",  # person_key(sender): what person filters look up
         "recipient_key": "text",
+        "sender_type": "text",  # "person" | "organisation"
+        "recipient_type": "text",
         "kind": "text",
+        "status": "text",  # "reported" | "claimed" | "denied" | "planned"
+        "disputed": "bool",  # some reports say it was sent, others deny it
         "date": "text",
         "sort_date": "text",  # date, or "" when unknown, so unknown dates sort last
         "via": "text",
@@ -38,7 +49,8 @@ LETTERS_TABLE = Table(
         "first_reported_at": "text",
     },
     key=("letter_id",),
-    indexes=(("sort_date", "first_position"), ("sender_key",), ("recipient_key",), ("kind",)),
+    indexes=(("sort_date", "first_position"), ("sender_key",), ("recipient_key",), ("kind",),
+             ("status", "sort_date", "first_position")),
 )
 
 PAIRS_TABLE = Table(
@@ -68,6 +80,12 @@ _KIND_GROUPS = (
     frozenset({"message", "telegram", "greetings"}),
 )
 MAX_ANCHOR_DAYS = 31
+
+# Which report's status a merged letter takes: the lowest rank among its reports. A report of
+# the letter as sent outweighs one side's claim, a claim outweighs a denial, and a denial (of
+# a letter said to exist) outweighs a plan (a letter not yet written).
+STATUS_RANK = {status: rank for rank, status in enumerate(LETTER_STATUSES)}
+SENT = frozenset({"reported", "claimed"})  # what the list shows unless asked for more
 
 
 def kinds_compatible(a: str, b: str) -> bool:
@@ -131,15 +149,33 @@ def _anchor(letter: dict) -> str | None:
     return min(published) if published else None
 
 
+def _most_common(values: list[str]) -> str:
+    """The value most reports give; between equals, the one reported first."""
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], -values.index(v)))
+
+
+def _status(source: dict) -> str:
+    # An unknown status (written by a newer extractor) counts as the weakest known one, so it
+    # never makes a letter look more certain than its reports say.
+    status = source.get("status") or "reported"
+    return status if status in STATUS_RANK else LETTER_STATUSES[-1]
+
+
+def _party(value: str | None) -> str:
+    return value if value in PARTY_TYPES else "person"
+
+
 def _summarise(letter: dict) -> dict:
     """Derive the letter's shown fields from its sources, so the result does not depend on
     the order in which sources were added or removed."""
     sources = letter["sources"]
-    kinds = Counter(s["kind"] for s in sources)
-    first_kind = {}
-    for i, s in enumerate(sources):
-        first_kind.setdefault(s["kind"], i)
-    letter["kind"] = max(kinds, key=lambda k: (kinds[k], -first_kind[k]))
+    letter["kind"] = _most_common([s["kind"] for s in sources])
+    statuses = {_status(s) for s in sources}
+    letter["status"] = min(statuses, key=STATUS_RANK.__getitem__)
+    letter["disputed"] = bool(statuses & SENT) and "denied" in statuses
+    letter["sender_type"] = _most_common([_party(s.get("sender_type")) for s in sources])
+    letter["recipient_type"] = _most_common([_party(s.get("recipient_type")) for s in sources])
     dates = [s["date"] for s in sources if s["date"]]
     letter["date"] = max(dates, key=lambda d: (len(d), d)) if dates else None
     letter["sort_date"] = letter["date"] or ""
@@ -233,6 +269,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
         "article_id": e.article_id, "url": ref["url"], "title": ref["title"],
         "site_name": ref["site_name"], "published": ref["published"], "evidence": f.evidence,
         "start": f.start, "end": f.end, "kind": f.kind, "date": f.date, "via": f.via,
+        "status": f.status, "sender_type": f.sender_type, "recipient_type": f.recipient_type,
         "confidence": f.confidence, "extractor_version": e.extractor_version,
         "position": r.position, "recorded_at": r.at,
     }
@@ -264,7 +301,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 LETTERS = Projection(
     name="letters",
-    version=2,
+    version=3,
     tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),

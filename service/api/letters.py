@@ -18,13 +18,25 @@ from . import queries
 from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import LetterDetail, LetterPage, LetterRef
-from .queries import BadInput, LetterFilter
+from .queries import BadInput, LetterFilter, parse_statuses
 
 router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Name = Annotated[str | None, Query(min_length=1, max_length=200)]
+Status = Annotated[str | None, Query(
+    max_length=100, examples=["reported,claimed", "denied", "all"],
+    description="comma-separated statuses to show: reported, claimed, denied, planned, or all; "
+    "reported and claimed letters when not given")]
+
+
+def statuses(status: Status = None) -> tuple[str, ...]:
+    """The statuses a list shows, or a 422 naming the unknown ones."""
+    try:
+        return parse_statuses(status)
+    except BadInput as exc:
+        raise invalid("query", "status", str(exc)) from exc
 
 
 def letter_filter(
@@ -38,10 +50,11 @@ def letter_filter(
     until: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]], inclusive")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200,
                                    description="text in the evidence sentences")] = None,
+    status: Status = None,
 ) -> LetterFilter:
     if since and until and since > until + "~":
         raise invalid("query", "since", f"since ({since}) is after until ({until})")
-    return LetterFilter(sender, recipient, person, kind, since, until, q)
+    return LetterFilter(sender, recipient, person, kind, since, until, q, statuses(status))
 
 
 @router.get("", response_model=LetterPage, summary="Letters, newest first")
@@ -170,7 +183,8 @@ async def latest_letters(request: Request,
 
 def _ref(row: dict[str, Any]) -> LetterRef:
     return LetterRef(letter_id=row["letter_id"], sender=row["sender"],
-                     recipient=row["recipient"], kind=row["kind"], date=row["date"])
+                     recipient=row["recipient"], kind=row["kind"], status=row["status"],
+                     date=row["date"])
 
 
 @router.get("/{letter_id}", response_model=LetterDetail, summary="One letter and its evidence",

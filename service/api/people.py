@@ -11,6 +11,7 @@ from store import Store
 from . import queries
 from .deps import get_store, require_read
 from .errors import READ_RESPONSES
+from .letters import Status, statuses
 from .models import PersonDetail, PersonPage
 
 router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)],
@@ -25,10 +26,14 @@ def list_people(
                                    description="part of the name")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    status: Status = None,
 ) -> dict[str, Any]:
+    """Persons and organisations (``party_type``), counting the letters of the statuses asked
+    for (reported and claimed unless told otherwise)."""
     memo: queries.Memo = request.app.state.memo
-    return {"items": memo.get(("people", q, limit, offset),
-                              lambda: queries.people(store, q, limit, offset))}
+    chosen = statuses(status)
+    return {"items": memo.get(("people", q, limit, offset, chosen),
+                              lambda: queries.people(store, q, limit, offset, chosen))}
 
 
 @router.get("/{person_id}", response_model=PersonDetail, summary="One person's correspondence",
@@ -38,10 +43,13 @@ def get_person(
                                    "spelling that differs only by case, spaces, hyphens or dots")],
     store: Annotated[Store, Depends(get_store)],
     request: Request,
+    status: Status = None,
 ) -> dict[str, Any]:
     """Their letters both ways, newest first, and each counterpart with counts."""
     memo: queries.Memo = request.app.state.memo
-    found = memo.get(("person", queries.norm(person_id)), lambda: queries.person(store, person_id))
+    chosen = statuses(status)
+    found = memo.get(("person", queries.norm(person_id), chosen),
+                     lambda: queries.person(store, person_id, statuses=chosen))
     if found is None:
         raise HTTPException(404, f"no letters from or to {person_id!r}")
     return found

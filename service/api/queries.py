@@ -18,6 +18,7 @@ import orjson
 from events.projection import MemoryRows
 from events.projections import LETTERS
 from events.projections.letters import person_key
+from events.types import LETTER_STATUSES
 from store import Store
 
 LETTERS_T = "p_letters_letters"
@@ -25,9 +26,10 @@ REFS_T = "p_letters_article_refs"
 ARTICLES_T = "p_articles_articles"
 SOURCES_T = "p_sources_sources"
 
-LETTER_COLUMNS = ("letter_id", "sender", "recipient", "kind", "date", "sort_date", "via",
-                  "in_reply_to", "confidence", "source_count", "sources", "evidence",
-                  "first_position", "last_position", "first_reported_at")
+LETTER_COLUMNS = ("letter_id", "sender", "recipient", "sender_type", "recipient_type", "kind",
+                  "status", "disputed", "date", "sort_date", "via", "in_reply_to", "confidence",
+                  "source_count", "sources", "evidence", "first_position", "last_position",
+                  "first_reported_at")
 _SELECT_LETTERS = f"SELECT {', '.join(LETTER_COLUMNS)} FROM {LETTERS_T}"
 ORDER = " ORDER BY sort_date DESC, first_position DESC, letter_id DESC"
 
@@ -50,7 +52,8 @@ def outlet(source: dict[str, Any]) -> str:
 
 
 SOURCE_FIELDS = ("article_id", "url", "title", "site_name", "published", "evidence", "kind",
-                 "date", "via", "confidence", "extractor_version", "position", "recorded_at")
+                 "status", "date", "via", "confidence", "extractor_version", "position",
+                 "recorded_at")
 
 
 def letter_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -59,9 +62,12 @@ def letter_out(row: dict[str, Any]) -> dict[str, Any]:
     for s in sources:  # a float, as the model says, however the JSON wrote it
         if s["confidence"] is not None:
             s["confidence"] = float(s["confidence"])
+        s["status"] = s["status"] or "reported"
     return {
         "letter_id": row["letter_id"], "sender": row["sender"], "recipient": row["recipient"],
-        "kind": row["kind"], "date": row["date"], "via": row["via"],
+        "sender_type": row["sender_type"], "recipient_type": row["recipient_type"],
+        "kind": row["kind"], "status": row["status"], "disputed": bool(row["disputed"]),
+        "date": row["date"], "via": row["via"],
         "in_reply_to": row["in_reply_to"], "confidence": float(row["confidence"] or 0.0),
         "source_count": int(row["source_count"] or 0),
         "outlets": sorted({outlet(s) for s in sources}),
@@ -82,6 +88,45 @@ class BadInput(ValueError):
         self.field = field
 
 
+# What a list of letters shows unless asked for more: letters said to have been sent.
+# Denied and planned letters are kept and shown when asked for (``status=denied`` or ``all``).
+DEFAULT_STATUSES = ("reported", "claimed")
+
+
+def parse_statuses(text: str | None) -> tuple[str, ...]:
+    """``"reported,claimed"`` -> the statuses asked for, in the order of LETTER_STATUSES;
+    ``"all"`` is every status, None or blank the default. BadInput names what is unknown."""
+    if text is None or not text.strip():
+        return DEFAULT_STATUSES
+    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
+    if not asked:
+        return DEFAULT_STATUSES
+    if "all" in asked:
+        return LETTER_STATUSES
+    unknown = sorted(asked - set(LETTER_STATUSES))
+    if unknown:
+        raise BadInput(f"unknown status {', '.join(map(repr, unknown))}: use "
+                       f"{', '.join(LETTER_STATUSES)} (comma-separated) or all", "status")
+    return tuple(s for s in LETTER_STATUSES if s in asked)
+
+
+def status_condition(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The SQL test of a letter's status ("" when every status is asked for).
+
+    Most letters are reported, so a choice that includes "reported" is written as what it
+    leaves out (``NOT IN``), which no index serves: the planner then walks the date order
+    (or a person's index) and stops at the page's end, instead of taking most of the table
+    through the status index and sorting it. Only the rare statuses go through that index.
+    """
+    chosen = set(statuses)
+    if chosen >= set(LETTER_STATUSES):
+        return "", []
+    if "reported" in chosen:
+        left_out = [s for s in LETTER_STATUSES if s not in chosen]
+        return f"status NOT IN ({', '.join('?' * len(left_out))})", left_out
+    return f"status IN ({', '.join('?' * len(statuses))})", list(statuses)
+
+
 @dataclass(frozen=True)
 class LetterFilter:
     sender: str | None = None
@@ -91,6 +136,7 @@ class LetterFilter:
     since: str | None = None  # ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None
     q: str | None = None
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
 
     def where(self) -> tuple[str, list[Any]]:
         """SQL conditions (joined with AND) and their parameters."""
@@ -118,6 +164,10 @@ class LetterFilter:
         if self.q:
             conds.append("lower(evidence) LIKE ? ESCAPE '\\'")
             params.append("%" + _like_escape(self.q.lower()) + "%")
+        status, status_params = status_condition(self.statuses)
+        if status:
+            conds.append(status)
+            params += status_params
         return " AND ".join(conds), params
 
     def matches(self, row: dict[str, Any]) -> bool:
@@ -133,6 +183,8 @@ class LetterFilter:
         if self.since and not row["sort_date"] >= self.since:
             return False
         if self.until and not (row["sort_date"] and row["sort_date"] <= self.until + "~"):
+            return False
+        if row["status"] not in self.statuses:
             return False
         return not (self.q and self.q.lower() not in (row["evidence"] or "").lower())
 
@@ -303,68 +355,92 @@ class Memo:
 
 # --- people ----------------------------------------------------------------------------------
 
-_SIDES = (f"SELECT sender_key AS person_id, sender AS name, 1 AS sent, 0 AS received, "
-          f"sort_date FROM {LETTERS_T} UNION ALL "
-          f"SELECT recipient_key, recipient, 0, 1, sort_date FROM {LETTERS_T}")
+def _status_where(statuses: tuple[str, ...], joiner: str = " WHERE ") -> tuple[str, list[Any]]:
+    """The status condition of a people query (nothing when every status is asked for)."""
+    cond, params = status_condition(statuses)
+    return (f"{joiner}{cond}", params) if cond else ("", [])
 
 
-def people(store: Store, q: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-    """Everyone who sent or received a letter, most letters first."""
-    where, params = "", []
+def _sides(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """Each letter twice, once for its sender and once for its recipient. A party is an
+    organisation when every letter names it as one (MIN: "organisation" < "person")."""
+    where, params = _status_where(statuses)
+    return (f"SELECT sender_key AS person_id, sender AS name, sender_type AS party_type, "
+            f"1 AS sent, 0 AS received, sort_date FROM {LETTERS_T}{where} UNION ALL "
+            f"SELECT recipient_key, recipient, recipient_type, 0, 1, sort_date "
+            f"FROM {LETTERS_T}{where}"), params * 2
+
+
+_PERSON_COLUMNS = ("person_id, MIN(name) AS name, MIN(party_type) AS party_type, "
+                   "SUM(sent) AS sent, SUM(received) AS received, MAX(sort_date) AS last_date")
+
+
+def people(store: Store, q: str | None, limit: int, offset: int,
+           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> list[dict[str, Any]]:
+    """Everyone, person or organisation, who sent or received a letter, most letters first."""
+    sides, params = _sides(statuses)
+    where = ""
     if q:
         where = " WHERE lower(name) LIKE ? ESCAPE '\\'"
         params.append("%" + _like_escape(q.lower()) + "%")
-    sql = (f"SELECT person_id, MIN(name) AS name, SUM(sent) AS sent, SUM(received) AS received, "
-           f"MAX(sort_date) AS last_date FROM ({_SIDES}) sides{where} GROUP BY person_id "
+    sql = (f"SELECT {_PERSON_COLUMNS} FROM ({sides}) sides{where} GROUP BY person_id "
            f"ORDER BY SUM(sent) + SUM(received) DESC, person_id LIMIT ? OFFSET ?")
     return [_person(r) for r in store.query(sql, [*params, limit, offset])]
 
 
 def _person(r: dict[str, Any]) -> dict[str, Any]:
     sent, received = int(r["sent"] or 0), int(r["received"] or 0)
-    return {"person_id": r["person_id"], "name": r["name"], "sent": sent,
+    return {"person_id": r["person_id"], "name": r["name"],
+            "party_type": r["party_type"] or "person", "sent": sent,
             "received": received, "letters": sent + received, "last_date": r["last_date"] or None}
 
 
-def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | None:
-    """One person: totals, their counterparts, and their letters both ways."""
+def person(store: Store, person_id: str, limit: int = 200,
+           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any] | None:
+    """One party: totals, their counterparts, and their letters both ways."""
     key = norm(person_id)
-    rows = store.query(
-        f"SELECT person_id, MIN(name) AS name, SUM(sent) AS sent, SUM(received) AS received, "
-        f"MAX(sort_date) AS last_date FROM ({_SIDES}) sides WHERE person_id = ? "
-        f"GROUP BY person_id", [key])
+    sides, params = _sides(statuses)
+    rows = store.query(f"SELECT {_PERSON_COLUMNS} FROM ({sides}) sides WHERE person_id = ? "
+                       f"GROUP BY person_id", [*params, key])
     if not rows:
         return None
     out = _person(rows[0])
+    status, sparams = _status_where(statuses, " AND ")
     counterparts = store.query(
-        f"SELECT recipient_key AS person_id, MIN(recipient) AS name, COUNT(*) AS sent, "
-        f"0 AS received FROM {LETTERS_T} WHERE sender_key = ? GROUP BY 1 "
+        f"SELECT recipient_key AS person_id, MIN(recipient) AS name, "
+        f"MIN(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
+        f"FROM {LETTERS_T} WHERE sender_key = ?{status} GROUP BY 1 "
         f"UNION ALL "
-        f"SELECT sender_key, MIN(sender), 0, COUNT(*) FROM {LETTERS_T} "
-        f"WHERE recipient_key = ? GROUP BY 1", [key, key])
+        f"SELECT sender_key, MIN(sender), MIN(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
+        f"WHERE recipient_key = ?{status} GROUP BY 1", [key, *sparams, key, *sparams])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
         m = merged.setdefault(c["person_id"], {"person_id": c["person_id"], "name": c["name"],
+                                               "party_type": c["party_type"] or "person",
                                                "sent": 0, "received": 0})
         m["sent"] += int(c["sent"])
         m["received"] += int(c["received"])
+        m["party_type"] = min(m["party_type"], c["party_type"] or "person")
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
-    out["letters_list"], _ = page_letters(store, LetterFilter(person=key), limit)
+    out["letters_list"], _ = page_letters(store, LetterFilter(person=key, statuses=statuses),
+                                          limit)
     return out
 
 
-def matrix(store: Store, top: int = 8) -> dict[str, Any]:
+def matrix(store: Store, top: int = 8,
+           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any]:
     """Who writes to whom among the most prolific correspondents: counts per (sender, recipient)."""
-    names = people(store, None, top, 0)
+    names = people(store, None, top, 0, statuses)
     keys = [p["person_id"] for p in names]
     if not keys:
         return {"people": [], "counts": []}
     marks = ",".join("?" * len(keys))
+    status, sparams = _status_where(statuses, " AND ")
     rows = store.query(
         f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n "
         f"FROM {LETTERS_T} WHERE sender_key IN ({marks}) "
-        f"AND recipient_key IN ({marks}) GROUP BY 1, 2", [*keys, *keys])
+        f"AND recipient_key IN ({marks}){status} GROUP BY 1, 2", [*keys, *keys, *sparams])
     index = {k: i for i, k in enumerate(keys)}
     counts = [[0] * len(keys) for _ in keys]
     for r in rows:
