@@ -221,3 +221,31 @@ def test_cli_letters_refuses_an_unknown_status(db):
     result = runner.invoke(app, ["letters", "--status", "sent"])
     assert result.exit_code == 2
     assert "sent" in result.output and "reported, claimed, denied, planned" in result.output
+
+
+# --- how SQLite answers a status filter ----------------------------------------------------------
+
+
+def plan(store: Store, f) -> str:
+    from service.api.queries import ORDER, _SELECT_LETTERS
+
+    where, params = f.where()
+    sql = _SELECT_LETTERS + (f" WHERE {where}" if where else "") + ORDER + " LIMIT 51"
+    return " | ".join(r["detail"] for r in store.query("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_the_default_list_walks_the_date_order_and_rare_statuses_use_their_index(
+        sqlite_store: Store):
+    from service.api.queries import LetterFilter, parse_statuses
+
+    load_corpus(sqlite_store)
+    add_statuses(sqlite_store)
+    # Most letters are reported: the default page must come from the date order, stopping
+    # at the page's end, not from sorting every letter the status index returns.
+    default = plan(sqlite_store, LetterFilter())
+    assert "USE TEMP B-TREE FOR ORDER BY" not in default, default
+    assert "status=?" not in default, default
+    # A person's letters still come through the person indexes.
+    assert "sender_key=?" in plan(sqlite_store, LetterFilter(person="Kim Jong Un"))
+    # Denied or planned letters are few: the status index finds them.
+    assert "(status=?" in plan(sqlite_store, LetterFilter(statuses=parse_statuses("denied")))
