@@ -249,3 +249,19 @@ def test_the_default_list_walks_the_date_order_and_rare_statuses_use_their_index
     assert "sender_key=?" in plan(sqlite_store, LetterFilter(person="Kim Jong Un"))
     # Denied or planned letters are few: the status index finds them.
     assert "(status=?" in plan(sqlite_store, LetterFilter(statuses=parse_statuses("denied")))
+
+
+def test_a_party_is_an_organisation_only_when_every_letter_names_it_as_one(store: Store):
+    load_corpus(store)
+    add_statuses(store)
+    # One report takes Kim Jong Un for an organisation: he stays a person.
+    add_article(store, "o1", site="AP", published="2025-01-02", title="Kim writes",
+                findings=[Finding("Kim Jong Un", "Donald Trump", "letter", "2025-01", None,
+                                  "Kim wrote to Trump.", sender_type="organisation")])
+    refresh(store)
+    with TestClient(create_app(settings(), store)) as client:
+        people = {p["name"]: p["party_type"] for p in client.get("/people").json()["items"]}
+        assert people["Kim Jong Un"] == "person" and people[COMMITTEE] == "organisation"
+        trump = client.get("/people/Donald Trump").json()
+        assert {c["name"]: c["party_type"] for c in trump["counterparts"]}["Kim Jong Un"] == \
+            "person"

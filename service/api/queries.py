@@ -363,7 +363,7 @@ def _status_where(statuses: tuple[str, ...], joiner: str = " WHERE ") -> tuple[s
 
 def _sides(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
     """Each letter twice, once for its sender and once for its recipient. A party is an
-    organisation when every letter names it as one (MIN: "organisation" < "person")."""
+    organisation when every letter names it as one (MAX: "person" > "organisation")."""
     where, params = _status_where(statuses)
     return (f"SELECT sender_key AS person_id, sender AS name, sender_type AS party_type, "
             f"1 AS sent, 0 AS received, sort_date FROM {LETTERS_T}{where} UNION ALL "
@@ -371,7 +371,7 @@ def _sides(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
             f"FROM {LETTERS_T}{where}"), params * 2
 
 
-_PERSON_COLUMNS = ("person_id, MIN(name) AS name, MIN(party_type) AS party_type, "
+_PERSON_COLUMNS = ("person_id, MIN(name) AS name, MAX(party_type) AS party_type, "
                    "SUM(sent) AS sent, SUM(received) AS received, MAX(sort_date) AS last_date")
 
 
@@ -408,10 +408,10 @@ def person(store: Store, person_id: str, limit: int = 200,
     status, sparams = _status_where(statuses, " AND ")
     counterparts = store.query(
         f"SELECT recipient_key AS person_id, MIN(recipient) AS name, "
-        f"MIN(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
+        f"MAX(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
         f"FROM {LETTERS_T} WHERE sender_key = ?{status} GROUP BY 1 "
         f"UNION ALL "
-        f"SELECT sender_key, MIN(sender), MIN(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
+        f"SELECT sender_key, MIN(sender), MAX(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
         f"WHERE recipient_key = ?{status} GROUP BY 1", [key, *sparams, key, *sparams])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
@@ -420,7 +420,7 @@ def person(store: Store, person_id: str, limit: int = 200,
                                                "sent": 0, "received": 0})
         m["sent"] += int(c["sent"])
         m["received"] += int(c["received"])
-        m["party_type"] = min(m["party_type"], c["party_type"] or "person")
+        m["party_type"] = max(m["party_type"], c["party_type"] or "person")
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
     out["letters_list"], _ = page_letters(store, LetterFilter(person=key, statuses=statuses),
