@@ -197,7 +197,8 @@ def table(scores: dict[str, Score], markdown: bool = False) -> str:
         return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                               for i, (c, w) in enumerate(zip(r, widths))) for r in [head, *rows])
+                               for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+                     for r in [head, *rows])
 
 
 def main() -> None:
