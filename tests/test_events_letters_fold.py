@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from events import ArticleExtracted, Finding, LettersExtracted
 from events.projections import LETTERS
-from events.projections.letters import dates_compatible, kinds_compatible
+from events.projections.letters import dates_compatible, kinds_compatible, person_key
 
 from folding import fold
 
@@ -222,3 +222,28 @@ def test_findings_logged_before_status_and_party_types_read_as_reported_between_
     (letter,) = letters(fold(LETTERS, [article("a"), ("article-a", old)]))
     assert (letter["status"], letter["disputed"]) == ("reported", False)
     assert (letter["sender_type"], letter["recipient_type"]) == ("person", "person")
+
+
+def test_people_and_correspondents_count_letters_said_to_be_sent():
+    def counts(rows) -> tuple[dict, dict]:
+        people = {k[0]: (p["sent"], p["received"], p["organisation"])
+                  for k, p in rows.tables["people"].items()}
+        return people, {k: c["letters"] for k, c in rows.tables["correspondents"].items()}
+
+    planned = [article("a"), found("a", kim_to_trump(evidence="will write", status="planned"))]
+    assert counts(fold(LETTERS, planned)) == ({}, {})
+    # Another outlet reports it sent: the letter now counts, once.
+    sent = planned + [article("b"), found("b", kim_to_trump(evidence="wrote"))]
+    assert counts(fold(LETTERS, sent)) == (
+        {"kimjongun": (1, 0, 0), "donaldtrump": (0, 1, 0)}, {("kimjongun", "donaldtrump"): 1})
+    # A newer extractor no longer reads it in article b: it is planned again, and uncounted.
+    assert counts(fold(LETTERS, sent + [found("b", version="2")])) == ({}, {})
+
+
+def test_people_count_the_letters_naming_a_party_as_an_organisation():
+    to_party = Finding("Kim Jong Un", "Workers' Party", "letter", "2019-08", None,
+                       "Kim wrote to the party.", recipient_type="organisation")
+    rows = fold(LETTERS, [article("a"), found("a", to_party)])
+    party = rows.tables["people"][(person_key("Workers' Party"),)]
+    assert (party["letters"], party["organisation"]) == (1, 1)
+    assert rows.tables["people"][("kimjongun",)]["organisation"] == 0

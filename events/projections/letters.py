@@ -23,6 +23,9 @@ from ..projection import Projection, Rows, Table
 from ..types import LETTER_STATUSES, PARTY_TYPES, ArticleExtracted, Finding, LettersExtracted
 from ..versions import is_older
 
+# The order letters are listed in (newest first by letter date): see service/api/queries.py.
+ORDER_COLUMNS = ("sort_date", "first_position", "letter_id")
+
 LETTERS_TABLE = Table(
     "letters",
     {
@@ -49,8 +52,50 @@ LETTERS_TABLE = Table(
         "first_reported_at": "text",
     },
     key=("letter_id",),
-    indexes=(("sort_date", "first_position"), ("sender_key",), ("recipient_key",), ("kind",),
-             ("status", "sort_date", "first_position")),
+    # Each filter's column, then the listing order: a filtered page is read from one index in
+    # order, without sorting what matched.
+    indexes=(
+        ORDER_COLUMNS,
+        ("sender_key", *ORDER_COLUMNS),
+        ("recipient_key", *ORDER_COLUMNS),
+        ("kind", *ORDER_COLUMNS),
+        # Most recently reported first (the Atom feed), for everyone or for one person.
+        ("first_position", "letter_id"),
+        ("sender_key", "first_position", "letter_id"),
+        ("recipient_key", "first_position", "letter_id"),
+        ("in_reply_to", *ORDER_COLUMNS),
+        # Denied or planned letters, the few a status filter without "reported" asks for.
+        ("status", *ORDER_COLUMNS),
+    ),
+    search=("evidence",),
+)
+
+# Everyone who sent or received a letter said to be sent (status reported or claimed: what
+# lists show by default), counted as letters come and go, so listing people never aggregates
+# the letters table.
+PEOPLE_TABLE = Table(
+    "people",
+    {
+        "person_id": "text",  # person_key(name)
+        "name": "text",  # the first of its spellings in sort order
+        "names": "json",  # spelling -> letters that use it
+        "sent": "int",
+        "received": "int",
+        "letters": "int",
+        "organisation": "int",  # of those letters, how many name the party as an organisation
+    },
+    key=("person_id",),
+    indexes=(("letters DESC", "person_id"),),
+    search=("name",),
+)
+
+# Letters said to be sent per (sender, recipient), by person key: counterparts and
+# who-writes-to-whom.
+CORRESPONDENTS_TABLE = Table(
+    "correspondents",
+    {"sender_key": "text", "recipient_key": "text", "letters": "int"},
+    key=("sender_key", "recipient_key"),
+    indexes=(("recipient_key", "sender_key"),),
 )
 
 PAIRS_TABLE = Table(
@@ -190,6 +235,58 @@ def _summarise(letter: dict) -> dict:
     return letter
 
 
+def _counted(letter: dict | None) -> tuple[str, str] | None:
+    """How a letter counts in people and correspondents: its parties' types while it is said
+    to be sent, nothing otherwise."""
+    if letter is None or letter.get("status") not in SENT:
+        return None
+    return letter["sender_type"], letter["recipient_type"]
+
+
+def _recount(rows: Rows, letter: dict, before: tuple[str, str] | None,
+             after: tuple[str, str] | None) -> None:
+    """Move a letter's counts from how it counted before a change to how it counts after:
+    a planned letter that a report now says was sent starts counting, and so on."""
+    if before == after:
+        return
+    if before is not None:
+        _count(rows, letter, -1, before)
+    if after is not None:
+        _count(rows, letter, 1, after)
+
+
+def _count(rows: Rows, letter: dict, step: int, types: tuple[str, str]) -> None:
+    """Count a letter in (step 1) or out (step -1) of its people and its correspondents."""
+    for name, key, side, party in (
+            (letter["sender"], letter["sender_key"], "sent", types[0]),
+            (letter["recipient"], letter["recipient_key"], "received", types[1])):
+        p = rows.get("people", key) or {"person_id": key, "name": name, "names": {},
+                                         "sent": 0, "received": 0, "letters": 0,
+                                         "organisation": 0}
+        p[side] += step
+        p["letters"] += step
+        p["organisation"] += step if party == "organisation" else 0
+        names = p["names"] = dict(p["names"])  # a new dict: rows are replaced, never changed
+        n = names.get(name, 0) + step
+        if n > 0:
+            names[name] = n
+        else:
+            names.pop(name, None)
+        if p["letters"] <= 0:
+            rows.delete("people", key)
+            continue
+        p["name"] = min(p["names"])
+        rows.put("people", p)
+    pair = (letter["sender_key"], letter["recipient_key"])
+    c = rows.get("correspondents", *pair)
+    n = (c["letters"] if c else 0) + step
+    if n > 0:
+        rows.put("correspondents", {"sender_key": pair[0], "recipient_key": pair[1],
+                                    "letters": n})
+    else:
+        rows.delete("correspondents", *pair)
+
+
 def _pair_ids(rows: Rows, sender: str, recipient: str) -> list[str]:
     pair = rows.get("pairs", sender, recipient)
     return list(pair["letter_ids"]) if pair else []
@@ -208,11 +305,14 @@ def _withdraw(rows: Rows, article_id: str, letter_ids: list[str]) -> None:
         letter = rows.get("letters", lid)
         if letter is None:
             continue
+        before = _counted(letter)
         letter["sources"] = [s for s in letter["sources"] if s["article_id"] != article_id]
         if letter["sources"]:
             rows.put("letters", _summarise(letter))
+            _recount(rows, letter, before, _counted(letter))
             continue
         rows.delete("letters", lid)
+        _recount(rows, letter, before, None)
         ids = _pair_ids(rows, letter["sender"], letter["recipient"])
         _set_pair_ids(rows, letter["sender"], letter["recipient"], [i for i in ids if i != lid])
 
@@ -274,6 +374,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
         "position": r.position, "recorded_at": r.at,
     }
     letter = _merge_target(rows, f, ref["published"], taken)
+    before = _counted(letter)
     if letter is None:
         lid = _free_letter_id(rows, e.article_id, f)
         letter = {"letter_id": lid, "sender": f.sender, "recipient": f.recipient,
@@ -284,6 +385,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
     letter["sources"] = [s for s in letter["sources"] if s["article_id"] != e.article_id or
                          s["start"] != f.start] + [source]
     rows.put("letters", _summarise(letter))
+    _recount(rows, letter, before, _counted(letter))
     return letter["letter_id"]
 
 
@@ -301,8 +403,8 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 LETTERS = Projection(
     name="letters",
-    version=3,
-    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE),
+    version=4,
+    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE, PEOPLE_TABLE, CORRESPONDENTS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),
     needs=needs,

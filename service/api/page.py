@@ -80,7 +80,7 @@ def index(
         "export_query": urlencode({k: v for k, v in filters.items() if v}),
         "problems": problems, "kinds": kinds, "status_choices": STATUS_CHOICES,
         "status_help": STATUS_HELP,
-        "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
+        "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
         "head": store.head(), "outlet": outlet, "href": href,

@@ -4,6 +4,7 @@ applied in memory to a fold of the log up to a past position (the "as of" view).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 import threading
 from collections import OrderedDict
@@ -19,10 +20,12 @@ from events.projection import MemoryRows
 from events.projections import ARTICLES, LETTERS, SOURCES
 from events.projections.letters import person_key
 from events.types import LETTER_STATUSES
-from store import Store, table_name
+from store import Store, search, table_name
 
 LETTERS_T = table_name(LETTERS.name, "letters")
 REFS_T = table_name(LETTERS.name, "article_refs")
+PEOPLE_T = table_name(LETTERS.name, "people")
+CORRESPONDENTS_T = table_name(LETTERS.name, "correspondents")
 ARTICLES_T = table_name(ARTICLES.name, "articles")
 SOURCES_T = table_name(SOURCES.name, "sources")
 
@@ -135,11 +138,21 @@ class LetterFilter:
     kind: str | None = None
     since: str | None = None  # ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None
-    q: str | None = None
+    q: str | None = None  # words in the evidence, in the syntax of store.search
     statuses: tuple[str, ...] = DEFAULT_STATUSES
 
-    def where(self) -> tuple[str, list[Any]]:
-        """SQL conditions (joined with AND) and their parameters."""
+    def search(self) -> search.Query | None:
+        """The parsed ``q``; BadInput when it has nothing to look for."""
+        if not self.q:
+            return None
+        try:
+            return search.parse(self.q)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+
+    def where(self, store: Store, *, person: bool = True) -> tuple[str, list[Any]]:
+        """SQL conditions (joined with AND) and their parameters; without ``person`` the
+        person filter is left to the caller (see :func:`_ordered`)."""
         conds: list[str] = []
         params: list[Any] = []
         if self.sender:
@@ -148,7 +161,7 @@ class LetterFilter:
         if self.recipient:
             conds.append("recipient_key = ?")
             params.append(norm(self.recipient))
-        if self.person:
+        if self.person and person:
             conds.append("(sender_key = ? OR recipient_key = ?)")
             params += [norm(self.person)] * 2
         if self.kind:
@@ -161,9 +174,11 @@ class LetterFilter:
             # "~" sorts after digits and "-": until=2019-06 keeps 2019-06-30.
             conds.append("sort_date <> '' AND sort_date <= ?")
             params.append(self.until + "~")
-        if self.q:
-            conds.append("lower(evidence) LIKE ? ESCAPE '\\'")
-            params.append("%" + _like_escape(self.q.lower()) + "%")
+        query = self.search()
+        if query is not None:
+            cond, more = store.text_match(LETTERS_T, query)  # type: ignore[attr-defined]
+            conds.append(cond)
+            params += more
         status, status_params = status_condition(self.statuses)
         if status:
             conds.append(status)
@@ -186,11 +201,8 @@ class LetterFilter:
             return False
         if row["status"] not in self.statuses:
             return False
-        return not (self.q and self.q.lower() not in (row["evidence"] or "").lower())
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = self.search()
+        return query is None or search.matches(query, row["evidence"])
 
 
 SortKey = tuple[str, int, str]
@@ -220,17 +232,64 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[Any, ...]:
 LETTER_CURSOR = (str, int, str)
 
 
+def _ordered(store: Store, f: LetterFilter, order: str, extra: list[str], extra_params: list[Any],
+             limit: int) -> list[dict[str, Any]]:
+    """Letters matching ``f`` and ``extra`` conditions in ``order``, at most ``limit``.
+
+    A person filter (sender or recipient) is two index reads, letters sent and letters
+    received, each in order and cut at ``limit``, merged: an OR of the two would read every
+    letter of the person to sort them.
+    """
+    where, params = f.where(store, person=False)
+    conds = [c for c in (where, *extra) if c]
+    params = [*params, *extra_params]
+    if not f.person:
+        sql = _SELECT_LETTERS + (" WHERE " + " AND ".join(conds) if conds else "") + order
+        return store.query(sql + " LIMIT ?", [*params, limit])
+    key = norm(f.person)
+    sent = " AND ".join(["sender_key = ?", *conds])
+    received = " AND ".join(["recipient_key = ?", "sender_key <> ?", *conds])
+    sql = (f"SELECT * FROM ({_SELECT_LETTERS} WHERE {sent}{order} LIMIT ?) AS sent UNION ALL "
+           f"SELECT * FROM ({_SELECT_LETTERS} WHERE {received}{order} LIMIT ?) AS received"
+           f"{order} LIMIT ?")
+    return store.query(sql, [key, *params, limit, key, key, *params, limit, limit])
+
+
 def page_letters(store: Store, f: LetterFilter, limit: int,
                  cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """One page of letters from the live projection, newest first."""
-    where, params = f.where()
-    conds = [where] if where else []
+    extra, params = [], []
     if cursor:
-        conds.append("(sort_date, first_position, letter_id) < (?, ?, ?)")
+        extra.append("(sort_date, first_position, letter_id) < (?, ?, ?)")
         params += list(decode_cursor(cursor, LETTER_CURSOR))
-    sql = _SELECT_LETTERS + (" WHERE " + " AND ".join(conds) if conds else "") + ORDER + " LIMIT ?"
-    rows = store.query(sql, [*params, limit + 1])
-    return _page(rows, limit)
+    return _page(_ordered(store, f, ORDER, extra, params, limit + 1), limit)
+
+
+RELEVANCE_CURSOR = (int,)
+MAX_RELEVANCE_OFFSET = 10_000
+
+
+def page_by_relevance(store: Store, f: LetterFilter, limit: int,
+                      cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the letters matching ``f.q``, best match first (BM25 on SQLite, ts_rank
+    on PostgreSQL). Its cursor is an offset: a page may repeat or skip a letter when new
+    letters fold in between two requests, which date order never does."""
+    query = f.search()
+    if query is None:
+        raise BadInput("sort=relevance ranks the matches of q: give q", "sort")
+    offset = decode_cursor(cursor, RELEVANCE_CURSOR)[0] if cursor else 0
+    if not 0 <= offset <= MAX_RELEVANCE_OFFSET:
+        raise BadInput(f"relevance pages go {MAX_RELEVANCE_OFFSET:,} letters deep; "
+                       "narrow the search")
+    source, match, rank, params = store.text_ranked(LETTERS_T, query)  # type: ignore[attr-defined]
+    where, more = dataclasses.replace(f, q=None).where(store)
+    cols = ", ".join(f"{LETTERS_T}.{c}" for c in LETTER_COLUMNS)
+    rows = store.query(f"SELECT {cols} FROM {source} WHERE {' AND '.join(filter(None, [match, where]))} "
+                       f"ORDER BY {rank}, {LETTERS_T}.letter_id LIMIT ? OFFSET ?",
+                       [*params, *more, limit + 1, offset])
+    more = len(rows) > limit
+    nxt = encode_cursor([offset + limit]) if more else None
+    return [letter_out(r) for r in rows[:limit]], nxt
 
 
 def _page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:
@@ -251,15 +310,23 @@ def page_letters_in(rows: Iterable[dict[str, Any]], f: LetterFilter, limit: int,
 
 def recent_letters(store: Store, f: LetterFilter, limit: int) -> list[dict[str, Any]]:
     """The letters most recently first reported, newest first: what a feed of news shows."""
-    where, params = f.where()
-    sql = (_SELECT_LETTERS + (f" WHERE {where}" if where else "")
-           + " ORDER BY first_position DESC, letter_id DESC LIMIT ?")
-    return [letter_out(r) for r in store.query(sql, [*params, limit])]
+    rows = _ordered(store, f, " ORDER BY first_position DESC, letter_id DESC", [], [], limit)
+    return [letter_out(r) for r in rows]
 
 
 def get_letter(store: Store, letter_id: str) -> dict[str, Any] | None:
     rows = store.query(_SELECT_LETTERS + " WHERE letter_id = ?", [letter_id])
     return rows[0] if rows else None
+
+
+def get_letters(store: Store, letter_ids: list[str]) -> list[dict[str, Any]]:
+    """Letters by id, in the order given (ids not found left out), in one query."""
+    if not letter_ids:
+        return []
+    marks = ",".join("?" * len(letter_ids))
+    found = {r["letter_id"]: r for r in store.query(
+        _SELECT_LETTERS + f" WHERE letter_id IN ({marks})", letter_ids)}
+    return [found[i] for i in letter_ids if i in found]
 
 
 def replies_to(store: Store, letter_id: str) -> list[dict[str, Any]]:
@@ -355,64 +422,114 @@ class Memo:
 
 # --- people ----------------------------------------------------------------------------------
 
-def _status_where(statuses: tuple[str, ...], joiner: str = " WHERE ") -> tuple[str, list[Any]]:
-    """The status condition of a people query (nothing when every status is asked for)."""
-    cond, params = status_condition(statuses)
-    return (f"{joiner}{cond}", params) if cond else ("", [])
+def _party_type(table: str = PEOPLE_T) -> str:
+    """A party's type from its counts: an organisation when every letter names it as one."""
+    return (f"CASE WHEN {table}.organisation >= {table}.letters THEN 'organisation' "
+            f"ELSE 'person' END AS party_type")
 
 
-def _sides(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """Each letter twice, once for its sender and once for its recipient. A party is an
-    organisation when every letter names it as one (MAX: "person" > "organisation")."""
-    where, params = _status_where(statuses)
-    return (f"SELECT sender_key AS person_id, sender AS name, sender_type AS party_type, "
-            f"1 AS sent, 0 AS received, sort_date FROM {LETTERS_T}{where} UNION ALL "
-            f"SELECT recipient_key, recipient, recipient_type, 0, 1, sort_date "
-            f"FROM {LETTERS_T}{where}"), params * 2
+def _last_dates() -> tuple[str, list[Any]]:
+    """The date of a person's latest letter said to be sent, each way: the last matching
+    entry of an index, not a scan."""
+    status, params = status_condition(DEFAULT_STATUSES)
+    sql = ", ".join(
+        f"(SELECT sort_date FROM {LETTERS_T} WHERE {side}_key = {PEOPLE_T}.person_id "
+        f"AND {status} ORDER BY sort_date DESC LIMIT 1) AS last_{name}"
+        for side, name in (("sender", "sent"), ("recipient", "received")))
+    return sql, params * 2
 
 
-_PERSON_COLUMNS = ("person_id, MIN(name) AS name, MAX(party_type) AS party_type, "
-                   "SUM(sent) AS sent, SUM(received) AS received, MAX(sort_date) AS last_date")
+_DATES, _DATES_PARAMS = _last_dates()
+_SELECT_PEOPLE = (f"SELECT person_id, name, sent, received, {_party_type()}, {_DATES} "
+                  f"FROM {PEOPLE_T}")
+
+
+def _kept(statuses: tuple[str, ...]) -> bool:
+    """Whether the people and correspondents tables hold the counts for these statuses:
+    they count the letters said to be sent, what lists show unless asked for more."""
+    return set(statuses) == set(DEFAULT_STATUSES)
 
 
 def people(store: Store, q: str | None, limit: int, offset: int,
            statuses: tuple[str, ...] = DEFAULT_STATUSES) -> list[dict[str, Any]]:
-    """Everyone, person or organisation, who sent or received a letter, most letters first."""
-    sides, params = _sides(statuses)
-    where = ""
+    """Everyone, person or organisation, who sent or received a letter, most letters first;
+    ``q`` finds names by the start of any of their words."""
+    query = None
     if q:
-        where = " WHERE lower(name) LIKE ? ESCAPE '\\'"
-        params.append("%" + _like_escape(q.lower()) + "%")
-    sql = (f"SELECT {_PERSON_COLUMNS} FROM ({sides}) sides{where} GROUP BY person_id "
-           f"ORDER BY SUM(sent) + SUM(received) DESC, person_id LIMIT ? OFFSET ?")
-    return [_person(r) for r in store.query(sql, [*params, limit, offset])]
+        try:
+            query = search.parse(q, prefix=True)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+    if not _kept(statuses):
+        found = [p for p in _people_of(store, statuses)
+                 if query is None or search.matches(query, p["name"])]
+        return found[offset:offset + limit]
+    where, params = "", []
+    if query is not None:
+        cond, params = store.text_match(PEOPLE_T, query)  # type: ignore[attr-defined]
+        where = " WHERE " + cond
+    sql = f"{_SELECT_PEOPLE}{where} ORDER BY letters DESC, person_id LIMIT ? OFFSET ?"
+    return [_person(r) for r in store.query(sql, [*_DATES_PARAMS, *params, limit, offset])]
+
+
+def _people_of(store: Store, statuses: tuple[str, ...],
+               key: str | None = None) -> list[dict[str, Any]]:
+    """Everyone (or one party) counted over the letters of other statuses than the kept
+    counts cover (denied, planned, all): an aggregate of the letters table, for the rarer
+    questions. MAX(party): "person" > "organisation", so one letter naming a party as a
+    person makes it one."""
+    status, params = status_condition(statuses)
+    sides = []
+    for side, counts in (("sender", "1 AS s, 0 AS r"), ("recipient", "0, 1")):
+        where = [c for c in (status, f"{side}_key = ?" if key else "") if c]
+        sides.append(f"SELECT {side}_key AS person_id, {side} AS name, {side}_type AS party, "
+                     f"{counts}, sort_date FROM {LETTERS_T}"
+                     + (f" WHERE {' AND '.join(where)}" if where else ""))
+    side_params = [*params, *([key] if key else [])]
+    sql = (f"SELECT person_id, MIN(name) AS name, SUM(s) AS sent, SUM(r) AS received, "
+           f"MAX(party) AS party_type, MAX(sort_date) AS last_sent, '' AS last_received "
+           f"FROM ({sides[0]} UNION ALL {sides[1]}) AS sides "
+           f"GROUP BY person_id ORDER BY SUM(s) + SUM(r) DESC, person_id")
+    return [_person(r) for r in store.query(sql, side_params * 2)]
 
 
 def _person(r: dict[str, Any]) -> dict[str, Any]:
     sent, received = int(r["sent"] or 0), int(r["received"] or 0)
+    last = max(r["last_sent"] or "", r["last_received"] or "")
     return {"person_id": r["person_id"], "name": r["name"],
-            "party_type": r["party_type"] or "person", "sent": sent,
-            "received": received, "letters": sent + received, "last_date": r["last_date"] or None}
+            "party_type": r["party_type"] or "person", "sent": sent, "received": received,
+            "letters": sent + received, "last_date": last or None}
 
 
 def person(store: Store, person_id: str, limit: int = 200,
            statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any] | None:
     """One party: totals, their counterparts, and their letters both ways."""
     key = norm(person_id)
-    sides, params = _sides(statuses)
-    rows = store.query(f"SELECT {_PERSON_COLUMNS} FROM ({sides}) sides WHERE person_id = ? "
-                       f"GROUP BY person_id", [*params, key])
-    if not rows:
-        return None
-    out = _person(rows[0])
-    status, sparams = _status_where(statuses, " AND ")
-    counterparts = store.query(
-        f"SELECT recipient_key AS person_id, MIN(recipient) AS name, "
-        f"MAX(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
-        f"FROM {LETTERS_T} WHERE sender_key = ?{status} GROUP BY 1 "
-        f"UNION ALL "
-        f"SELECT sender_key, MIN(sender), MAX(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
-        f"WHERE recipient_key = ?{status} GROUP BY 1", [key, *sparams, key, *sparams])
+    if _kept(statuses):
+        rows = store.query(f"{_SELECT_PEOPLE} WHERE person_id = ?", [*_DATES_PARAMS, key])
+        if not rows:
+            return None
+        out = _person(rows[0])
+        counterparts = store.query(
+            f"SELECT c.recipient_key AS person_id, p.name AS name, {_party_type('p')}, "
+            f"c.letters AS sent, 0 AS received FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p "
+            f"ON p.person_id = c.recipient_key WHERE c.sender_key = ? UNION ALL "
+            f"SELECT c.sender_key, p.name, {_party_type('p')}, 0, c.letters "
+            f"FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p ON p.person_id = c.sender_key "
+            f"WHERE c.recipient_key = ?", [key, key])
+    else:
+        found = _people_of(store, statuses, key)
+        if not found:
+            return None
+        out = found[0]
+        status, params = status_condition(statuses)
+        cond = f" AND {status}" if status else ""
+        counterparts = store.query(
+            f"SELECT recipient_key AS person_id, MIN(recipient) AS name, "
+            f"MAX(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
+            f"FROM {LETTERS_T} WHERE sender_key = ?{cond} GROUP BY recipient_key UNION ALL "
+            f"SELECT sender_key, MIN(sender), MAX(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
+            f"WHERE recipient_key = ?{cond} GROUP BY sender_key", [key, *params, key, *params])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
         m = merged.setdefault(c["person_id"], {"person_id": c["person_id"], "name": c["name"],
@@ -423,24 +540,54 @@ def person(store: Store, person_id: str, limit: int = 200,
         m["party_type"] = max(m["party_type"], c["party_type"] or "person")
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
-    out["letters_list"], _ = page_letters(store, LetterFilter(person=key, statuses=statuses),
-                                          limit)
+    out["letters_list"] = page_letters(store, LetterFilter(person=key, statuses=statuses),
+                                       limit)[0] if limit else []
     return out
 
 
-def matrix(store: Store, top: int = 8,
-           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any]:
-    """Who writes to whom among the most prolific correspondents: counts per (sender, recipient)."""
-    names = people(store, None, top, 0, statuses)
+def _matrix_people(store: Store, f: LetterFilter, top: int) -> list[dict[str, Any]]:
+    """The most prolific correspondents; with a person filter, that person and the people
+    they exchanged most letters with."""
+    if not f.person:
+        return people(store, None, top, 0, f.statuses)
+    found = person(store, f.person, limit=0, statuses=f.statuses)
+    if found is None:
+        return []
+    ids = [c["person_id"] for c in found["counterparts"][:top - 1]]
+    rows = {r["person_id"]: _person(r) for r in store.query(
+        f"{_SELECT_PEOPLE} WHERE person_id IN ({','.join('?' * len(ids))})",
+        [*_DATES_PARAMS, *ids])} if ids else {}
+    found.pop("counterparts")
+    found.pop("letters_list")
+    return [found, *(rows[i] for i in ids if i in rows)]
+
+
+def matrix(store: Store, top: int = 8, f: LetterFilter | None = None) -> dict[str, Any]:
+    """Who writes to whom: among the most prolific correspondents (or a person and theirs),
+    every letter between each two that matches ``f``, counted per (sender, recipient), not
+    only the letters a page lists. Without date, kind, text or status filters the counts are
+    kept in the projection; with them, they are counted through the indexes."""
+    f = f or LetterFilter()
+    names = _matrix_people(store, f, top)
     keys = [p["person_id"] for p in names]
     if not keys:
         return {"people": [], "counts": []}
     marks = ",".join("?" * len(keys))
-    status, sparams = _status_where(statuses, " AND ")
-    rows = store.query(
-        f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n "
-        f"FROM {LETTERS_T} WHERE sender_key IN ({marks}) "
-        f"AND recipient_key IN ({marks}){status} GROUP BY 1, 2", [*keys, *keys, *sparams])
+    plain = LetterFilter(person=f.person)
+    if f == plain:
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, letters AS n FROM {CORRESPONDENTS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})", [*keys, *keys])
+    else:
+        where, params = f.where(store)
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n FROM {LETTERS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})"
+            f"{' AND ' + where if where else ''} "
+            f"GROUP BY sender_key, recipient_key", [*keys, *keys, *params])
+    if f.person:  # only the letters to or from the person match
+        key = norm(f.person)
+        rows = [r for r in rows if key in (r["s"], r["r"])]
     index = {k: i for i, k in enumerate(keys)}
     counts = [[0] * len(keys) for _ in keys]
     for r in rows:
@@ -471,8 +618,12 @@ def page_articles(store: Store, q: str | None, limit: int,
                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     conds, params = [], []
     if q:
-        conds.append("lower(title) LIKE ? ESCAPE '\\'")
-        params.append("%" + _like_escape(q.lower()) + "%")
+        try:
+            query = search.parse(q)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+        cond, params = store.text_match(ARTICLES_T, query)  # type: ignore[attr-defined]
+        conds.append(cond)
     if cursor:
         conds.append("position < ?")
         params.append(decode_cursor(cursor, (int,))[0])
@@ -493,10 +644,5 @@ def get_article(store: Store, article_id: str) -> dict[str, Any] | None:
     out = article_out(rows[0], with_text=True)
     refs = store.query(f"SELECT letter_ids FROM {REFS_T} WHERE article_id = ?", [article_id])
     ids = _json(refs[0]["letter_ids"]) if refs else []
-    letters = []
-    for lid in dict.fromkeys(ids or []):
-        row = get_letter(store, lid)
-        if row is not None:
-            letters.append(letter_out(row))
-    out["letters"] = letters
+    out["letters"] = [letter_out(r) for r in get_letters(store, list(dict.fromkeys(ids or [])))]
     return out
