@@ -240,15 +240,20 @@ def letters(
 @app.command("extract-letters")
 def extract_letters_cmd(
     input_path: Annotated[Path, typer.Argument(help="JSONL: {id, text, title?, published?}")],
+    all_statuses: Annotated[bool, typer.Option(
+        "--all", help="also letters the article says were denied or only planned")] = False,
 ) -> None:
-    """Find the letters in each article of a JSONL file; one JSON line per article."""
+    """Find the letters in each article of a JSONL file; one JSON line per article.
+
+    Each letter carries its status: reported and claimed letters are printed, and with --all
+    denied and planned ones too."""
     from scrapers.letters.cli import extract_letters_jsonl
 
     if not input_path.is_file():
         err.print(f"[red]error:[/red] no such file: {input_path}")
         raise typer.Exit(2)
     with input_path.open(encoding="utf-8") as inp:
-        extract_letters_jsonl(inp, sys.stdout)
+        extract_letters_jsonl(inp, sys.stdout, all_statuses=all_statuses)
 
 
 # --- running the service: serve, api, worker (service.app) and demo (service.demo) ----------
