@@ -19,6 +19,7 @@ from store import Store, StoreError
 from store.projector import rebuild_all
 
 from .app import api, serve, worker
+from .archive_cli import cc_news_urls, export, import_warc
 from .demo import demo
 from .settings import SettingsInvalid
 from .terminal import (
@@ -239,15 +240,20 @@ def letters(
 @app.command("extract-letters")
 def extract_letters_cmd(
     input_path: Annotated[Path, typer.Argument(help="JSONL: {id, text, title?, published?}")],
+    all_statuses: Annotated[bool, typer.Option(
+        "--all", help="also letters the article says were denied or only planned")] = False,
 ) -> None:
-    """Find the letters in each article of a JSONL file; one JSON line per article."""
+    """Find the letters in each article of a JSONL file; one JSON line per article.
+
+    Each letter carries its status: reported and claimed letters are printed, and with --all
+    denied and planned ones too."""
     from scrapers.letters.cli import extract_letters_jsonl
 
     if not input_path.is_file():
         err.print(f"[red]error:[/red] no such file: {input_path}")
         raise typer.Exit(2)
     with input_path.open(encoding="utf-8") as inp:
-        extract_letters_jsonl(inp, sys.stdout)
+        extract_letters_jsonl(inp, sys.stdout, all_statuses=all_statuses)
 
 
 # --- running the service: serve, api, worker (service.app) and demo (service.demo) ----------
@@ -258,13 +264,11 @@ app.command()(worker)
 app.command()(demo)
 
 
-def _register_archive_commands() -> None:
-    from .archive_cli import register
+# --- web archives and the dataset (service.archive_cli) --------------------------------------
 
-    register(app)
-
-
-_register_archive_commands()
+app.command("import-warc")(import_warc)
+app.command("cc-news-urls")(cc_news_urls)
+app.command("export")(export)
 
 
 # --- crawling and text extraction (scrapers) -------------------------------------------------
