@@ -69,8 +69,7 @@ def index(
     f = LetterFilter(person=person, kind=kind, since=since, until=until, statuses=statuses)
     letters, _ = queries.page_letters(store, f, 100)
     memo: queries.Memo = request.app.state.memo
-    kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
-        f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
+    kinds = memo.get("kinds", lambda: queries.kinds(store))
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
     filters = {"person": person or "", "kind": kind or "", "since": since or "",

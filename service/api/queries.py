@@ -26,6 +26,7 @@ LETTERS_T = table_name(LETTERS.name, "letters")
 REFS_T = table_name(LETTERS.name, "article_refs")
 PEOPLE_T = table_name(LETTERS.name, "people")
 CORRESPONDENTS_T = table_name(LETTERS.name, "correspondents")
+KINDS_T = table_name(LETTERS.name, "kinds")
 ARTICLES_T = table_name(ARTICLES.name, "articles")
 SOURCES_T = table_name(SOURCES.name, "sources")
 
@@ -457,6 +458,12 @@ class Memo:
             if self._at == at and len(self._values) < self.size:
                 self._values[key] = value
         return value
+
+
+def kinds(store: Store) -> list[str]:
+    """Every kind of letter, the most frequent first (counted as letters fold)."""
+    return [r["kind"] for r in store.query(
+        f"SELECT kind FROM {KINDS_T} ORDER BY letters DESC, kind")]
 
 
 # --- people ----------------------------------------------------------------------------------
