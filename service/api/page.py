@@ -13,10 +13,11 @@ from fastapi.templating import Jinja2Templates
 
 from store import Store
 
+from ..web import charts
 from . import queries
 from .deps import get_store, require_read_page
 from .letters import DATE
-from .queries import LetterFilter, outlet
+from .queries import LetterFilter
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 templates = Jinja2Templates(directory=str(WEB / "templates"))  # autoescape is on for .html
@@ -42,8 +43,11 @@ def index(
     kind: Annotated[str | None, Query(max_length=40)] = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    person, kind = _clean(person), _clean(kind)
+    from . import pages  # the pages' helpers import this module's templates
+
+    person, kind, q = _clean(person), _clean(kind), _clean(q)
     # The page is for people: a malformed date is shown as a note rather than an error.
     problems = []
     since, until = _clean(since), _clean(until)
@@ -52,22 +56,28 @@ def index(
             problems.append(f"'{value}' is not a date like 2019, 2019-06 or 2019-06-30 ({label})")
     if problems:
         since = until = None
-    f = LetterFilter(person=person, kind=kind, since=since, until=until)
+    f = LetterFilter(person=person, kind=kind, since=since, until=until, q=q)
     letters, _ = queries.page_letters(store, f, 100)
     memo: queries.Memo = request.app.state.memo
     kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
         f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
-    filters = {"person": person or "", "kind": kind or "", "since": since or "",
+    filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
                "until": until or ""}
-    context: dict[str, Any] = {
+    export_query = urlencode({k: v for k, v in filters.items() if v})
+    chart, chart_svg = pages.first_page_chart(store, f)
+    context: dict[str, Any] = pages.common(request, "/" + (f"?{export_query}" if export_query
+                                                           else ""))
+    context.update({
         "letters": letters, "filters": filters,
-        "export_query": urlencode({k: v for k, v in filters.items() if v}),
+        "export_query": export_query, "filtered": bool(export_query),
+        "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
+        "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
-        "head": store.head(), "outlet": outlet, "href": href,
-    }
+        "head": store.head(),
+    })
     return templates.TemplateResponse(request, "index.html", context)

@@ -1,0 +1,264 @@
+"""Pages a reader follows from the first one: a letter, a person, a thread, and the numbers
+behind each chart as CSV. The JSON API answers the same questions for programs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from store import Store
+
+from ..web import charts
+from . import queries, threads, timeline
+from .deps import get_store, require_read_page
+from .letters import letter_filter
+from .page import href, templates
+from .queries import LetterFilter, norm, outlet
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
+
+CONTEXT_CHARS = 320  # article text shown either side of an evidence sentence
+LATEST = 20
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign minister",
+           "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
+           "presidium": "President of the Presidium", "president": "President",
+           "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
+STATUSES = {"reported": "reported as sent", "claimed": "claimed by one side",
+            "denied": "denied", "planned": "planned, not yet sent"}
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+
+def base_url(request: Request) -> str:
+    """Where readers reach the site: the configured public address, else the request's."""
+    configured = getattr(request.app.state.settings, "public_url", None)
+    return (str(configured).rstrip("/") if configured else str(request.base_url).rstrip("/"))
+
+
+def letter_path(letter_id: str) -> str:
+    return f"/letter/{quote(letter_id, safe='')}"
+
+
+def person_path(name: str) -> str:
+    """A person's page by their name's key, so every spelling of the name lands on one page."""
+    return f"/person/{quote(norm(name), safe='')}"
+
+
+def thread_path(letter_id: str) -> str:
+    return f"/thread/{quote(letter_id, safe='')}"
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def date_words(value: str | None) -> tuple[str, str]:
+    """A letter's date as a reader says it, and how precise it is."""
+    if not value:
+        return "date unknown", "not reported"
+    try:
+        parts = [int(p) for p in value[:10].split("-")]
+        if len(parts) == 3:
+            d = date(*parts)
+            return f"{d.day} {MONTHS[d.month - 1]} {d.year}", "to the day"
+        if len(parts) == 2:
+            return f"{MONTHS[parts[1] - 1]} {parts[0]}", "to the month"
+        return str(parts[0]), "to the year"
+    except (ValueError, IndexError):
+        return value, "as reported"
+
+
+def offices(name: str) -> list[dict[str, str]]:
+    """Offices the gazetteer knows the person held, latest first."""
+    from scrapers.letters.gazetteer import load_gazetteer  # parsed once, on first use
+
+    g = load_gazetteer()
+    person = name
+    if not g.offices_of(person):
+        from scrapers.letters.gazetteer import norm as gnorm
+
+        found = g.full_names.get(gnorm(name)) or set()
+        person = sorted(found)[0] if len(found) == 1 else name
+    out = []
+    for t in sorted(g.offices_of(person), key=lambda t: t.start, reverse=True):
+        country = g.countries.get(t.country)
+        out.append({"office": OFFICES.get(t.office, t.office.replace("_", " ").capitalize()),
+                    "country": country.names[0] if country and country.names else t.country,
+                    "start": t.start.isoformat(),
+                    "end": t.end.isoformat() if t.end else ""})
+    return out
+
+
+def in_context(source: dict[str, Any], text: str | None) -> dict[str, str]:
+    """The evidence sentence with the article text around it, cut at word boundaries."""
+    evidence = source.get("evidence") or ""
+    start, end = source.get("start", -1), source.get("end", -1)
+    if text and not (isinstance(start, int) and 0 <= start < end <= len(text)
+                     and text[start:end] == evidence):
+        start = text.find(evidence) if evidence else -1
+        end = start + len(evidence)
+    if not text or start < 0:
+        return {"before": "", "evidence": evidence, "after": ""}
+    before = text[max(0, start - CONTEXT_CHARS):start]
+    after = text[end:end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS and " " in before:
+        before = "…" + before[before.index(" ") + 1:]
+    if end + CONTEXT_CHARS < len(text) and " " in after:
+        after = after[:after.rindex(" ")] + "…"
+    return {"before": before, "evidence": text[start:end], "after": after}
+
+
+def _article_texts(store: Store, article_ids: list[str]) -> dict[str, str]:
+    if not article_ids:
+        return {}
+    marks = ",".join("?" * len(article_ids))
+    rows = store.query(f"SELECT article_id, text FROM {queries.ARTICLES_T} "
+                       f"WHERE article_id IN ({marks})", article_ids)
+    return {r["article_id"]: r["text"] or "" for r in rows}
+
+
+def _refs(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for lid in dict.fromkeys(i for i in ids if i):
+        row = queries.get_letter(store, lid)
+        if row is not None:
+            out[lid] = queries.letter_out(row)
+    return out
+
+
+# What the templates and their macros call, wherever they are rendered from.
+templates.env.globals.update(href=href, outlet=outlet, letter_path=letter_path,
+                             person_path=person_path, thread_path=thread_path,
+                             date_words=date_words, statuses=STATUSES)
+
+
+def common(request: Request, path: str) -> dict[str, Any]:
+    return {"canonical": base_url(request) + path}
+
+
+def _not_found(request: Request, title: str, message: str) -> HTMLResponse:
+    context = common(request, request.url.path)
+    context.update(title=title, message=message)
+    return templates.TemplateResponse(request, "missing.html", context, status_code=404)
+
+
+# --- a letter ----------------------------------------------------------------------------------
+
+
+@router.get("/letter/{letter_id}", response_class=HTMLResponse)
+def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)],
+                store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
+    row = queries.get_letter(store, letter_id)
+    if row is None:
+        return _not_found(request, "No such letter",
+                          f"No letter has the id “{letter_id}”. It may have been withdrawn "
+                          "when an article was extracted again.")
+    letter = queries.letter_out(row)
+    raw_sources = queries._json(row["sources"]) or []
+    texts = _article_texts(store, sorted({s["article_id"] for s in raw_sources}))
+    reports = []
+    for raw, shown in zip(raw_sources, letter["sources"]):
+        reports.append({**shown, "context": in_context(raw, texts.get(raw["article_id"])),
+                        "outlet": outlet(shown), "link": href(shown.get("url"))})
+    reports.sort(key=lambda r: (r["published"] or "~", r["position"] or 0))
+    status = row.get("status") or next((s.get("status") for s in raw_sources
+                                        if s.get("status")), None)
+    replies = [queries.letter_out(r) for r in reversed(queries.replies_to(store, letter_id))]
+    parent = _refs(store, [row["in_reply_to"]]).get(row["in_reply_to"]) \
+        if row["in_reply_to"] else None
+    context = common(request, letter_path(letter_id))
+    context.update(
+        letter=letter, reports=reports, status=status, parent=parent, replies=replies,
+        in_thread=bool(parent or replies),
+        positions=sorted({s["position"] for s in letter["sources"] if s["position"]}),
+        versions=sorted({s["extractor_version"] for s in letter["sources"]
+                         if s["extractor_version"]}),
+        title=f"{letter['sender']} → {letter['recipient']}: {letter['kind']}, "
+              f"{date_words(letter['date'])[0]}")
+    return templates.TemplateResponse(request, "letter.html", context)
+
+
+# --- a thread ----------------------------------------------------------------------------------
+
+
+@router.get("/thread/{letter_id}", response_class=HTMLResponse)
+def thread_page(request: Request, letter_id: Annotated[str, Path(max_length=64)],
+                store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
+    found = threads.thread(store, letter_id)
+    if found is None:
+        return _not_found(request, "No such letter", f"No letter has the id “{letter_id}”.")
+    context = common(request, thread_path(found["root"]["letter_id"]))
+    names = found["people"]
+    title = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    context.update(thread=found, current=letter_id,
+                   title=f"Correspondence between {title}" if len(names) > 1
+                   else f"Letters of {title}")
+    return templates.TemplateResponse(request, "thread.html", context)
+
+
+# --- a person ----------------------------------------------------------------------------------
+
+
+def person_timeline(store: Store, key: str) -> dict[str, list[dict[str, Any]]]:
+    return {side: timeline.counts(store, f)
+            for side, f in timeline.person_sides(LetterFilter(), key).items()}
+
+
+@router.get("/person/{key:path}", response_class=HTMLResponse)
+def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
+                store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
+    memo: queries.Memo = request.app.state.memo
+    found = memo.get(("person", norm(key)), lambda: queries.person(store, key))
+    if found is None:
+        return _not_found(request, "Nobody of that name",
+                          f"No letter from or to “{key}” has been found.")
+    name = found["name"]
+    sides = person_timeline(store, norm(key))
+    chart = timeline.build(sides)
+    query = urlencode({"person": name})
+    context = common(request, person_path(name))
+    counterparts = found["counterparts"]
+    context.update(
+        person=found, name=name, offices=offices(name), chart=chart,
+        chart_svg=charts.svg(chart, f"Letters {name} sent and received, by {chart.unit}",
+                             "person-chart"),
+        legend=charts.legend(chart), counterparts=counterparts[:30],
+        most=max([c["sent"] + c["received"] for c in counterparts] or [1]),
+        latest=found["letters_list"][:LATEST], query=query,
+        timeline_csv=f"/timeline.csv?{urlencode({'person': name, 'split': 'direction'})}",
+        title=f"{name}: letters sent and received")
+    return templates.TemplateResponse(request, "person.html", context)
+
+
+# --- the numbers behind the charts ------------------------------------------------------------
+
+
+@router.get("/timeline.csv")
+def timeline_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
+                 store: Annotated[Store, Depends(get_store)],
+                 split: Annotated[str | None, Query(pattern="^direction$")] = None) -> Response:
+    """Letters per month and kind for the filters (the first page's chart); with a person
+    and ``split=direction``, sent and received apart (the person's chart)."""
+    if split and not f.person:
+        raise HTTPException(422, "split=direction needs person=")
+    if split:
+        sides = {side: timeline.counts(store, g)
+                 for side, g in timeline.person_sides(f, f.person or "").items()}
+    else:
+        sides = {"letters": timeline.counts(store, f)}
+    return Response(timeline.csv_text(sides), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="timeline.csv"'})
+
+
+def first_page_chart(store: Store, f: LetterFilter) -> tuple[charts.Timeline, Any]:
+    """The first page's chart of letters over time for its filters."""
+    chart = timeline.build({"letters": timeline.counts(store, f)})
+    return chart, charts.svg(chart, f"Letters over time, by {chart.unit} and kind",
+                             "letters-chart")
+

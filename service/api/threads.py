@@ -1,0 +1,56 @@
+"""Threads: letters joined by replies (``in_reply_to``), read as one conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store import Store
+
+from . import queries
+
+MAX_LETTERS = 500  # a thread longer than this is cut, and the page says so
+
+
+def root_of(store: Store, letter: dict[str, Any]) -> dict[str, Any]:
+    """The first letter of the thread: follow ``in_reply_to`` up, stopping at a letter that is
+    missing or already seen (a cycle in crawled data must not loop)."""
+    seen = {letter["letter_id"]}
+    while letter["in_reply_to"] and letter["in_reply_to"] not in seen:
+        parent = queries.get_letter(store, letter["in_reply_to"])
+        if parent is None:
+            break
+        seen.add(parent["letter_id"])
+        letter = parent
+    return letter
+
+
+def thread(store: Store, letter_id: str) -> dict[str, Any] | None:
+    """The conversation holding a letter: its root, then every reply in the order of the
+    conversation (a reply right after what it answers), each with its depth."""
+    start = queries.get_letter(store, letter_id)
+    if start is None:
+        return None
+    root = root_of(store, start)
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    truncated = False
+
+    def walk(row: dict[str, Any], depth: int) -> None:
+        nonlocal truncated
+        if row["letter_id"] in seen:
+            return
+        if len(items) >= MAX_LETTERS:
+            truncated = True
+            return
+        seen.add(row["letter_id"])
+        out = queries.letter_out(row)
+        out["depth"] = depth
+        items.append(out)
+        # Oldest reply first: a conversation reads forward in time.
+        for reply in reversed(queries.replies_to(store, row["letter_id"])):
+            walk(reply, depth + 1)
+
+    walk(root, 0)
+    people = list(dict.fromkeys(n for l in items for n in (l["sender"], l["recipient"])))
+    return {"root": items[0], "letters": items, "people": people, "truncated": truncated,
+            "dates": [l["date"] for l in items if l["date"]]}
