@@ -66,7 +66,7 @@ def index(
     filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
                "until": until or ""}
     export_query = urlencode({k: v for k, v in filters.items() if v})
-    chart, chart_svg = pages.first_page_chart(store, f)
+    chart, chart_svg = pages.first_page_chart(request, store, f)
     context: dict[str, Any] = pages.common(request, "/" + (f"?{export_query}" if export_query
                                                            else ""))
     context.update({

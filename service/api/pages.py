@@ -205,8 +205,14 @@ def thread_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
 # --- a person ----------------------------------------------------------------------------------
 
 
-def person_timeline(store: Store, key: str) -> dict[str, list[dict[str, Any]]]:
-    return {side: timeline.counts(store, f)
+def counts(request: Request, store: Store, f: LetterFilter) -> list[dict[str, Any]]:
+    """A chart's counts, kept until the letters move: they read every matching letter."""
+    memo: queries.Memo = request.app.state.memo
+    return memo.get(("timeline", f), lambda: timeline.counts(store, f))
+
+
+def person_timeline(request: Request, store: Store, key: str) -> dict[str, list[dict[str, Any]]]:
+    return {side: counts(request, store, f)
             for side, f in timeline.person_sides(LetterFilter(), key).items()}
 
 
@@ -219,7 +225,7 @@ def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
         return _not_found(request, "Nobody of that name",
                           f"No letter from or to “{key}” has been found.")
     name = found["name"]
-    sides = person_timeline(store, norm(key))
+    sides = person_timeline(request, store, norm(key))
     chart = timeline.build(sides)
     query = urlencode({"person": name})
     context = common(request, person_path(name))
@@ -256,9 +262,10 @@ def timeline_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
                     headers={"Content-Disposition": 'attachment; filename="timeline.csv"'})
 
 
-def first_page_chart(store: Store, f: LetterFilter) -> tuple[charts.Timeline, Any]:
+def first_page_chart(request: Request, store: Store,
+                     f: LetterFilter) -> tuple[charts.Timeline, Any]:
     """The first page's chart of letters over time for its filters."""
-    chart = timeline.build({"letters": timeline.counts(store, f)})
+    chart = timeline.build({"letters": counts(request, store, f)})
     return chart, charts.svg(chart, f"Letters over time, by {chart.unit} and kind",
                              "letters-chart")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 from dataclasses import replace
 from typing import Any
@@ -16,10 +17,17 @@ CSV_COLUMNS = ("period", "side", "kind", "letters")
 MONTHS_UP_TO_YEARS = 3  # a span of more years than this is drawn by year
 
 
+def _where(f: LetterFilter, store: Store) -> tuple[str, list[Any]]:
+    # Filters that search text through the store's own index need the store to say how.
+    if "store" in inspect.signature(f.where).parameters:
+        return f.where(store)  # type: ignore[call-arg]
+    return f.where()
+
+
 def counts(store: Store, f: LetterFilter) -> list[dict[str, Any]]:
     """(month, kind, letters) for the filter; the month is shorter when the date is: "2019"
     for a letter dated to the year, "" for an undated one."""
-    where, params = f.where()
+    where, params = _where(f, store)
     sql = (f"SELECT substr(sort_date, 1, 7) AS period, kind, COUNT(*) AS n FROM {LETTERS_T}"
            + (f" WHERE {where}" if where else "") + " GROUP BY substr(sort_date, 1, 7), kind")
     return [{"period": r["period"] or "", "kind": r["kind"], "n": int(r["n"])}
