@@ -29,8 +29,8 @@ OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign m
            "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
            "presidium": "President of the Presidium", "president": "President",
            "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
-STATUSES = {"reported": "reported as sent", "claimed": "claimed by one side",
-            "denied": "denied", "planned": "planned, not yet sent"}
+STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
+            "denied": "said not to have been sent", "planned": "announced, not yet sent"}
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -167,14 +167,12 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
         reports.append({**shown, "context": in_context(raw, texts.get(raw["article_id"])),
                         "outlet": outlet(shown), "link": href(shown.get("url"))})
     reports.sort(key=lambda r: (r["published"] or "~", r["position"] or 0))
-    status = row.get("status") or next((s.get("status") for s in raw_sources
-                                        if s.get("status")), None)
     replies = [queries.letter_out(r) for r in reversed(queries.replies_to(store, letter_id))]
     parent = _refs(store, [row["in_reply_to"]]).get(row["in_reply_to"]) \
         if row["in_reply_to"] else None
     context = common(request, letter_path(letter_id))
     context.update(
-        letter=letter, reports=reports, status=status, parent=parent, replies=replies,
+        letter=letter, reports=reports, parent=parent, replies=replies,
         in_thread=bool(parent or replies),
         positions=sorted({s["position"] for s in letter["sources"] if s["position"]}),
         versions=sorted({s["extractor_version"] for s in letter["sources"]
