@@ -105,6 +105,23 @@ def test_markup_in_crawled_text_is_escaped_on_every_page(client: TestClient, cor
         assert "&lt;script&gt;window.__pwned = true;" in html, path
 
 
+def test_a_feed_entry_without_a_web_link_opens_the_letters_page(client: TestClient,
+                                                               corpus: Store):
+    from events import ArticleExtracted, Finding, LettersExtracted
+    from test_api_support import refresh
+
+    corpus.append("article-js", [
+        ArticleExtracted(article_id="js", url="javascript:alert(1)", title="t", text="x",
+                         extractor_version="t1", site_name="Odd"),
+        LettersExtracted(article_id="js", extractor_version="1.0", letters=(Finding(
+            sender="A Person", recipient="B Person", kind="letter", date="2020-01-01",
+            via=None, evidence="A wrote to B."),))])
+    refresh(corpus)
+    lid = letter_id(corpus, "A Person", "2020-01-01")
+    feed = client.get("/letters.atom", params={"person": "A Person"}).text
+    assert f'href="http://testserver/letter/{lid}"' in feed and "javascript:" not in feed
+
+
 def test_pages_carry_no_inline_script_or_style(client: TestClient, corpus: Store):
     """So a strict Content-Security-Policy (script-src/style-src 'self') breaks nothing."""
     lid = letter_id(corpus, "Kim Jong Un", "2019-06-22")
