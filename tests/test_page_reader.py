@@ -162,14 +162,14 @@ def walk(page, site: str, width: str) -> None:
     reports = page.locator("article.report")
     assert reports.count() == 2
     assert page.locator("mark", has_text="very nice letter on July 6").count() == 1
-    assert "July 2018" in page.locator(".facts").inner_text()
+    assert "July 2018" in page.locator(".facts-box").inner_text()
     assert page.locator(".record a[href^='/events']").count() == 2  # two log positions
     assert canonical(page) == page.url
     shoot(page, f"letter-{width}")
     accessible(page, f"letter-{width}")
     fits(page)
 
-    page.locator(".facts dd a.person", has_text="Kim Jong Un").click()
+    page.locator(".facts-box dd a.person", has_text="Kim Jong Un").click()
     page.wait_for_url("**/person/*")
     assert page.locator("h1").inner_text() == "Kim Jong Un"
     assert "Leader, North Korea" in page.locator("ul.offices").inner_text()
@@ -184,7 +184,7 @@ def walk(page, site: str, width: str) -> None:
 
     page.locator(".card", has_text="answered Trump").locator(".when a").click()
     page.wait_for_url("**/letter/*")
-    assert "In reply to" in page.locator(".facts").inner_text()
+    assert "In reply to" in page.locator(".facts-box").inner_text()
     page.locator("a", has_text="Read the whole thread").click()
     page.wait_for_url("**/thread/*")
     msgs = page.locator("ol.thread > li")
