@@ -227,6 +227,13 @@ def test_every_page_works_with_javascript_off(browser, site):
         page.wait_for_url("**/person/*")
         assert "received" in page.locator(".lede").inner_text()
         shoot(page, "person-nojs")
+        page.fill("header input[name=q]", "KCNA")  # the search box on every other page
+        page.click("header button[type=submit]")
+        page.wait_for_url("**/?q=KCNA")
+        page.locator("li.letter a.thread-link").first.click()
+        page.wait_for_url("**/thread/*")
+        assert page.locator("ol.thread > li").count() == 2
+        shoot(page, "thread-nojs")
     finally:
         context.close()
 
