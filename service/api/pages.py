@@ -37,9 +37,10 @@ STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sen
 
 
 def base_url(request: Request) -> str:
-    """Where readers reach the site: the configured public address, else the request's."""
+    """Where readers reach the site, if configured (``public_url``); else "" and links stay
+    relative: the Host header is the client's to say and must not make the page's links."""
     configured = getattr(request.app.state.settings, "public_url", None)
-    return (str(configured).rstrip("/") if configured else str(request.base_url).rstrip("/"))
+    return str(configured).rstrip("/") if configured else ""
 
 
 def letter_path(letter_id: str) -> str:
