@@ -88,6 +88,17 @@ def test_a_persons_page(client: TestClient):
     assert html.count('<svg class="chart"') == 1
 
 
+def test_charts_are_drawn_by_year_or_month_as_asked_keeping_the_filters(client: TestClient):
+    html = client.get("/", params={"person": "Kim Jong Un", "by": "month"}).text
+    assert "<title id=\"letters-chart-t\">Letters over time, by month and kind</title>" in html
+    assert 'href="/?person=Kim+Jong+Un&amp;by=year" rel="nofollow">by year</a>' in html
+    html = client.get("/person/kimjongun", params={"by": "month"}).text
+    assert "sent and received, by month</title>" in html
+    for nonsense in ("/?by=week", "/person/kimjongun?by=week"):  # the page chooses instead
+        assert "by year and kind</title>" in client.get(nonsense).text \
+            or "by year</title>" in client.get(nonsense).text
+
+
 def test_unknown_ids_and_names_get_a_page_that_says_so(client: TestClient):
     for path, words in (("/letter/0000000000000000", "No such letter"),
                         ("/thread/0000000000000000", "No such letter"),

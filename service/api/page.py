@@ -44,6 +44,7 @@ def index(
     since: Annotated[str | None, Query(max_length=10)] = None,
     until: Annotated[str | None, Query(max_length=10)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    by: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     from . import pages  # the pages' helpers import this module's templates
 
@@ -66,13 +67,14 @@ def index(
     filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
                "until": until or ""}
     export_query = urlencode({k: v for k, v in filters.items() if v})
-    chart, chart_svg = pages.first_page_chart(request, store, f)
+    chart, chart_svg = pages.first_page_chart(request, store, f, by)
     context: dict[str, Any] = pages.common(request, "/" + (f"?{export_query}" if export_query
                                                            else ""))
     context.update({
         "letters": letters, "filters": filters,
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
+        "units": pages.unit_links(request, chart.unit),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),

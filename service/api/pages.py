@@ -29,6 +29,13 @@ OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign m
            "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
            "presidium": "President of the Presidium", "president": "President",
            "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
+Unit = Annotated[str | None, Query(max_length=10, description="draw the chart by year or month")]
+
+
+def unit(by: str | None) -> str | None:
+    """The chart's unit asked for; anything else lets the page choose (a page never errs)."""
+    return by if by in ("year", "month") else None
+
 STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
             "denied": "said not to have been sent", "planned": "announced, not yet sent"}
 
@@ -217,7 +224,7 @@ def person_timeline(request: Request, store: Store, key: str) -> dict[str, list[
 
 @router.get("/person/{key:path}", response_class=HTMLResponse)
 def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
-                store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
+                store: Annotated[Store, Depends(get_store)], by: Unit = None) -> HTMLResponse:
     memo: queries.Memo = request.app.state.memo
     found = memo.get(("person", norm(key)), lambda: queries.person(store, key))
     if found is None:
@@ -225,7 +232,7 @@ def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
                           f"No letter from or to “{key}” has been found.")
     name = found["name"]
     sides = person_timeline(request, store, norm(key))
-    chart = timeline.build(sides)
+    chart = timeline.build(sides, unit(by))
     query = urlencode({"person": name})
     context = common(request, person_path(name))
     counterparts = found["counterparts"]
@@ -233,7 +240,8 @@ def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
         person=found, name=name, offices=offices(name), chart=chart,
         chart_svg=charts.svg(chart, f"Letters {name} sent and received, by {chart.unit}",
                              "person-chart"),
-        legend=charts.legend(chart), counterparts=counterparts[:30],
+        legend=charts.legend(chart), units=unit_links(request, chart.unit),
+        counterparts=counterparts[:30],
         most=max([c["sent"] + c["received"] for c in counterparts] or [1]),
         latest=found["letters_list"][:LATEST], query=query,
         timeline_csv=f"/timeline.csv?{urlencode({'person': name, 'split': 'direction'})}",
@@ -261,10 +269,20 @@ def timeline_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
                     headers={"Content-Disposition": 'attachment; filename="timeline.csv"'})
 
 
-def first_page_chart(request: Request, store: Store,
-                     f: LetterFilter) -> tuple[charts.Timeline, Any]:
+def unit_links(request: Request, chosen: str) -> list[tuple[str, str, bool]]:
+    """(label, address, chosen) for drawing the chart by year or by month, other filters kept."""
+    out = []
+    for choice in ("year", "month"):
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "by"]
+        query.append(("by", choice))
+        out.append((f"by {choice}", f"{request.url.path}?{urlencode(query)}", choice == chosen))
+    return out
+
+
+def first_page_chart(request: Request, store: Store, f: LetterFilter,
+                     by: str | None = None) -> tuple[charts.Timeline, Any]:
     """The first page's chart of letters over time for its filters."""
-    chart = timeline.build({"letters": counts(request, store, f)})
+    chart = timeline.build({"letters": counts(request, store, f)}, unit(by))
     return chart, charts.svg(chart, f"Letters over time, by {chart.unit} and kind",
                              "letters-chart")
 
