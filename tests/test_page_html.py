@@ -85,7 +85,8 @@ def test_a_persons_page(client: TestClient):
     assert 'href="/letters.csv?person=Kim+Jong+Un"' in html
     assert 'href="/letters.atom?person=Kim+Jong+Un"' in html
     assert 'href="/timeline.csv?person=Kim+Jong+Un&amp;split=direction"' in html
-    assert html.count('<svg class="chart"') == 1
+    # Drawn wide and narrow; the style sheet shows the one that fits the screen.
+    assert html.count('<svg class="chart wide"') == 1 and html.count('<svg class="chart narrow"') == 1
 
 
 def test_charts_are_drawn_by_year_or_month_as_asked_keeping_the_filters(client: TestClient):

@@ -152,6 +152,9 @@ def walk(page, site: str, width: str) -> None:
     chart = page.locator("#letters-chart")
     assert chart.locator("rect").count() >= 6  # a bar segment per year and kind
     assert chart.locator("title").first.text_content() == "Letters over time, by year and kind"
+    narrow = page.locator("#letters-chart-narrow")
+    assert (chart.is_visible(), narrow.is_visible()) == ((True, False) if width == "desktop"
+                                                         else (False, True))
     shoot(page, f"first-{width}")
     accessible(page, f"first-{width}")
 

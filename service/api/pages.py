@@ -238,7 +238,7 @@ def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
     counterparts = found["counterparts"]
     context.update(
         person=found, name=name, offices=offices(name), chart=chart,
-        chart_svg=charts.svg(chart, f"Letters {name} sent and received, by {chart.unit}",
+        chart_svg=charts.responsive(chart, f"Letters {name} sent and received, by {chart.unit}",
                              "person-chart"),
         legend=charts.legend(chart), units=unit_links(request, chart.unit),
         counterparts=counterparts[:30],
@@ -283,6 +283,6 @@ def first_page_chart(request: Request, store: Store, f: LetterFilter,
                      by: str | None = None) -> tuple[charts.Timeline, Any]:
     """The first page's chart of letters over time for its filters."""
     chart = timeline.build({"letters": counts(request, store, f)}, unit(by))
-    return chart, charts.svg(chart, f"Letters over time, by {chart.unit} and kind",
+    return chart, charts.responsive(chart, f"Letters over time, by {chart.unit} and kind",
                              "letters-chart")
 

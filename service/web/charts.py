@@ -17,7 +17,7 @@ KIND_COLOURS = {"letter": "#2f6fd1", "message": "#2e8b57", "telegram": "#c06a14"
                 "greetings": "#8e44ad", "note": "#0f8a8a", "invitation": "#b0306b"}
 OTHER_COLOURS = ("#6b7a90", "#a0522d", "#556b2f", "#8b6914")
 
-WIDTH, PLOT_TOP, BAR_AREA = 560, 12, 140
+WIDE, NARROW, PLOT_TOP, BAR_AREA = 760, 380, 12, 140
 LEFT, RIGHT = 34, 8
 
 
@@ -88,7 +88,15 @@ def _label_every(count: int, room: float) -> int:
     return n
 
 
-def svg(t: Timeline, title: str, chart_id: str) -> Markup:
+def responsive(t: Timeline, title: str, chart_id: str) -> Markup:
+    """The chart drawn twice, wide and narrow, of which the style sheet shows the one that
+    fits the screen: an SVG scales as a whole, so one drawing has labels either too large on
+    a desktop or too small on a phone."""
+    return svg(t, title, chart_id, WIDE, "wide") + svg(t, title, chart_id + "-narrow", NARROW,
+                                                       "narrow")
+
+
+def svg(t: Timeline, title: str, chart_id: str, width: int = WIDE, variant: str = "wide") -> Markup:
     """The chart as an inline ``<svg>`` with a text alternative and a tooltip on each bar."""
     kinds = t.kinds
     sides = [(t.up, 1)] + ([(t.down, -1)] if t.down is not None else [])
@@ -98,14 +106,14 @@ def svg(t: Timeline, title: str, chart_id: str) -> Markup:
     axis_y = PLOT_TOP + half
     height = axis_y + (half if t.down is not None else 0) + 26
     n = max(len(t.periods), 1)
-    room = WIDTH - LEFT - RIGHT
+    room = width - LEFT - RIGHT
     slot = room / n
     bar = max(min(slot * 0.72, 46), 1.5)
     scale = half / top if top else 0
 
     summary = _summary(t)
     parts: list[str] = [
-        f'<svg class="chart" id="{chart_id}" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+        f'<svg class="chart {variant}" id="{chart_id}" viewBox="0 0 {width} {height:.0f}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}</desc>',
@@ -116,7 +124,7 @@ def svg(t: Timeline, title: str, chart_id: str) -> Markup:
             y = axis_y - sign * half * frac
             value = top * frac
             label = f"{value:g}"
-            parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                          f'stroke="#e3e7ee" stroke-width="1"/>')
             parts.append(f'<text x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end" '
                          f'font-size="12" fill="#5d6677">{label}</text>')
@@ -137,7 +145,7 @@ def svg(t: Timeline, title: str, chart_id: str) -> Markup:
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                     f'fill="{colour(kind, kinds)}"><title>{escape(period)}: {value} '
                     f'{escape(kind)} {escape(what)}</title></rect>')
-    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y:.1f}" y2="{axis_y:.1f}" '
+    parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{axis_y:.1f}" y2="{axis_y:.1f}" '
                  f'stroke="#5d6677" stroke-width="1"/>')
     if t.down is not None:
         parts.append(f'<text x="{LEFT + 4}" y="{PLOT_TOP + 10}" font-size="12" fill="#5d6677">'
