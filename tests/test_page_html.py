@@ -75,6 +75,16 @@ def test_a_reply_links_to_what_it_answers_and_to_its_thread(client: TestClient, 
     assert 'aria-current="true"' in thread
 
 
+def test_the_first_page_links_both_ends_of_a_reply_to_their_thread(client: TestClient,
+                                                                   corpus: Store):
+    first = letter_id(corpus, "Donald Trump", "2019-06-12")
+    reply = letter_id(corpus, "Kim Jong Un", "2019-06-22")
+    html = client.get("/").text
+    assert f'href="/thread/{first}">answered · thread</a>' in html
+    assert f'href="/thread/{reply}">a reply · thread</a>' in html
+    assert html.count('class="thread-link"') == 2
+
+
 def test_a_persons_page(client: TestClient):
     r = client.get("/person/kim jong-un")  # any spelling of the name
     html = r.text

@@ -49,3 +49,10 @@ def test_replies_that_answer_each_other_do_not_loop(corpus: Store):
 
 def test_an_unknown_letter_has_no_thread(corpus: Store):
     assert threads.thread(corpus, "0000000000000000") is None
+
+
+def test_which_letters_got_a_reply_in_one_question(corpus: Store):
+    first = ids_of(corpus, "Donald Trump", "2019-06-12")
+    reply = ids_of(corpus, "Kim Jong Un", "2019-06-22")
+    assert threads.answered(corpus, [first, reply]) == {first}
+    assert threads.answered(corpus, []) == set()

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from store import Store
 
 from ..web import charts
-from . import queries
+from . import queries, threads
 from .deps import get_store, require_read_page
 from .letters import DATE
 from .queries import LetterFilter
@@ -75,6 +75,7 @@ def index(
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
         "units": pages.unit_links(request, chart.unit),
+        "answered": threads.answered(store, [lt["letter_id"] for lt in letters]),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),

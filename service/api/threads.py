@@ -11,6 +11,16 @@ from . import queries
 MAX_LETTERS = 500  # a thread longer than this is cut, and the page says so
 
 
+def answered(store: Store, letter_ids: list[str]) -> set[str]:
+    """Which of these letters got a reply: one query for a whole list of letters."""
+    if not letter_ids:
+        return set()
+    marks = ",".join("?" * len(letter_ids))
+    rows = store.query(f"SELECT DISTINCT in_reply_to FROM {queries.LETTERS_T} "
+                       f"WHERE in_reply_to IN ({marks})", letter_ids)
+    return {r["in_reply_to"] for r in rows}
+
+
 def root_of(store: Store, letter: dict[str, Any]) -> dict[str, Any]:
     """The first letter of the thread: follow ``in_reply_to`` up, stopping at a letter that is
     missing or already seen (a cycle in crawled data must not loop)."""
