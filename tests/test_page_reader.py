@@ -202,6 +202,12 @@ def walk(page, site: str, width: str) -> None:
     page.wait_for_url(site + "/")
     unharmed(page)
 
+    response = page.goto(site + "/letter/0000000000000000")
+    assert response.status == 404 and page.locator("h1").inner_text() == "No such letter"
+    accessible(page, f"missing-{width}")
+    page.locator("main a", has_text="Back to the latest letters").click()
+    page.wait_for_url(site + "/")
+
 
 @pytest.mark.browser
 def test_a_reader_goes_from_the_first_page_to_a_letter_its_sender_and_a_thread(desktop, site):
