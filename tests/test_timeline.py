@@ -68,7 +68,19 @@ def test_the_numbers_behind_the_charts_as_csv(client: TestClient):
         ["undated", "letters", "message", "1"]]
 
 
+def test_with_a_read_token_the_numbers_need_it_as_the_other_exports_do(corpus: Store):
+    from service.api import create_app
+    from test_api_support import settings
+
+    with TestClient(create_app(settings(read_token="read-token-for-tests-0123"), corpus)) as c:
+        assert c.get("/timeline.csv").status_code == 401
+        ok = c.get("/timeline.csv", headers={"Authorization": "Bearer read-token-for-tests-0123"})
+        assert ok.status_code == 200 and ok.text.startswith("period,side,kind,letters")
+
+
 def test_bad_chart_requests_get_a_clear_error(client: TestClient):
-    assert client.get("/timeline.csv?split=direction").status_code == 422
+    r = client.get("/timeline.csv?split=direction")
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["msg"] == "split=direction needs person="
     assert client.get("/timeline.csv?split=sideways&person=x").status_code == 422
     assert client.get("/timeline.csv?since=June").status_code == 422

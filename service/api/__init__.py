@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     for module in (exports, letters, people, articles, sources, events, watches, admin, page,
                    pages, login):
         app.include_router(module.router)
+    app.include_router(pages.data)
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NoNulCharacters)

@@ -7,19 +7,24 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from store import Store
 
 from ..web import charts
 from . import queries, threads, timeline
-from .deps import get_store, require_read_page
+from .deps import get_store, require_read, require_read_page
+from .errors import READ_RESPONSES, invalid
 from .letters import letter_filter
 from .page import href, templates
 from .queries import LetterFilter, norm, outlet
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
+# The charts' numbers are data, read as /letters.csv is: a missing token is a 401, not a
+# redirect to the sign-in page.
+data = APIRouter(tags=["letters"], dependencies=[Depends(require_read)],
+                 responses=READ_RESPONSES)
 
 CONTEXT_CHARS = 320  # article text shown either side of an evidence sentence
 LATEST = 20
@@ -252,14 +257,15 @@ def person_page(request: Request, key: Annotated[str, Path(max_length=1000)],
 # --- the numbers behind the charts ------------------------------------------------------------
 
 
-@router.get("/timeline.csv")
+@data.get("/timeline.csv", summary="Letters per month and kind, as CSV",
+          responses={200: {"content": {"text/csv": {}}}})
 def timeline_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
                  store: Annotated[Store, Depends(get_store)],
                  split: Annotated[str | None, Query(pattern="^direction$")] = None) -> Response:
     """Letters per month and kind for the filters (the first page's chart); with a person
     and ``split=direction``, sent and received apart (the person's chart)."""
     if split and not f.person:
-        raise HTTPException(422, "split=direction needs person=")
+        raise invalid("query", "split", "split=direction needs person=")
     if split:
         sides = {side: timeline.counts(store, g)
                  for side, g in timeline.person_sides(f, f.person or "").items()}
