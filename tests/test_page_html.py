@@ -110,6 +110,17 @@ def test_charts_are_drawn_by_year_or_month_as_asked_keeping_the_filters(client: 
             or "by year</title>" in client.get(nonsense).text
 
 
+def test_a_name_with_a_slash_has_a_page_of_its_own(client: TestClient, corpus: Store):
+    from test_api_support import add_article, letter, refresh
+
+    add_article(corpus, "slash", site="Odd", published="2020-01-02", title="t", findings=[
+        letter("AC/DC Fan Club", "Kim Jong Un", "letter", "2020-01-01", "The club wrote.")])
+    refresh(corpus)
+    assert person_path("AC/DC Fan Club") == "/person/ac%2Fdcfanclub"
+    r = client.get(person_path("AC/DC Fan Club"))
+    assert r.status_code == 200 and "<h1><bdi>AC/DC Fan Club</bdi></h1>" in r.text
+
+
 def test_unknown_ids_and_names_get_a_page_that_says_so(client: TestClient):
     for path, words in (("/letter/0000000000000000", "No such letter"),
                         ("/thread/0000000000000000", "No such letter"),

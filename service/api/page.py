@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 from typing import Annotated, Any
@@ -58,7 +59,12 @@ def index(
     if problems:
         since = until = None
     f = LetterFilter(person=person, kind=kind, since=since, until=until, q=q)
-    letters, _ = queries.page_letters(store, f, 100)
+    try:
+        letters, _ = queries.page_letters(store, f, 100)
+    except queries.BadInput as exc:  # a search with nothing to look for: said, not an error
+        problems.append(str(exc))
+        q, f = None, replace(f, q=None)
+        letters, _ = queries.page_letters(store, f, 100)
     memo: queries.Memo = request.app.state.memo
     kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
         f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
