@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
@@ -34,15 +35,14 @@ OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign m
            "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
            "presidium": "President of the Presidium", "president": "President",
            "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
+STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
+            "denied": "said not to have been sent", "planned": "announced, not yet sent"}
 Unit = Annotated[str | None, Query(max_length=10, description="draw the chart by year or month")]
 
 
 def unit(by: str | None) -> str | None:
     """The chart's unit asked for; anything else lets the page choose (a page never errs)."""
     return by if by in ("year", "month") else None
-
-STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
-            "denied": "said not to have been sent", "planned": "announced, not yet sent"}
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -136,15 +136,6 @@ def _article_texts(store: Store, article_ids: list[str]) -> dict[str, str]:
     return {r["article_id"]: r["text"] or "" for r in rows}
 
 
-def _refs(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    out = {}
-    for lid in dict.fromkeys(i for i in ids if i):
-        row = queries.get_letter(store, lid)
-        if row is not None:
-            out[lid] = queries.letter_out(row)
-    return out
-
-
 # What the templates and their macros call, wherever they are rendered from.
 templates.env.globals.update(href=href, outlet=outlet, letter_path=letter_path,
                              person_path=person_path, thread_path=thread_path,
@@ -173,7 +164,10 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
                           f"No letter has the id “{letter_id}”. It may have been withdrawn "
                           "when an article was extracted again.")
     letter = queries.letter_out(row)
-    raw_sources = queries._json(row["sources"]) or []
+    # The stored sources keep the evidence's offsets in the article, which the API leaves out.
+    raw_sources = row["sources"]
+    raw_sources = (orjson.loads(raw_sources) if isinstance(raw_sources, str | bytes)
+                   else raw_sources) or []
     texts = _article_texts(store, sorted({s["article_id"] for s in raw_sources}))
     reports = []
     for raw, shown in zip(raw_sources, letter["sources"]):
@@ -181,12 +175,11 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
                         "outlet": outlet(shown), "link": href(shown.get("url"))})
     reports.sort(key=lambda r: (r["published"] or "~", r["position"] or 0))
     replies = [queries.letter_out(r) for r in reversed(queries.replies_to(store, letter_id))]
-    parent = _refs(store, [row["in_reply_to"]]).get(row["in_reply_to"]) \
-        if row["in_reply_to"] else None
+    parent_row = queries.get_letter(store, row["in_reply_to"]) if row["in_reply_to"] else None
+    parent = queries.letter_out(parent_row) if parent_row else None
     context = common(request, letter_path(letter_id))
     context.update(
         letter=letter, reports=reports, parent=parent, replies=replies,
-        in_thread=bool(parent or replies),
         positions=sorted({s["position"] for s in letter["sources"] if s["position"]}),
         versions=sorted({s["extractor_version"] for s in letter["sources"]
                          if s["extractor_version"]}),
