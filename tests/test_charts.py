@@ -22,7 +22,7 @@ def test_one_bar_segment_per_period_and_kind_with_its_count():
                  up={"2018": {"letter": 2, "telegram": 1}, "2020": {"letter": 1}})
     out = str(svg(t, "Letters over time", "c"))
     tips = re.findall(r"<title>([^<]*)</title></rect>", out)
-    assert tips == ["2018: 2 letter letters", "2018: 1 telegram letters", "2020: 1 letter letters"]
+    assert tips == ["2018, letter: 2", "2018, telegram: 1", "2020, letter: 1"]
     assert 'role="img"' in out and 'aria-labelledby="c-t c-d"' in out
     assert "<desc id=\"c-d\">4 letters by year from 2018 to 2020; the most in 2018.</desc>" in out
     assert "style=" not in out and "<script" not in out  # allowed by a strict CSP
@@ -37,6 +37,8 @@ def test_a_second_side_is_drawn_below_the_axis():
     ys = [float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', out)]
     assert ys[0] < axis <= ys[1]  # sent above, received from the axis down
     assert "▼ received" in out
+    assert re.findall(r"<title>([^<]*)</title></rect>", out) == [
+        "2019, letter sent: 1", "2019, letter received: 3"]
 
 
 def test_kind_names_from_crawled_text_are_escaped():

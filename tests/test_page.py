@@ -162,6 +162,6 @@ def test_search_over_the_evidence_narrows_the_list_and_its_chart(page, site: str
     assert page.locator("li.letter").count() == 2  # "on June 12", "on June 22"
     assert page.locator("h1").inner_text().startswith("Letters whose evidence mentions")
     bars = page.locator("#letters-chart rect title").all_text_contents()
-    assert bars == ["2019-06: 2 letter letters"]  # under three years: drawn by month
+    assert bars == ["2019-06, letter: 2"]  # under three years: drawn by month
     csv = page.locator("a", has_text="numbers as CSV").get_attribute("href")
     assert csv == "/timeline.csv?q=June"

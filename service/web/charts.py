@@ -140,11 +140,12 @@ def svg(t: Timeline, title: str, chart_id: str, width: int = WIDE, variant: str 
                 h = value * scale
                 y = axis_y - acc * scale - h if sign > 0 else axis_y + acc * scale
                 acc += value
-                what = t.up_label if sign > 0 else t.down_label
+                # "2019-06, letter: 2", and on a two-sided chart "2019-06, letter sent: 2"
+                which = "" if t.down is None else " " + (t.up_label if sign > 0 else t.down_label)
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                    f'fill="{colour(kind, kinds)}"><title>{escape(period)}: {value} '
-                    f'{escape(kind)} {escape(what)}</title></rect>')
+                    f'fill="{colour(kind, kinds)}"><title>{escape(period)}, {escape(kind)}'
+                    f'{escape(which)}: {value}</title></rect>')
     parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{axis_y:.1f}" y2="{axis_y:.1f}" '
                  f'stroke="#5d6677" stroke-width="1"/>')
     if t.down is not None:
