@@ -2,12 +2,16 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 RUN python -m venv /opt/letterwatch
-COPY pyproject.toml README.md ./
+# The locked runtime set, every file checked against its hash; then letterwatch alone.
+COPY requirements/runtime.txt ./requirements/
+RUN /opt/letterwatch/bin/pip install --no-cache-dir --require-hashes -r requirements/runtime.txt
+COPY pyproject.toml README.md LICENSE ./
 COPY events ./events
 COPY store ./store
 COPY scrapers ./scrapers
 COPY service ./service
-RUN /opt/letterwatch/bin/pip install --no-cache-dir .
+RUN /opt/letterwatch/bin/pip install --no-cache-dir --no-deps . \
+    && /opt/letterwatch/bin/pip check
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 letterwatch

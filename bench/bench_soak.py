@@ -77,7 +77,7 @@ def slope_per_1000(samples: list[dict[str, Any]], key: str) -> float:
         return 0.0
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
-    return 1000 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    return 1000 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
 def at_pages(samples: list[dict[str, Any]], pages: float) -> dict[str, Any]:

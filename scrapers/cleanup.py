@@ -119,7 +119,7 @@ def _drop_plea_blocks(paragraphs: list[str]) -> list[str]:
     speak to the reader or for the outlet."""
     pleas = [i for i, p in enumerate(paragraphs) if _is_plea(p, len(p.split()))]
     drop: set[int] = set()
-    for a, b in zip(pleas, pleas[1:]):
+    for a, b in zip(pleas, pleas[1:], strict=False):
         if 1 < b - a <= _MAX_PLEA_GAP + 1:
             inner = range(a + 1, b)
             if all(len(paragraphs[i].split()) <= 90 and

@@ -33,16 +33,18 @@ from events import (
 )
 from events.projections.articles import ARTICLES
 from events.projections.sources import SOURCES
-from store import ANY, Store
+from store import ANY, Store, table_name
 from store.base import PackedPage, pack_page
 from store.projector import catch_up
 
 from . import metrics
 from .bodies import is_html
-from .fetch import FetchResult, Fetcher
+from .fetch import Fetcher
+from .hosts import HostMemory
 from .listings import BadListing, Entry, Listing, discover_feeds, parse_listing
 from .pages import PageWork, process_page
 from .policy import FetchPolicy
+from .results import FetchResult
 from .simhash import SimIndex, from_hex, to_hex
 from .urls import BadURL, canonical_url
 
@@ -52,8 +54,12 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 LISTING_ACCEPT = ("application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                   "text/xml;q=0.9, text/plain;q=0.5, */*;q=0.1")
+SOURCES_T = table_name(SOURCES.name, "sources")
+URLS_T = table_name(ARTICLES.name, "urls")
+ARTICLES_T = table_name(ARTICLES.name, "articles")
 RECENT_SIMHASHES = 20_000  # articles whose simhash new ones are compared with
 MAIN_SCRIPT_ENV = "LETTERWATCH_MAIN_SCRIPT"  # read by scrapers.workers in the fork server
+EXTRACTION_ERROR = "extraction_error"  # FetchFailed.reason of a page the extractor raised on
 
 
 class UnknownSource(ValueError):
@@ -91,37 +97,44 @@ class CrawlReport:
 
 
 async def crawl(store: Store, policy: FetchPolicy, *, source_ids: Iterable[str] | None = None,
-                progress: Progress | None = None) -> CrawlReport:
+                progress: Progress | None = None,
+                memory: HostMemory | None = None) -> CrawlReport:
     """Poll every enabled source that is due (or exactly ``source_ids``), fetch and extract
-    what is new; returns the counts. Network trouble is recorded, never raised."""
+    what is new; returns the counts. Network trouble is recorded, never raised. ``memory``
+    keeps robots.txt and per-host pacing from earlier crawls (a worker passes the same one to
+    every poll)."""
     for projection in (SOURCES, ARTICLES):
         store.ensure_projection(projection)
         catch_up(store, projection)
     sources = _sources_to_poll(store, None if source_ids is None else list(source_ids))
     report = CrawlReport(sources=len(sources))
-    async with _Crawl(store, policy, report, progress) as run:
+    async with _Crawl(store, policy, report, progress, memory) as run:
         await asyncio.gather(*(run.poll(source) for source in sources))
     return report
 
 
 def crawl_sync(store: Store, policy: FetchPolicy, *, source_ids: Iterable[str] | None = None,
-               progress: Progress | None = None) -> CrawlReport:
+               progress: Progress | None = None,
+               memory: HostMemory | None = None) -> CrawlReport:
     """:func:`crawl` for callers without an event loop (CLI, scheduler threads)."""
-    return asyncio.run(crawl(store, policy, source_ids=source_ids, progress=progress))
+    return asyncio.run(crawl(store, policy, source_ids=source_ids, progress=progress,
+                             memory=memory))
 
 
 async def poll_source(store: Store, policy: FetchPolicy, source_id: str,
-                      progress: Progress | None = None) -> CrawlReport:
+                      progress: Progress | None = None,
+                      memory: HostMemory | None = None) -> CrawlReport:
     """Poll one source now, due or not ("poll now")."""
-    return await crawl(store, policy, source_ids=[source_id], progress=progress)
+    return await crawl(store, policy, source_ids=[source_id], progress=progress, memory=memory)
 
 
-def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str) -> CrawlReport:
-    return asyncio.run(poll_source(store, policy, source_id))
+def poll_source_sync(store: Store, policy: FetchPolicy, source_id: str,
+                     memory: HostMemory | None = None) -> CrawlReport:
+    return asyncio.run(poll_source(store, policy, source_id, memory=memory))
 
 
 def _sources_to_poll(store: Store, ids: list[str] | None) -> list[dict[str, Any]]:
-    rows = store.query("SELECT * FROM p_sources_sources WHERE removed = 0")
+    rows = store.query(f"SELECT * FROM {SOURCES_T} WHERE removed = 0")
     by_id = {r["source_id"]: r for r in rows}
     if ids is not None:
         missing = [i for i in ids if i not in by_id]
@@ -147,9 +160,9 @@ class _Crawl:
     """One crawl's shared state: the fetcher, the extraction pool, the duplicate index."""
 
     def __init__(self, store: Store, policy: FetchPolicy, report: CrawlReport,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, memory: HostMemory | None = None) -> None:
         self.store, self.policy, self.report, self.progress = store, policy, report, progress
-        self.fetcher = Fetcher(policy)
+        self.fetcher = Fetcher(policy, memory=memory)
         self.pool: Executor | None = None  # extraction: one thread, or worker processes
         self.claimed: set[str] = set()  # URLs taken by some source in this crawl
         self.done = self.total = 0
@@ -257,7 +270,7 @@ class _Crawl:
             self.fetcher.fetch(c.url, accept=LISTING_ACCEPT, limit=self.policy.max_body_bytes)
             for c in children))
         entries: list[Entry] = []
-        for child, res in zip(children, results):
+        for child, res in zip(children, results, strict=True):
             if not res.ok:
                 self._record_failure(f"source-{source['source_id']}", child.url, res,
                                      source["source_id"])
@@ -303,7 +316,7 @@ class _Crawl:
             to_fetch.append((entry.url, row))
         # Pages of this source that failed for a passing reason and are due again.
         for row in self.store.query(
-                "SELECT * FROM p_articles_urls WHERE source_id = ? AND state = ? "
+                f"SELECT * FROM {URLS_T} WHERE source_id = ? AND state = ? "
                 "AND permanent = ? AND retry_at <= ?",
                 [source["source_id"], "failed", False, now]):
             if row["url"] not in self.claimed:
@@ -317,7 +330,7 @@ class _Crawl:
             chunk = urls[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.store.query(
-                    f"SELECT * FROM p_articles_urls WHERE url IN ({marks})", chunk):
+                    f"SELECT * FROM {URLS_T} WHERE url IN ({marks})", chunk):
                 rows[row["url"]] = row
         return rows
 
@@ -377,7 +390,13 @@ class _Crawl:
         except BadURL:
             article_url = url
         # The worker hashes and compresses the page too: this process only writes bytes.
-        work = await self._process(res.body, article_url, res.content_type)
+        try:
+            work = await self._process(res.body, article_url, res.content_type)
+        except BrokenProcessPool:
+            raise  # the worker died, not the extractor: an internal failure
+        except Exception as exc:
+            await self._extraction_failed(stream, url, res, source_id, exc, fetched_event)
+            return
         metrics.extraction_timings(work.timings)
         assert work.page is not None
         fetched = fetched_event(work.page, work.charset)
@@ -388,6 +407,21 @@ class _Crawl:
             self._count(source_id, "skipped", "no_article")
             return
         self.record_article(work, article_url, fetched, source_id, page_stream=stream)
+
+    async def _extraction_failed(self, stream: str, url: str, res: FetchResult, source_id: str,
+                                 exc: Exception, fetched_event: Callable) -> None:
+        """The extractor raised on this page: keep the page (a later extractor may read it),
+        record the failure with its reason, log the exception. Never an empty article."""
+        reason = f"{type(exc).__name__}: {exc}"
+        log.error("crawl: extracting %s failed: %s", url, reason, exc_info=exc,
+                  extra={"url": url, "source_id": source_id, "outcome": "extraction_error"})
+        page = await asyncio.to_thread(pack_page, res.body)
+        # Permanent: the same page gives the same error until the extractor changes.
+        failed = FetchFailed(url=url, reason=EXTRACTION_ERROR, detail=reason[:500],
+                             status=res.status, permanent=True, source_id=source_id)
+        self._append_pages([(stream, [fetched_event(page, None), failed])], page)
+        self._count(source_id, "failed", EXTRACTION_ERROR)
+        self.report.problems.append((source_id, url, f"{EXTRACTION_ERROR}: {reason}"[:200]))
 
     def record_article(self, work: PageWork, article_url: str, fetched: PageFetched,
                        source_id: str | None, page_stream: str | None = None) -> None:
@@ -508,7 +542,7 @@ def load_sim_index(store: Store, limit: int = RECENT_SIMHASHES) -> SimIndex:
     catch_up(store, ARTICLES)
     index = SimIndex()
     rows = store.query(
-        "SELECT article_id, simhash FROM p_articles_articles WHERE simhash IS NOT NULL "
+        f"SELECT article_id, simhash FROM {ARTICLES_T} WHERE simhash IS NOT NULL "
         "AND duplicate_of IS NULL ORDER BY position DESC LIMIT ?", [limit])
     index.add_all((from_hex(r["simhash"]), r["article_id"]) for r in reversed(rows))
     return index

@@ -84,10 +84,9 @@ def _strip_inert(tree) -> None:
 
 
 def _main_text(tree, url: str | None, *, fast: bool) -> str:
-    try:
-        doc = trafilatura.bare_extraction(
-            tree, url=url, fast=fast, include_comments=False,
-            include_tables=True, with_metadata=False, deduplicate=False)
-    except Exception:  # trafilatura fails on some malformed trees; treat as "no text"
-        return ""
+    # No ``except`` here: a page that makes trafilatura raise is recorded as an extraction
+    # failure with its reason (by the crawl), not mistaken for a page without an article.
+    doc = trafilatura.bare_extraction(
+        tree, url=url, fast=fast, include_comments=False,
+        include_tables=True, with_metadata=False, deduplicate=False)
     return (doc.text or "") if doc is not None else ""

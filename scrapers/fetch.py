@@ -9,48 +9,23 @@ import email.utils
 import ipaddress
 import random
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from .bodies import ACCEPT_ENCODING, BodyDecoder, DecodeError, TooLarge, is_html, media_type
+from .hosts import HostMemory
 from .netguard import BlockedAddress, IPAddress, ResolveError, Resolver
 from .policy import FetchPolicy
-from .robots import RobotsCache
+from .results import FetchResult
+from .robots import ROBOTS_MAX_BYTES, RobotsCache
+
+__all__ = ["Fetcher", "FetchResult", "HostMemory", "retry_after_seconds"]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RETRYABLE = frozenset({"timeout", "connect", "network", "http_429", "http_5xx", "http_408"})
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """What one fetch came to, after retries and redirects.
-
-    ``outcome`` is "ok" (body holds the decoded content), "not_modified" (304), "skipped"
-    (not a page we extract; body not downloaded) or "failed" (``reason`` says why).
-    """
-
-    url: str
-    final_url: str
-    outcome: str
-    status: int | None = None
-    body: bytes = b""
-    content_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    reason: str | None = None
-    detail: str = ""
-    permanent: bool = False
-    retry_at: datetime | None = None
-    attempts: int = 1
-    elapsed_ms: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
 
 
 class _Failure(Exception):
@@ -69,22 +44,20 @@ class _Failure(Exception):
 
 
 class _HostGate:
-    """At most N requests in flight to one host, and a minimum gap between their starts."""
+    """At most N requests in flight to one host, and a minimum gap between their starts
+    (kept in the :class:`HostMemory`, so the gap holds across crawls too)."""
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    def __init__(self, host: str, concurrency: int, delay: float, memory: HostMemory) -> None:
+        self.host, self.memory = host, memory
         self.slots = asyncio.Semaphore(concurrency)
         self.delay = delay
-        self._lock = asyncio.Lock()
-        self._next_start = 0.0
 
     async def __aenter__(self) -> None:
         await self.slots.acquire()
         try:
-            async with self._lock:
-                now = time.monotonic()
-                if self._next_start > now:
-                    await asyncio.sleep(self._next_start - now)
-                self._next_start = max(now, self._next_start) + self.delay
+            wait = self.memory.reserve(self.host, self.delay)
+            if wait > 0:
+                await asyncio.sleep(wait)
         except BaseException:
             self.slots.release()
             raise
@@ -94,12 +67,20 @@ class _HostGate:
 
 
 class Fetcher:
-    """One crawl's HTTP client. Use as ``async with Fetcher(policy) as f: await f.fetch(url)``."""
+    """One crawl's HTTP client. Use as ``async with Fetcher(policy) as f: await f.fetch(url)``.
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    ``memory`` carries robots.txt rules and per-host pacing from one crawl to the next (a new
+    one per fetcher when not given); ``transport`` replaces the network (``httpx.MockTransport``
+    in tests) and ``resolver`` the DNS look-up and address check.
+    """
+
+    def __init__(self, policy: FetchPolicy, *, memory: HostMemory | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: Resolver | None = None) -> None:
         self.policy = policy
-        self.resolver = Resolver(policy.allow_private)
-        self.robots = RobotsCache(self, policy.robots_ttl)
+        self.memory = memory if memory is not None else HostMemory()
+        self.resolver = resolver or Resolver(policy.allow_private)
+        self.robots = RobotsCache(self._load_robots, policy.robots_ttl, self.memory.robots)
         self._global = asyncio.Semaphore(policy.concurrency)
         self._gates: dict[str, _HostGate] = {}
         timeout = httpx.Timeout(connect=policy.connect_timeout, read=policy.read_timeout,
@@ -111,6 +92,7 @@ class Fetcher:
             limits=httpx.Limits(max_connections=policy.concurrency * 2,
                                 max_keepalive_connections=policy.concurrency),
             headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            transport=transport,
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -152,6 +134,9 @@ class Fetcher:
                     return self._failed(url, failure, attempt, started, wait)
                 await asyncio.sleep(wait)
 
+    async def _load_robots(self, url: str) -> FetchResult:
+        return await self.fetch(url, check_robots=False, retries=0, limit=ROBOTS_MAX_BYTES)
+
     def _backoff(self, attempt: int) -> float:
         base = self.policy.retry_base_delay * 2 ** (attempt - 1)
         return min(base, self.policy.max_retry_wait) * random.uniform(0.5, 1.0)
@@ -190,17 +175,16 @@ class Fetcher:
                     headers["If-None-Match"] = etag
                 if last_modified:
                     headers["If-Modified-Since"] = last_modified
-            async with self._gate(parts.hostname):
-                async with self._global:
-                    began = time.monotonic()
-                    try:
-                        async with asyncio.timeout(budget):
-                            result = await self._exchange(current, parts, address, headers,
-                                                          html_only, limit)
-                    except TimeoutError:
-                        raise _Failure("timeout", f"no complete answer within "
-                                       f"{self.policy.total_timeout:g}s",
-                                       final_url=current) from None
+            async with self._gate(parts.hostname), self._global:
+                began = time.monotonic()
+                try:
+                    async with asyncio.timeout(budget):
+                        result = await self._exchange(current, parts, address, headers,
+                                                      html_only, limit)
+                except TimeoutError:
+                    raise _Failure("timeout", f"no complete answer within "
+                                   f"{self.policy.total_timeout:g}s",
+                                   final_url=current) from None
             budget = max(0.001, budget - (time.monotonic() - began))
             if isinstance(result, FetchResult):
                 return dataclasses.replace(result, url=url)
@@ -237,8 +221,8 @@ class Fetcher:
     def _gate(self, host: str) -> _HostGate:
         gate = self._gates.get(host)
         if gate is None:
-            gate = self._gates[host] = _HostGate(self.policy.per_host_concurrency,
-                                                 self.policy.per_host_delay)
+            gate = self._gates[host] = _HostGate(host, self.policy.per_host_concurrency,
+                                                 self.policy.per_host_delay, self.memory)
         return gate
 
     async def _exchange(self, url: str, parts, address: IPAddress, headers: dict[str, str],

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field, fields
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-DEFAULT_USER_AGENT = "letterwatch/0.1 (+https://github.com/letterwatch/letterwatch)"
+
+def _installed_version() -> str:
+    try:
+        return version("letterwatch")
+    except PackageNotFoundError:  # a source tree run without being installed
+        return "0+unknown"
+
+
+# pyproject.toml holds the version; everything else reads it from the installed metadata.
+VERSION = _installed_version()
+DEFAULT_USER_AGENT = f"letterwatch/{VERSION} (+https://github.com/letterwatch/letterwatch)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ slow work happens here, never in a projection's fold."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from events import url_key
@@ -12,10 +13,12 @@ from events.versions import is_older
 from store import Store
 from store.projector import catch_up
 
-from .crawl import article_event, letters_event, load_sim_index
+from .crawl import ARTICLES_T, URLS_T, article_event, letters_event, load_sim_index
 from .extract import EXTRACTOR_VERSION
 from .pages import PageWork, find_letters, letters_extractor, process_page
 from .urls import BadURL, canonical_url
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -26,11 +29,11 @@ def reextract_articles(store: Store, progress: Progress | None = None) -> int:
     store.ensure_projection(ARTICLES)
     catch_up(store, ARTICLES)
     versions = {r["article_id"]: r["extractor_version"] for r in store.query(
-        "SELECT article_id, extractor_version FROM p_articles_articles")}
+        f"SELECT article_id, extractor_version FROM {ARTICLES_T}")}
     todo: dict[str, dict] = {}
     for page in store.query(
             "SELECT url, final_url, content_type, body_sha256, source_id, reason "
-            "FROM p_articles_urls WHERE body_sha256 IS NOT NULL ORDER BY url"):
+            f"FROM {URLS_T} WHERE body_sha256 IS NOT NULL ORDER BY url"):
         if page["reason"] == "not_html":
             continue
         try:
@@ -47,8 +50,12 @@ def reextract_articles(store: Store, progress: Progress | None = None) -> int:
         body = store.get_page(page["body_sha256"])
         if body is not None:
             article_url = page["article_url"]
-            work = process_page(body, article_url, page["content_type"], with_letters=False)
-            if work.article is not None:
+            try:
+                work = process_page(body, article_url, page["content_type"], with_letters=False)
+            except Exception:  # one page the extractor fails on must not stop the others
+                log.exception("reextract: extracting %s failed", article_url)
+                work = None
+            if work is not None and work.article is not None:
                 _append_article(store, work, article_url, page, index)
                 appended += 1
         if progress is not None:
@@ -85,7 +92,7 @@ def reextract_letters(store: Store, progress: Progress | None = None) -> int:
     store.ensure_projection(ARTICLES)
     catch_up(store, ARTICLES)
     rows = store.query(
-        "SELECT article_id, text, title, published, letters_version FROM p_articles_articles "
+        f"SELECT article_id, text, title, published, letters_version FROM {ARTICLES_T} "
         "ORDER BY position")
     todo = [r for r in rows if r["letters_version"] is None
             or is_older(r["letters_version"], version)]

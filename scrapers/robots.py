@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from protego import Protego
 
+from .results import FetchResult
 from .urls import origin_of
 
-if TYPE_CHECKING:
-    from .fetch import Fetcher
+# Fetches one robots.txt URL (no robots check of its own, no retries, at most ROBOTS_MAX_BYTES).
+RobotsLoader = Callable[[str], Awaitable[FetchResult]]
 
 ROBOTS_MAX_BYTES = 512 * 1024  # Google reads 500 KiB; beyond that rules are ignored
 
@@ -40,11 +41,13 @@ class RobotsRules:
 
 
 class RobotsCache:
-    """robots.txt per origin, fetched through the fetcher with its limits and address checks."""
+    """robots.txt per origin, loaded through ``load`` (the fetcher, with its limits and
+    address checks). ``rules`` may be shared, so that what was read outlives one crawl."""
 
-    def __init__(self, fetcher: Fetcher, ttl: float) -> None:
-        self.fetcher, self.ttl = fetcher, ttl
-        self._rules: dict[str, RobotsRules] = {}
+    def __init__(self, load: RobotsLoader, ttl: float,
+                 rules: dict[str, RobotsRules] | None = None) -> None:
+        self.load, self.ttl = load, ttl
+        self._rules: dict[str, RobotsRules] = {} if rules is None else rules
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def rules_for(self, url: str) -> RobotsRules:
@@ -62,8 +65,7 @@ class RobotsCache:
             return rules
 
     async def _load(self, origin: str) -> RobotsRules:
-        result = await self.fetcher.fetch(f"{origin}/robots.txt", check_robots=False,
-                                          retries=0, limit=ROBOTS_MAX_BYTES)
+        result = await self.load(f"{origin}/robots.txt")
         expires = time.monotonic() + self.ttl
         if result.ok:
             text = result.body.decode("utf-8", errors="replace")

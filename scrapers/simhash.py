@@ -41,7 +41,7 @@ def simhash(text: str) -> int | None:
     seq = [known[w] for w in words]
     # The mix below is a bijection on 64-bit values, so distinct shingles are found before
     # mixing and each is mixed once.
-    raw = {a[1] ^ b[2] ^ c[0] for a, b, c in zip(seq, seq[1:], seq[2:])}
+    raw = {a[1] ^ b[2] ^ c[0] for a, b, c in zip(seq, seq[1:], seq[2:], strict=False)}
     m1, m2, mask = _M1, _M2, _MASK
     mixed = []
     for x in raw:  # splitmix64's finaliser: every input bit moves about half the output bits

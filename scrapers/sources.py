@@ -11,7 +11,7 @@ from typing import Any
 
 from events import Event, SourceAdded, SourceChanged, SourceRemoved
 from events.projections.sources import SOURCES
-from store import Store
+from store import Store, table_name
 from store.projector import catch_up
 
 from .urls import BadURL, canonical_url
@@ -170,7 +170,8 @@ def current_sources(store: Store) -> dict[str, dict[str, Any]]:
     """Sources as the log has them (removed ones left out), by id."""
     store.ensure_projection(SOURCES)
     catch_up(store, SOURCES)
-    rows = store.query("SELECT * FROM p_sources_sources WHERE removed = ?", [False])
+    rows = store.query(f"SELECT * FROM {table_name(SOURCES.name, 'sources')} WHERE removed = ?",
+                       [False])
     return {r["source_id"]: r for r in rows}
 
 

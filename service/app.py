@@ -23,6 +23,7 @@ from .logs import LogFormat, configure
 from .retry import Backoff
 from .scheduler import Poller, PollFn, Scheduler
 from .settings import Settings, get_settings
+from .terminal import err, folding_progress
 from .watches import Deliverer
 
 log = logging.getLogger("letterwatch")
@@ -120,7 +121,7 @@ def run_until_signalled(worker: Worker) -> None:
         worker.stop()
 
 
-# --- commands (registered on the ``letterwatch`` app by service.cli) --------------------------
+# --- commands (the ``letterwatch`` app in service.cli registers them) -------------------------
 
 # Live tails (/events/stream) never end by themselves: stop waiting for them after this.
 GRACE_SECONDS = 5
@@ -130,8 +131,6 @@ Port = Annotated[int | None, typer.Option(help="port [default: settings.port]")]
 
 
 def _check_store(settings: Settings) -> None:
-    from .cli import err
-
     try:
         open_store(settings.database_url).close()
     except (StoreError, ValueError) as exc:
@@ -142,11 +141,9 @@ def _check_store(settings: Settings) -> None:
 
 def _prepare(settings: Settings) -> None:
     """Set up projections (rebuilding any whose code changed) with a progress bar."""
-    from .cli import _progress
-
     store = open_store(settings.database_url)
     try:
-        progress, update = _progress()
+        progress, update = folding_progress()
         with progress:
             ensure_current(store, ALL.values(), progress=update)
     finally:
@@ -165,8 +162,6 @@ def _logging(settings: Settings, fmt: LogFormat | None, level: str) -> dict[str,
 def _announce(settings: Settings, fmt: LogFormat | None, message: str) -> None:
     """A start-up line: on the terminal as before, or as a log record when logs are JSON, so
     that every line a collector reads parses."""
-    from .cli import err
-
     if (fmt or settings.log_format) == LogFormat.json:
         log.info(message)
     else:
@@ -267,14 +262,3 @@ def worker(log_level: LogLevel = "info", log_format: LogFormatOpt = None,
               f"{settings.scheduler_tick_seconds:g} s (database "
               f"{_redacted(settings.database_url)}); Ctrl-C to stop")
     run_until_signalled(w)
-
-
-def register(app: typer.Typer) -> None:
-    """Add serve, api, worker and demo to the ``letterwatch`` command."""
-    from .demo import demo
-
-    app.command()(serve)
-    app.command()(api)
-    app.command()(worker)
-    app.command()(demo)
-

@@ -7,35 +7,42 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
 from events.projections import ALL
-from store import Store, StoreError, open_store
-from store.projector import catch_up, ensure_current, rebuild
+from scrapers.policy import VERSION
+from store import Store, StoreError
+from store.projector import rebuild
 
-from .settings import get_settings
+from .app import api, serve, worker
+from .demo import demo
+from .settings import SettingsInvalid, get_settings
+from .terminal import (
+    console,
+    err,
+    fail,
+    open_configured_store,
+    print_letters,
+    refresh,
+)
+from .terminal import folding_progress as _progress
+
 
 class _App(typer.Typer):
     """The command, turning a database that fails mid-command (read-only, full, locked, gone)
     into one line on stderr and exit code 2, like one that fails to open: the store has
-    already rolled back, so there is nothing for a traceback to add."""
+    already rolled back, so there is nothing for a traceback to add. A LETTERWATCH_* value
+    that does not parse ends the same way, naming the variable and the form it wants."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except StoreError as exc:
+        except (StoreError, SettingsInvalid) as exc:
             fail(f"{exc}")
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """One line on stderr, whatever the terminal's width, and exit."""
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
-    sys.exit(code)
 
 
 app = _App(
@@ -45,46 +52,28 @@ app = _App(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"letterwatch {VERSION}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="print the installed version and exit")] = False,
+) -> None:
+    """letterwatch: track diplomatic correspondence in the news."""
+
+
 events_app = typer.Typer(help="Read the event log.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
 
-console = Console()
-err = Console(stderr=True)
 # A crash in a C extension then leaves a Python traceback in the log, not just a signal.
 faulthandler.enable()
-
-
-def open_configured_store() -> Store:
-    """The store named by the settings, or a clear error and exit code 2."""
-    url = get_settings().database_url
-    try:
-        return open_store(url)
-    except (StoreError, ValueError) as exc:
-        err.print(f"[red]error:[/red] cannot open the database: {exc}", soft_wrap=True,
-                  highlight=False)
-        raise typer.Exit(2) from exc
-
-
-def _progress() -> tuple[Progress, object]:
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        console=err, transient=True)
-    tasks: dict[str, int] = {}
-
-    def update(name: str, position: int, head: int) -> None:
-        if name not in tasks:
-            tasks[name] = progress.add_task(f"folding {name}", total=head)
-        progress.update(tasks[name], completed=position, total=head)
-
-    return progress, update
-
-
-def refresh(store: Store) -> None:
-    """Bring every projection up to the head of the log before answering from it."""
-    progress, update = _progress()
-    with progress:
-        ensure_current(store, ALL.values(), progress=update)
-        for p in ALL.values():
-            catch_up(store, p, progress=update)
 
 
 # --- the log ---------------------------------------------------------------------------------
@@ -235,24 +224,6 @@ def letters(
     print_letters(items)
 
 
-def print_letters(rows: list[dict]) -> None:
-    """The letters table as people read it."""
-    table = RichTable("date", "from", "to", "kind", "via", "reported by", title="Letters")
-    for row in rows:
-        sources = json.loads(row["sources"]) if isinstance(row["sources"], str) else row["sources"]
-        outlets = sorted({s.get("site_name") or _host(s.get("url")) or s["article_id"]
-                          for s in sources})
-        table.add_row(row["date"] or "?", row["sender"], row["recipient"], row["kind"],
-                      row["via"] or "", ", ".join(outlets))
-    console.print(table)
-
-
-def _host(url: str | None) -> str | None:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname if url else None
-
-
 @app.command("extract-letters")
 def extract_letters_cmd(
     input_path: Annotated[Path, typer.Argument(help="JSONL: {id, text, title?, published?}")],
@@ -267,15 +238,12 @@ def extract_letters_cmd(
         extract_letters_jsonl(inp, sys.stdout)
 
 
-# --- running the service: serve, api, worker, demo (defined in service.app) ----------------
+# --- running the service: serve, api, worker (service.app) and demo (service.demo) ----------
 
-def _register_service_commands() -> None:
-    from .app import register
-
-    register(app)
-
-
-_register_service_commands()
+app.command()(serve)
+app.command()(api)
+app.command()(worker)
+app.command()(demo)
 
 
 # --- crawling and text extraction (scrapers) -------------------------------------------------

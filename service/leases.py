@@ -7,6 +7,7 @@ connection. On SQLite there is one worker process, and an in-process lock is eno
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -122,10 +123,8 @@ class PgLeases(Leases):
 
     def _drop(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # it is being thrown away
                 self._conn.close()
-            except Exception:  # noqa: BLE001 - it is being thrown away
-                pass
         self._conn = None
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from events import FetchFailed
 from events.projections import SOURCES
-from store import Store, StoreUnavailable
+from store import Store, StoreUnavailable, table_name
 from store.projector import catch_up
 
 from .leases import Leases
@@ -33,18 +33,23 @@ log = logging.getLogger(__name__)
 
 PollFn = Callable[[Store, str], Any]  # (store, source_id): poll it, appending what happened
 
-SOURCES_T = "p_sources_sources"
+SOURCES_T = table_name(SOURCES.name, "sources")
 
 
 def fetcher_poll(settings: Settings, **overrides: Any) -> PollFn:
-    """The real poll: ``scrapers.crawl.poll_source`` with a policy from the settings."""
+    """The real poll: ``scrapers.crawl.poll_source`` with a policy from the settings, and one
+    memory of hosts for every poll, so robots.txt is read once per its lifetime rather than
+    once per poll, and the pause between two requests to a host spans polls too."""
+    from scrapers.hosts import HostMemory
+
+    memory = HostMemory()
 
     def poll(store: Store, source_id: str) -> Any:
         from scrapers.crawl import poll_source
         from scrapers.policy import FetchPolicy
 
         policy = FetchPolicy.from_settings(settings, **overrides)
-        result = poll_source(store, policy, source_id)
+        result = poll_source(store, policy, source_id, memory=memory)
         if inspect.isawaitable(result):
             result = asyncio.run(_awaited(result))
         return result
@@ -147,7 +152,7 @@ class Poller:
             results = [self.poll_one(sid) for sid in ids]
         else:
             results = list(pool.map(self.poll_one, ids))
-        return [sid for sid, (polled, _) in zip(ids, results) if polled]
+        return [sid for sid, (polled, _) in zip(ids, results, strict=True) if polled]
 
 
 class Scheduler:

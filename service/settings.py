@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from scrapers.policy import DEFAULT_USER_AGENT
+
+
+ENV_PREFIX = "LETTERWATCH_"
+
+
+def _comma_list(value: Any) -> Any:
+    """``a,b`` or a JSON list (``["a", "b"]``) from the environment; lists pass unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)  # a JSON list, as pydantic-settings reads one
+            except json.JSONDecodeError:
+                raise ValueError("comma-separated values or a JSON list") from None
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+# A list setting: comma-separated in the environment, the natural way to write one or more.
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_list)]
+
+
+class SettingsInvalid(ValueError):
+    """A LETTERWATCH_* value that does not parse; the message names the variable, the value
+    and what it should look like."""
 
 
 class Settings(BaseSettings):
     """Every knob letterwatch reads; ``letterwatch settings`` prints the values in force."""
 
-    model_config = SettingsConfigDict(env_prefix="LETTERWATCH_", env_file=".env",
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env",
                                       extra="ignore")
 
     database_url: str = Field("sqlite:///letterwatch.db",
@@ -20,7 +48,7 @@ class Settings(BaseSettings):
     sources_file: str | None = Field(None, description="TOML file of sources to poll")
     admin_token: str | None = Field(None, description="bearer token for write endpoints")
     read_token: str | None = Field(None, description="if set, reads need this bearer token")
-    user_agent: str = "letterwatch/0.1 (+https://github.com/letterwatch/letterwatch)"
+    user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = Field(8, ge=1, le=256, description="requests in flight overall")
     per_host_concurrency: int = Field(2, ge=1, le=32)
     per_host_delay: float = Field(1.0, ge=0, description="seconds between requests to a host")
@@ -30,8 +58,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10_000_000, gt=0)
     max_redirects: int = Field(5, ge=0)
     max_retries: int = Field(4, ge=0)
-    allow_private: list[str] = Field(default_factory=list,
-                                     description="hosts or CIDRs exempt from the private-address ban")
+    allow_private: CommaList = Field(
+        default_factory=list,
+        description="hosts or CIDRs exempt from the private-address ban, comma-separated")
     extract_workers: int = Field(1, ge=1, description="processes for text extraction")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -60,4 +89,54 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings in force; :class:`SettingsInvalid` names the first value that is wrong."""
+    return load_settings()
+
+
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment and ``.env``, or :class:`SettingsInvalid`."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsInvalid(_describe(exc)) from None
+    except SettingsError as exc:  # a value pydantic-settings could not even decode
+        raise SettingsInvalid(str(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else "?"
+    field = Settings.model_fields.get(name)
+    variable = f"{ENV_PREFIX}{name.upper()}"
+    value = first.get("input")
+    expected = _expected(first)
+    if field is not None and field.description and first["type"] in _UNITS:
+        expected += f" ({field.description})"
+    return f"{variable}={value!r} is not valid: expected {expected}"
+
+
+# What a value of each kind looks like, for the error types that mean "not of that kind".
+_PARSING = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "bool_parsing": "true or false (also 1/0, yes/no, on/off)",
+    "list_type": "comma-separated values",
+    "json_invalid": "comma-separated values or a JSON list",
+}
+_UNITS = ("int_parsing", "int_from_float", "float_parsing")  # the description gives the unit
+_BOUNDS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _expected(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind in _PARSING:
+        return _PARSING[kind]
+    message = str(error.get("msg", ""))
+    if kind in _BOUNDS:
+        return "a number " + message.removeprefix("Input should be ")
+    # pydantic says "Input should be 'text' or 'json'", "... greater than or equal to 1".
+    for lead in ("Input should be ", "Value error, "):
+        if message.startswith(lead):
+            return message[len(lead):]
+    return message

@@ -88,10 +88,7 @@ class BatchRows:
                     absent.add((table, key))
 
     def _load(self, k: tuple[str, Key]) -> Row | None:
-        if self.written is not None and k not in self.written:
-            row = None
-        else:
-            row = self.tx.load(*k)
+        row = None if self.written is not None and k not in self.written else self.tx.load(*k)
         self._rows[k] = row
         if row is None:
             self._absent.add(k)

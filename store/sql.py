@@ -120,18 +120,18 @@ class SqlStore(Store):
             # when that happened, or before refusing an append whose expected version is off
             # (the stored events may be this very append's, retried after a lost reply).
             off = [expected != ANY and version != expected
-                   for (_, _, expected), version in zip(batches, versions)]
+                   for (_, _, expected), version in zip(batches, versions, strict=True)]
             if check_ids or any(off):
                 seen = self._existing_ids(conn, [e.id for _, items, _ in batches for e, _ in items])
                 batches = [(stream, [it for it in items if it[0].id not in seen], expected)
                            for stream, items, expected in batches]
-                for (stream, items, expected), version, wrong in zip(batches, versions, off):
+                for (stream, items, expected), version, wrong in zip(batches, versions, off, strict=True):
                     if items and wrong:
                         raise ConcurrencyError(stream, expected, version)
             at = self._encode_time(datetime.now(UTC))
             results: list[AppendResult] = []
             position = head
-            for (stream, items, _), version in zip(batches, versions):
+            for (_stream, items, _), version in zip(batches, versions, strict=True):
                 # A stream whose events were all stored already (a retried append) is done.
                 results.append(AppendResult(version + len(items), position + len(items),
                                             len(items)) if items else
@@ -148,7 +148,7 @@ class SqlStore(Store):
     def _rows(batches: list[tuple[str, list[tuple[Event, str | None]], int]], versions: list[int],
               head: int, at: Any) -> Iterator[tuple]:
         position = head
-        for (stream, items, _), version in zip(batches, versions):
+        for (stream, items, _), version in zip(batches, versions, strict=True):
             for i, (e, data) in enumerate(items, 1):
                 position += 1
                 yield (position, e.id, stream, version + i, e.TYPE, e.VERSION, at, e.causation_id,
@@ -396,7 +396,7 @@ class SqlStore(Store):
         with self._tx() as conn:
             cur = self._execute(conn, sql, params)
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def _execute_raw(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in a write transaction (tests and maintenance only)."""
@@ -438,7 +438,7 @@ class RowCodec:
         self.encode = namespace["encode"]
 
     def decode(self, values: Sequence[Any]) -> Row:
-        row = dict(zip(self.columns, values))
+        row = dict(zip(self.columns, values, strict=True))
         for i in self.json:
             c = self.columns[i]
             if row[c] is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 import threading
@@ -104,10 +105,8 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _close_quietly(conn: sqlite3.Connection) -> None:
-    try:
+    with contextlib.suppress(sqlite3.Error):
         conn.close()
-    except sqlite3.Error:
-        pass
 
 
 class SQLiteStore(SqlStore):

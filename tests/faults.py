@@ -8,6 +8,7 @@ code and servers that own event loops of their own.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from types import TracebackType
@@ -91,8 +92,6 @@ class CuttableProxy:
 
 
 def _kill(s: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         s.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     s.close()

@@ -5,6 +5,7 @@ endless bodies, gzip bombs, redirect loops) is a few lines each."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import threading
 import zlib
@@ -155,10 +156,8 @@ class Site:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 writer.close()
-            except Exception:
-                pass
 
 
 # --- handlers, friendly and hostile --------------------------------------------------------

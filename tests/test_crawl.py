@@ -116,7 +116,8 @@ async def test_a_crawl_records_every_outcome_and_carries_on(site: Site, store):
     sync_sources(store, sources_for(site))
     started = time.monotonic()
     report = await crawl(store, policy())
-    assert time.monotonic() - started < 20
+    # Hostile pages end at the policy's timeouts: a crawl that hung on one would take minutes.
+    assert time.monotonic() - started < 120
 
     polled = {e.source_id: e for e in events_of(store, "FeedPolled")}
     assert set(polled) == {"news", "maps"}
@@ -168,10 +169,10 @@ async def test_a_crawl_records_every_outcome_and_carries_on(site: Site, store):
 
 
 async def test_a_second_crawl_asks_politely_and_fetches_nothing_again(site: Site, store):
-    urls = build_news_site(site)
+    build_news_site(site)
     sync_sources(store, [SourceSpec("news", site.url("/feed.xml"), "feed", interval_seconds=60)])
     await crawl(store, policy(), source_ids=["news"])
-    hits_before = site.hits[f"/news/s01.html"]
+    hits_before = site.hits["/news/s01.html"]
     report = await crawl(store, policy(), source_ids=["news"])
     polled = events_of(store, "FeedPolled")
     assert polled[-1].not_modified and polled[-1].status == 304

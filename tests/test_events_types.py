@@ -43,7 +43,7 @@ def test_every_registered_type_has_a_name_and_version():
     types = known_types()
     assert {"SourceAdded", "PageFetched", "ArticleExtracted", "LettersExtracted"} <= set(types)
     for name, cls in types.items():
-        assert cls.TYPE == name and cls.VERSION >= 1
+        assert name == cls.TYPE and cls.VERSION >= 1
 
 
 def test_an_old_source_added_is_upcast_to_the_current_schema():

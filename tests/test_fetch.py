@@ -97,20 +97,18 @@ async def test_a_redirect_loop_stops(site: Site):
 
 async def test_a_stalled_server_times_out_and_is_retried_with_backoff(site: Site):
     site.route("/stall", stall())
-    started = time.monotonic()
     r = await fetch(site.url("/stall"), policy(max_retries=1))
     assert r.reason == "timeout" and not r.permanent and r.attempts == 2
     assert r.retry_at is not None and r.retry_at > datetime.now(UTC)
     assert site.hits["/stall"] == 2
-    assert time.monotonic() - started < 3
+    # Each attempt ended at the read timeout, not at the (longer) total one.
+    assert r.detail.startswith("ReadTimeout")
 
 
 async def test_a_trickling_body_hits_the_total_timeout(site: Site):
     site.route("/slow", trickle(0.05))
-    started = time.monotonic()
     r = await fetch(site.url("/slow"), policy(max_retries=0, total_timeout=0.5))
-    assert r.reason == "timeout" and "0.5s" in r.detail
-    assert time.monotonic() - started < 2
+    assert r.reason == "timeout" and "0.5s" in r.detail  # the total timeout's own message
 
 
 async def test_an_endless_body_stops_at_the_size_limit(site: Site):
@@ -127,10 +125,9 @@ async def test_a_declared_oversize_body_is_not_downloaded(site: Site):
 
 async def test_a_gzip_bomb_stops_at_the_decompressed_cap(site: Site):
     site.route("/bomb", gzip_bomb(10 * 1024**3))
-    started = time.monotonic()
     r = await fetch(site.url("/bomb"), policy(total_timeout=5))
+    # Stopped by the cap, not by the timeout that ten gigabytes would have run into.
     assert r.reason == "too_large" and "decoded" in r.detail and r.permanent
-    assert time.monotonic() - started < 3
 
 
 async def test_429_honours_retry_after_then_succeeds(site: Site):

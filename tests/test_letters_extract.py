@@ -24,7 +24,8 @@ def test_found_letter_is_a_frozen_record_with_a_json_ready_dict():
     x = one("Kim Jong Un sent a letter to Xi Jinping on Monday.", published="2019-06-20")
     assert isinstance(x, FoundLetter)
     d = x.as_dict()
-    assert set(d) == {"sender", "recipient", "kind", "date", "via", "evidence", "start", "end", "confidence", "reply_to"}
+    assert set(d) == {"sender", "recipient", "kind", "date", "via", "evidence", "start", "end",
+                      "confidence", "reply_to", "status", "sender_type", "recipient_type"}
     json.dumps(d)
     with pytest.raises(AttributeError):
         x.sender = "someone"  # type: ignore[misc]

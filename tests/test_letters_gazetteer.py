@@ -35,7 +35,7 @@ def test_office_lists_are_in_order_and_do_not_overlap():
     g = load_gazetteer()
     for c in g.countries.values():
         for office, tenures in c.offices.items():
-            for a, b in zip(tenures, tenures[1:]):
+            for a, b in zip(tenures, tenures[1:], strict=False):
                 assert a.end is not None and a.end <= b.start, (c.code, office, a.person, b.person)
 
 

@@ -65,7 +65,7 @@ def same_person(a, b):
     def ratio(x, y):
         return difflib.SequenceMatcher(None, x, y).ratio()
 
-    if ca[-1] == cb[-1] and all(ratio(x, y) >= 0.7 for x, y in zip(ca, cb)):
+    if ca[-1] == cb[-1] and all(ratio(x, y) >= 0.7 for x, y in zip(ca, cb, strict=False)):
         return True
     return ratio("".join(ca), "".join(cb)) >= 0.9
 

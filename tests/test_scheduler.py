@@ -155,9 +155,9 @@ def test_jitter_spreads_sources_the_same_way_in_every_worker():
 
 def test_a_lease_has_one_holder_at_a_time():
     leases = Leases()
-    with leases.hold("source:x") as first:
-        with leases.hold("source:x") as second, leases.hold("source:y") as other:
-            assert (first, second, other) == (True, False, True)
+    with (leases.hold("source:x") as first, leases.hold("source:x") as second,
+          leases.hold("source:y") as other):
+        assert (first, second, other) == (True, False, True)
     with leases.hold("source:x") as again:
         assert again
 

@@ -75,7 +75,11 @@ def test_sigkill_mid_append_leaves_only_whole_batches_and_runners_recover(store)
     url = store_url(store)
     writer = start(WRITER, url)
     runner = start(RUNNER, url)
-    time.sleep(1.5)
+    # Killed once it has written a good number of batches, however long starting took.
+    deadline = time.monotonic() + 300
+    while len({r.stream for r in store.read_all()}) < 20 and time.monotonic() < deadline:
+        assert writer.poll() is None, "the writer ended before it was killed"
+        time.sleep(0.1)
     os.kill(runner.pid, signal.SIGKILL)
     time.sleep(0.3)
     os.kill(writer.pid, signal.SIGKILL)

@@ -217,7 +217,7 @@ def test_retries_back_off_exponentially_up_to_a_cap():
 
     backoff = Backoff(first=0.5, cap=4.0, jitter=0.2)
     delays = [backoff.next() for _ in range(6)]
-    for delay, full in zip(delays, [0.5, 1, 2, 4, 4, 4]):
+    for delay, full in zip(delays, [0.5, 1, 2, 4, 4, 4], strict=True):
         assert 0.8 * full <= delay <= full
     backoff.reset()
     assert backoff.next() <= 0.5

@@ -91,7 +91,7 @@ def test_incremental_folding_and_a_rebuild_give_identical_projections(events, cu
     with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "p.db") as store:
         ensure_current(store, ALL.values())
         bounds = sorted({0, len(events), *[c for c in cuts if c <= len(events)]})
-        for lo, hi in zip(bounds, bounds[1:]):
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
             for stream, e in events[lo:hi]:
                 store.append(stream, [e])
             for p in ALL.values():  # catch up after every chunk, in small batches

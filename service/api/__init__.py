@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from events.projections import ALL
+from scrapers.policy import VERSION
 from store import Store, open_store
 
 from ..settings import Settings, get_settings
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
             if owned:
                 store.close()
 
-    app = FastAPI(title="letterwatch", version="0.1.0", description=DESCRIPTION,
+    app = FastAPI(title="letterwatch", version=VERSION, description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -83,19 +84,15 @@ class Heads:
         if self.head > after:
             return
         async with self._changed:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(lambda: self.head > after), timeout)
-            except TimeoutError:
-                pass
 
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
 
 
 @router.get("/stream", summary="Live tail (Server-Sent Events)",

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from events import SourceAdded, SourceChanged
+from events.projections import ARTICLES, LETTERS
+from store import table_name
 
 DEMO_SOURCE = "demo-gazette"
 
@@ -28,8 +30,8 @@ def demo(
 
     Without --once, the page and the API then run until Ctrl-C.
     """
-    from ..cli import console, err, print_letters, refresh
     from ..settings import get_settings
+    from ..terminal import console, err, print_letters, refresh
     from .server import DemoSite
 
     with tempfile.TemporaryDirectory(prefix="letterwatch-demo-") as tmp:
@@ -51,9 +53,11 @@ def demo(
                 refresh(store)
                 rows = store.query(
                     "SELECT letter_id, sender, recipient, kind, date, via, source_count, sources "
-                    "FROM p_letters_letters ORDER BY sort_date DESC, first_position DESC, "
+                    f"FROM {table_name(LETTERS.name, 'letters')} "
+                    "ORDER BY sort_date DESC, first_position DESC, "
                     "letter_id DESC")
-                articles = store.query("SELECT COUNT(*) AS n FROM p_articles_articles")[0]["n"]
+                articles = store.query(
+                    f"SELECT COUNT(*) AS n FROM {table_name(ARTICLES.name, 'articles')}")[0]["n"]
             finally:
                 store.close()
             print_letters(rows)
@@ -99,7 +103,7 @@ def _crawl(store: Any, settings: Any, err: Any) -> int:
     from scrapers.crawl import crawl_sync
     from scrapers.policy import FetchPolicy
 
-    from ..cli import refresh
+    from ..terminal import refresh
 
     refresh(store)
     policy = FetchPolicy.from_settings(settings)
