@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 from bench_api import ROOT, generate
 
@@ -77,7 +76,7 @@ def measure(browser, url: str, loads: int) -> dict[str, float]:  # noqa: ANN001
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         responses: list = []
-        page.on("response", lambda r: responses.append(r))
+        page.on("response", lambda r, into=responses: into.append(r))
         page.goto(url, wait_until="load")
         timing = page.evaluate("""() => new Promise(done => {
             const nav = performance.getEntriesByType('navigation')[0];
@@ -112,10 +111,11 @@ def main() -> None:
         generate(url, args.letters)
         add_thread(url)
         server, thread, base = serve(url)
+        from service.api.queries import LETTERS_T
         from store import open_store
 
         store = open_store(url)
-        reply = store.query("SELECT letter_id FROM p_letters_letters WHERE in_reply_to IS NOT "
+        reply = store.query(f"SELECT letter_id FROM {LETTERS_T} WHERE in_reply_to IS NOT "
                             "NULL ORDER BY date LIMIT 1")[0]["letter_id"]
         store.close()
         pages = {"first page": "/", "first page, filtered by person": "/?person=Leader+000",

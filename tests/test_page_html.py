@@ -9,12 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.pages import date_words, in_context, offices, person_path
+from service.api.queries import LETTERS_T
 from store import Store
 from test_api_support import SCRIPT, client, corpus  # noqa: F401
 
 
 def letter_id(store: Store, sender: str, date: str | None) -> str:
-    rows = store.query("SELECT letter_id, date FROM p_letters_letters WHERE sender = ?", [sender])
+    rows = store.query(f"SELECT letter_id, date FROM {LETTERS_T} WHERE sender = ?", [sender])
     return next(r["letter_id"] for r in rows if r["date"] == date)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from service.api import threads
+from service.api.queries import LETTERS_T
 from store import Store
 from test_api_support import add_article, corpus, letter, refresh  # noqa: F401
 
 
 def ids_of(store: Store, sender: str, date: str) -> str:
-    rows = store.query("SELECT letter_id FROM p_letters_letters WHERE sender = ? AND date = ?",
+    rows = store.query(f"SELECT letter_id FROM {LETTERS_T} WHERE sender = ? AND date = ?",
                        [sender, date])
     return rows[0]["letter_id"]
 

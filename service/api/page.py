@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlencode
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from store import Store
 
@@ -19,16 +17,11 @@ from . import queries, threads
 from .deps import get_store, require_read_page
 from .letters import DATE
 from .queries import LetterFilter
+from .rendering import WEB, common, first_page_chart, href, templates, unit_links
 
-WEB = Path(__file__).resolve().parent.parent / "web"
-templates = Jinja2Templates(directory=str(WEB / "templates"))  # autoescape is on for .html
+__all__ = ["router", "href", "templates", "WEB"]  # href and WEB: used by exports and the app
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
-
-
-def href(url: str | None) -> str | None:
-    """Only web addresses become links: a ``javascript:`` URL in crawled data must not run."""
-    return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
 def _clean(value: str | None) -> str | None:
@@ -47,8 +40,6 @@ def index(
     q: Annotated[str | None, Query(max_length=200)] = None,
     by: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
-    from . import pages  # the pages' helpers import this module's templates
-
     person, kind, q = _clean(person), _clean(kind), _clean(q)
     # The page is for people: a malformed date is shown as a note rather than an error.
     problems = []
@@ -73,14 +64,14 @@ def index(
     filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
                "until": until or ""}
     export_query = urlencode({k: v for k, v in filters.items() if v})
-    chart, chart_svg = pages.first_page_chart(request, store, f, by)
-    context: dict[str, Any] = pages.common(request, "/" + (f"?{export_query}" if export_query
+    chart, chart_svg = first_page_chart(request, store, f, by)
+    context: dict[str, Any] = common(request, "/" + (f"?{export_query}" if export_query
                                                            else ""))
     context.update({
         "letters": letters, "filters": filters,
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
-        "units": pages.unit_links(request, chart.unit),
+        "units": unit_links(request, chart.unit),
         "answered": threads.answered(store, [lt["letter_id"] for lt in letters]),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,

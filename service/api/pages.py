@@ -3,9 +3,8 @@ behind each chart as CSV. The JSON API answers the same questions for programs."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -18,8 +17,9 @@ from . import queries, threads, timeline
 from .deps import get_store, require_read, require_read_page
 from .errors import READ_RESPONSES, invalid
 from .letters import letter_filter
-from .page import href, templates
 from .queries import LetterFilter, norm, outlet
+from .rendering import (Unit, common, counts, date_words, href, letter_path, person_path,
+                        templates, thread_path, unit, unit_links)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
 # The charts' numbers are data, read as /letters.csv is: a missing token is a 401, not a
@@ -29,62 +29,19 @@ data = APIRouter(tags=["letters"], dependencies=[Depends(require_read)],
 
 CONTEXT_CHARS = 320  # article text shown either side of an evidence sentence
 LATEST = 20
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign minister",
            "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
            "presidium": "President of the Presidium", "president": "President",
            "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
 STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
             "denied": "said not to have been sent", "planned": "announced, not yet sent"}
-Unit = Annotated[str | None, Query(max_length=10, description="draw the chart by year or month")]
 
 
-def unit(by: str | None) -> str | None:
-    """The chart's unit asked for; anything else lets the page choose (a page never errs)."""
-    return by if by in ("year", "month") else None
-
-
-# --- addresses ---------------------------------------------------------------------------------
-
-
-def base_url(request: Request) -> str:
-    """Where readers reach the site, if configured (``public_url``); else "" and links stay
-    relative: the Host header is the client's to say and must not make the page's links."""
-    configured = getattr(request.app.state.settings, "public_url", None)
-    return str(configured).rstrip("/") if configured else ""
-
-
-def letter_path(letter_id: str) -> str:
-    return f"/letter/{quote(letter_id, safe='')}"
-
-
-def person_path(name: str) -> str:
-    """A person's page by their name's key, so every spelling of the name lands on one page."""
-    return f"/person/{quote(norm(name), safe='')}"
-
-
-def thread_path(letter_id: str) -> str:
-    return f"/thread/{quote(letter_id, safe='')}"
+# Words for a letter's claim status, wherever a template shows one.
+templates.env.globals["statuses"] = STATUSES
 
 
 # --- words -------------------------------------------------------------------------------------
-
-
-def date_words(value: str | None) -> tuple[str, str]:
-    """A letter's date as a reader says it, and how precise it is."""
-    if not value:
-        return "date unknown", "not reported"
-    try:
-        parts = [int(p) for p in value[:10].split("-")]
-        if len(parts) == 3:
-            d = date(*parts)
-            return f"{d.day} {MONTHS[d.month - 1]} {d.year}", "to the day"
-        if len(parts) == 2:
-            return f"{MONTHS[parts[1] - 1]} {parts[0]}", "to the month"
-        return str(parts[0]), "to the year"
-    except (ValueError, IndexError):
-        return value, "as reported"
 
 
 def offices(name: str) -> list[dict[str, str]]:
@@ -136,14 +93,6 @@ def _article_texts(store: Store, article_ids: list[str]) -> dict[str, str]:
     return {r["article_id"]: r["text"] or "" for r in rows}
 
 
-# What the templates and their macros call, wherever they are rendered from.
-templates.env.globals.update(href=href, outlet=outlet, letter_path=letter_path,
-                             person_path=person_path, thread_path=thread_path,
-                             date_words=date_words, statuses=STATUSES)
-
-
-def common(request: Request, path: str) -> dict[str, Any]:
-    return {"canonical": base_url(request) + path}
 
 
 def _not_found(request: Request, title: str, message: str) -> HTMLResponse:
@@ -170,7 +119,7 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
                    else raw_sources) or []
     texts = _article_texts(store, sorted({s["article_id"] for s in raw_sources}))
     reports = []
-    for raw, shown in zip(raw_sources, letter["sources"]):
+    for raw, shown in zip(raw_sources, letter["sources"], strict=True):
         reports.append({**shown, "context": in_context(raw, texts.get(raw["article_id"])),
                         "outlet": outlet(shown), "link": href(shown.get("url"))})
     reports.sort(key=lambda r: (r["published"] or "~", r["position"] or 0))
@@ -207,12 +156,6 @@ def thread_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
 
 
 # --- a person ----------------------------------------------------------------------------------
-
-
-def counts(request: Request, store: Store, f: LetterFilter) -> list[dict[str, Any]]:
-    """A chart's counts, kept until the letters move: they read every matching letter."""
-    memo: queries.Memo = request.app.state.memo
-    return memo.get(("timeline", f), lambda: timeline.counts(store, f))
 
 
 def person_timeline(request: Request, store: Store, key: str) -> dict[str, list[dict[str, Any]]]:
@@ -267,21 +210,4 @@ def timeline_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
     return Response(timeline.csv_text(sides), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="timeline.csv"'})
 
-
-def unit_links(request: Request, chosen: str) -> list[tuple[str, str, bool]]:
-    """(label, address, chosen) for drawing the chart by year or by month, other filters kept."""
-    out = []
-    for choice in ("year", "month"):
-        query = [(k, v) for k, v in request.query_params.multi_items() if k != "by"]
-        query.append(("by", choice))
-        out.append((f"by {choice}", f"{request.url.path}?{urlencode(query)}", choice == chosen))
-    return out
-
-
-def first_page_chart(request: Request, store: Store, f: LetterFilter,
-                     by: str | None = None) -> tuple[charts.Timeline, Any]:
-    """The first page's chart of letters over time for its filters."""
-    chart = timeline.build({"letters": counts(request, store, f)}, unit(by))
-    return chart, charts.responsive(chart, f"Letters over time, by {chart.unit} and kind",
-                             "letters-chart")
 

@@ -7,7 +7,7 @@ would add a large dependency or a script loaded at view time for no gain in what
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
