@@ -17,7 +17,8 @@ from . import queries, threads
 from .deps import get_store, require_read_page
 from .letters import DATE
 from .queries import LetterFilter
-from .rendering import WEB, common, first_page_chart, href, templates, unit_links
+from .rendering import (WEB, common, first_page_chart, href, known_replies, templates,
+                        unit_links)
 
 __all__ = ["router", "href", "templates", "WEB"]  # href and WEB: used by exports and the app
 
@@ -57,7 +58,7 @@ def index(
         q, f = None, replace(f, q=None)
         letters, _ = queries.page_letters(store, f, 100)
     memo: queries.Memo = request.app.state.memo
-    ids = tuple(lt["letter_id"] for lt in letters)
+    ids = [lt["letter_id"] for lt in letters]
     kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
         f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
@@ -73,7 +74,7 @@ def index(
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
         "units": unit_links(request, chart.unit),
-        "answered": memo.get(("answered", ids), lambda: threads.answered(store, list(ids))),
+        "answered": threads.answered(ids, known_replies(request, store)),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
