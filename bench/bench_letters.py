@@ -1,4 +1,4 @@
-"""Articles per second for correspondence extraction on the seed and development corpora.
+"""Articles per second for correspondence extraction on the seed, development and train corpora.
 
 Run on demand: `python bench/bench_letters.py [--repeat N] [--shared PATH]`.
 """
@@ -24,7 +24,9 @@ def main() -> None:
     args = ap.parse_args()
     corpus = Path(args.shared) / "corpus"
     rows = []
-    for path in (corpus / "seeds" / "seeds.jsonl", corpus / "dev" / "articles.jsonl"):
+    paths = [corpus / "seeds" / "seeds.jsonl", corpus / "dev" / "articles.jsonl",
+             *sorted((corpus / "train").glob("part-*.jsonl"))]
+    for path in paths:
         with open(path, encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())
     t0 = time.perf_counter()

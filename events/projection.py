@@ -22,12 +22,15 @@ COLUMN_TYPES = frozenset({"text", "int", "real", "json", "bool"})
 
 @dataclass(frozen=True)
 class Table:
-    """A projection table: its columns (name -> type), primary key and secondary indexes."""
+    """A projection table: its columns (name -> type), primary key, secondary indexes (each a
+    tuple of columns, a column optionally followed by " DESC") and the text columns that
+    full-text search covers (``search``: the store keeps a text index over them)."""
 
     name: str
     columns: Mapping[str, str]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    search: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         bad = {t for t in self.columns.values() if t not in COLUMN_TYPES}
@@ -36,6 +39,12 @@ class Table:
         missing = [k for k in self.key if k not in self.columns]
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} not declared")
+        indexed = [c.removesuffix(" DESC") for cols in self.indexes for c in cols]
+        missing = [c for c in indexed + list(self.search) if c not in self.columns]
+        if missing:
+            raise ValueError(f"table {self.name}: indexed columns {missing} not declared")
+        if any(self.columns[c] != "text" for c in self.search):
+            raise ValueError(f"table {self.name}: only text columns can be searched")
 
     def key_of(self, row: Row) -> Key:
         return tuple(row[k] for k in self.key)

@@ -101,6 +101,13 @@ class PageFetched(Event):
     last_modified: str | None = None
     source_id: str | None = None
     elapsed_ms: int = 0
+    # A page read from a web archive, not fetched: when the archive captured it (what the
+    # articles projection takes as the fetch time), the archive file or URL, the record's
+    # offset in it and its WARC-Record-ID. None for a page fetched by a crawl.
+    fetched_at: str | None = None
+    archive: str | None = None
+    archive_offset: int | None = None
+    archive_record_id: str | None = None
 
 
 @register

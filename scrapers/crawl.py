@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,7 +43,7 @@ from .bodies import is_html
 from .fetch import Fetcher
 from .hosts import HostMemory
 from .listings import BadListing, Entry, Listing, discover_feeds, parse_listing
-from .pages import PageWork, process_page
+from .pages import ExtractionFailed, PageWork, process_page
 from .policy import FetchPolicy
 from .results import FetchResult
 from .simhash import SimIndex, from_hex, to_hex
@@ -358,6 +359,8 @@ class _Crawl:
                 self._record_failure(stream, url, res, source_id)
             else:
                 await self._fetched(stream, url, res, source_id)
+        except ExtractionFailed as exc:
+            await self._extraction_failed(stream, url, res, source_id, exc)
         except Exception:  # a bug on one page must not end the crawl
             log.exception("crawl: page %s failed unexpectedly", url)
             self._append(stream, FetchFailed(url=url, reason="internal",
@@ -390,36 +393,44 @@ class _Crawl:
         except BadURL:
             article_url = url
         # The worker hashes and compresses the page too: this process only writes bytes.
-        try:
-            work = await self._process(res.body, article_url, res.content_type)
-        except BrokenProcessPool:
-            raise  # the worker died, not the extractor: an internal failure
-        except Exception as exc:
-            await self._extraction_failed(stream, url, res, source_id, exc, fetched_event)
-            return
-        metrics.extraction_timings(work.timings)
+        work = await self._process(res.body, article_url, res.content_type)
         assert work.page is not None
-        fetched = fetched_event(work.page, work.charset)
+        self.record_page(stream, work, article_url, fetched_event(work.page, work.charset),
+                         source_id)
+
+    def record_page(self, stream: str, work: PageWork, article_url: str,
+                    fetched: PageFetched, source_id: str | None) -> None:
+        """Record an extracted HTML page in one transaction: the raw page, ``fetched`` and
+        the article's events, or the skip when it holds no article. A crawl's fetches and
+        pages read from a web archive both come this way."""
+        metrics.extraction_timings(work.timings)
         if work.article is None:
-            self._append_pages([(stream, [fetched, self._skipped(
-                url, "no_article", "no main text found", source_id)])], work.page)
-            self._count(source_id, "fetched")
-            self._count(source_id, "skipped", "no_article")
+            skipped = PageSkipped(url=fetched.url, reason="no_article",
+                                  detail="no main text found", source_id=source_id,
+                                  **_caused(fetched, "PageSkipped"))
+            self._append_pages([(stream, [fetched, skipped])], work.page)
+            self._count(source_id or "-", "fetched")
+            self._count(source_id or "-", "skipped", "no_article")
             return
         self.record_article(work, article_url, fetched, source_id, page_stream=stream)
 
     async def _extraction_failed(self, stream: str, url: str, res: FetchResult, source_id: str,
-                                 exc: Exception, fetched_event: Callable) -> None:
+                                 exc: ExtractionFailed) -> None:
         """The extractor raised on this page: keep the page (a later extractor may read it),
         record the failure with its reason, log the exception. Never an empty article."""
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = str(exc)  # the extractor's exception: "TypeError: ..."
         log.error("crawl: extracting %s failed: %s", url, reason, exc_info=exc,
-                  extra={"url": url, "source_id": source_id, "outcome": "extraction_error"})
+                  extra={"url": url, "source_id": source_id, "outcome": EXTRACTION_ERROR})
         page = await asyncio.to_thread(pack_page, res.body)
+        fetched = PageFetched(
+            url=url, final_url=res.final_url, status=res.status or 200,
+            body_sha256=page.sha256, size=page.size, content_type=res.content_type,
+            etag=res.etag, last_modified=res.last_modified, source_id=source_id,
+            elapsed_ms=res.elapsed_ms)
         # Permanent: the same page gives the same error until the extractor changes.
         failed = FetchFailed(url=url, reason=EXTRACTION_ERROR, detail=reason[:500],
                              status=res.status, permanent=True, source_id=source_id)
-        self._append_pages([(stream, [fetched_event(page, None), failed])], page)
+        self._append_pages([(stream, [fetched, failed])], page)
         self._count(source_id, "failed", EXTRACTION_ERROR)
         self.report.problems.append((source_id, url, f"{EXTRACTION_ERROR}: {reason}"[:200]))
 
@@ -435,11 +446,12 @@ class _Crawl:
             if duplicate_of is None:
                 index.add(work.simhash, article_id)
         extracted = article_event(work, article_id, article_url, fetched.body_sha256,
-                                  duplicate_of, source_id, **fetched.caused())
+                                  duplicate_of, source_id,
+                                  **_caused(fetched, "ArticleExtracted"))
         events: list[Event] = [extracted]
         if work.letters is not None and work.letters_version is not None:
             events.append(letters_event(article_id, work.letters_version, work.letters,
-                                        **extracted.caused()))
+                                        **_caused(fetched, "LettersExtracted", extracted)))
         appends: list[tuple[str, list[Event]]] = [(f"article-{article_id}", events)]
         if page_stream is not None:
             appends.insert(0, (page_stream, [fetched]))
@@ -451,11 +463,14 @@ class _Crawl:
         self.report.add(source_id or "-", "duplicates" if duplicate_of else "articles")
 
     async def _process(self, body: bytes, url: str, content_type: str | None) -> PageWork:
+        return await self.in_pool(process_page, body, url, content_type, True, True)
+
+    async def in_pool(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the extraction pool (a picklable function of scrapers)."""
         assert self.pool is not None
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, process_page, body, url, content_type,
-                                              True, True)
+            return await loop.run_in_executor(self.pool, fn, *args)
         except BrokenProcessPool:
             # A worker died (a page that crashes the parser, memory): start a fresh pool for
             # the other pages; this one is recorded as failed, not retried inline.
@@ -511,6 +526,21 @@ class _Crawl:
     def _tick(self) -> None:
         if self.progress is not None:
             self.progress("pages", self.done, self.total)
+
+
+def derived_id(parent_id: str, what: str) -> str:
+    """A stable event id for the ``what`` event that event ``parent_id`` leads to."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"letterwatch:{parent_id}/{what}"))
+
+
+def _caused(fetched: PageFetched, what: str, cause: Event | None = None) -> dict[str, Any]:
+    """Metadata for an event a recorded page leads to (caused by ``cause``, by default the
+    page). A page read from a web archive has an id made from its record's, and so have the
+    events it leads to: recording the same record again writes nothing new."""
+    meta: dict[str, Any] = (cause or fetched).caused()
+    if fetched.archive_record_id is not None:
+        meta["id"] = derived_id(fetched.id, what)
+    return meta
 
 
 def article_event(work: PageWork, article_id: str, url: str, body_sha256: str | None,

@@ -17,6 +17,12 @@ from .simhash import simhash
 log = logging.getLogger(__name__)
 
 
+class ExtractionFailed(Exception):
+    """The text extractor raised on a page. The message is the original exception's type and
+    text (it crosses from an extraction worker process intact); the page is recorded as an
+    ``extraction_error``, never as a page without an article."""
+
+
 @dataclass(frozen=True, slots=True)
 class PageWork:
     """What the page holds: the article (None if none), its simhash and the letters found.
@@ -44,7 +50,10 @@ def process_page(body: bytes, url: str, content_type: str | None = None,
     also hash and compress the body, so the process that stores it only writes bytes."""
     started = time.perf_counter()
     text, charset = decode_text(body, content_type)  # once, for the article and the event
-    article = extract_article(text, url=url, charset=charset)
+    try:
+        article = extract_article(text, url=url, charset=charset)
+    except Exception as exc:
+        raise ExtractionFailed(f"{type(exc).__name__}: {exc}") from exc
     timings = [("text", time.perf_counter() - started)]
     page = pack_page(body) if pack else None
     if article is None:

@@ -16,15 +16,16 @@ from rich.table import Table as RichTable
 from events.projections import ALL
 from scrapers.policy import VERSION
 from store import Store, StoreError
-from store.projector import rebuild
+from store.projector import rebuild_all
 
 from .app import api, serve, worker
 from .demo import demo
-from .settings import SettingsInvalid, get_settings
+from .settings import SettingsInvalid
 from .terminal import (
     console,
     err,
     fail,
+    fetch_policy,
     open_configured_store,
     print_letters,
     refresh,
@@ -157,6 +158,8 @@ def rebuild_cmd(
 ) -> None:
     """Replay the log into fresh tables and swap them in; the old ones serve until then.
 
+    The projections named (all when none) are folded together in one read of the log.
+
     Rebuilding ``letters`` first re-extracts letters for every stored article with the
     current extractor (appended as new events), then folds.
     """
@@ -170,9 +173,10 @@ def rebuild_cmd(
             _reextract_letters(store)
         progress, update = _progress()
         with progress:
-            for name in chosen:
-                n = rebuild(store, ALL[name], progress=update)
-                err.print(f"rebuilt {name}: {n} events folded")
+            folded = rebuild_all(store, [ALL[name] for name in dict.fromkeys(chosen)],
+                                 progress=update)
+        for name, n in folded.items():
+            err.print(f"rebuilt {name}: {n} events folded")
 
 
 def _reextract_letters(store: Store) -> None:
@@ -246,13 +250,16 @@ app.command()(worker)
 app.command()(demo)
 
 
+def _register_archive_commands() -> None:
+    from .archive_cli import register
+
+    register(app)
+
+
+_register_archive_commands()
+
+
 # --- crawling and text extraction (scrapers) -------------------------------------------------
-
-
-def _fetch_policy():
-    from scrapers.policy import FetchPolicy
-
-    return FetchPolicy.from_settings(get_settings())
 
 
 def _task_progress(progress: Progress, label: str):
@@ -293,7 +300,7 @@ def crawl(
                             MofNCompleteColumn(), console=err, transient=True)
         try:
             with progress:
-                report = crawl_sync(store, _fetch_policy(), source_ids=source or None,
+                report = crawl_sync(store, fetch_policy(), source_ids=source or None,
                                     progress=_task_progress(progress, "crawling"))
         except UnknownSource as exc:
             err.print(f"[red]error:[/red] {exc}")

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     api_follow: bool = Field(False, description="`letterwatch api` also folds new events "
                              "itself instead of relying on a worker")
     max_request_bytes: int = Field(1_000_000, gt=0, description="largest request body accepted")
+    read_budget_seconds: float = Field(
+        5.0, gt=0, description="longest a read query may run before the request answers 503")
+    search_slots: int = Field(4, ge=1, le=256, description="text searches, exports and as_of "
+                              "reads in progress at once per API process; more wait")
+    read_slots: int = Field(24, ge=1, le=256, description="other reads in progress at once per "
+                            "API process; more wait")
     ready_max_lag: int = Field(10_000, ge=0,
                                description="readyz fails when a projection is further behind")
     scheduler_tick_seconds: float = Field(5.0, gt=0, description="how often due sources are sought")
@@ -105,6 +111,8 @@ def load_settings(**values: Any) -> Settings:
 
 def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
+    if not first["loc"]:  # a check across settings (a token's length): its message says all
+        return str(first.get("msg", "")).removeprefix("Value error, ")
     name = str(first["loc"][0]) if first["loc"] else "?"
     field = Settings.model_fields.get(name)
     variable = f"{ENV_PREFIX}{name.upper()}"

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
@@ -26,9 +27,17 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """One line on stderr, whatever the terminal's width, and exit."""
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
+    """One line on stderr, whatever the terminal's width, and exit; the message is printed
+    as it is (a value in it that looks like markup, ``[bold]``, is shown, not applied)."""
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
     sys.exit(code)
+
+
+def fetch_policy():
+    """The crawler's fetch policy from the settings, shared by every command that fetches."""
+    from scrapers.policy import FetchPolicy
+
+    return FetchPolicy.from_settings(get_settings())
 
 
 def open_configured_store() -> Store:

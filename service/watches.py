@@ -153,7 +153,7 @@ class Deliverer:
 
     # --- what is owed ---------------------------------------------------------------------
     def _candidates(self, watch: WatchState) -> list[dict[str, Any]]:
-        where, params = watch.filter().where()
+        where, params = watch.filter().where(self.store)
         sql = (f"SELECT {', '.join(LETTER_COLUMNS)} FROM {LETTERS_T} WHERE {where} "
                f"AND first_position > ? ORDER BY first_position, letter_id")
         return self.store.query(sql, [*params, watch.position])

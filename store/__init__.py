@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from .base import ANY, NO_STREAM, AppendResult, Checkpoint, Store, table_name
-from .errors import CheckpointMoved, ConcurrencyError, StoreError, StoreUnavailable
+from .errors import (CheckpointMoved, ConcurrencyError, QueryTimeout, StoreError,
+                     StoreUnavailable)
 
 __all__ = [
     "ANY", "NO_STREAM", "AppendResult", "Checkpoint", "CheckpointMoved", "ConcurrencyError",
-    "Store", "StoreError", "StoreUnavailable", "open_store", "table_name",
+    "QueryTimeout", "Store", "StoreError", "StoreUnavailable", "open_store", "table_name",
 ]
 
 

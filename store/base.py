@@ -77,6 +77,9 @@ class Store(ABC):
     """Event log, raw page store and projection storage in one database."""
 
     url: str
+    # Seconds one read (``query``) may run before it is stopped with QueryTimeout; None: no
+    # limit. The API sets it, so one slow request cannot hold a connection for long.
+    read_budget: float | None = None
 
     # --- the log -------------------------------------------------------------------------
     @abstractmethod

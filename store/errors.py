@@ -22,5 +22,9 @@ class CheckpointMoved(StoreError):
     """Another runner advanced this projection first; the batch was rolled back."""
 
 
+class QueryTimeout(StoreError):
+    """A read ran past the store's ``read_budget`` and was stopped; nothing changed."""
+
+
 class StoreUnavailable(StoreError):
     """The database cannot be reached or written (gone, read-only, full); nothing was lost."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import select
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,7 +20,8 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .errors import StoreUnavailable
+from . import search
+from .errors import QueryTimeout, StoreUnavailable
 from .sql import SqlStore
 
 APPEND_LOCK = 0x6C657474  # "lett": one advisory lock key for every appender
@@ -141,10 +143,25 @@ class PostgresStore(SqlStore):
         try:
             with self.pool.connection(timeout=wait) as conn, conn.transaction():
                 yield conn
+        except QueryTimeout:
+            raise  # the database answered: it is not down
         except (psycopg.OperationalError, PoolTimeout) as exc:
             self._down = True
             raise StoreUnavailable(f"PostgreSQL at {_safe(self.url)}: {exc}") from exc
         self._down = False
+
+    @contextmanager
+    def _budget(self, conn: Any, seconds: float | None) -> Iterator[None]:
+        if seconds is None:
+            yield
+            return
+        # For this transaction only: the connection goes back to the pool without a limit.
+        conn.execute("SELECT set_config('statement_timeout', %s, true)",
+                     (str(max(1, int(seconds * 1000))),))
+        try:
+            yield
+        except psycopg.errors.QueryCanceled as exc:
+            raise QueryTimeout(f"the read took longer than {seconds:g} s and was stopped") from exc
 
     def _lock_appends(self, conn: Any) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK,))
@@ -186,6 +203,34 @@ class PostgresStore(SqlStore):
                     copy.write_row(row)
         except (TypeError, ValueError, OverflowError):
             super()._insert_rows(conn, name, table, rows)
+
+    # --- full-text search: a tsvector column kept by the database, with a GIN index -------
+    def _ddl_search(self, name: str, table: Any) -> list[str]:
+        if not table.search:
+            return []
+        # 'simple': words lower-cased and nothing else (no stemming, no stop words), as
+        # SQLite's FTS5 index compares them, so both backends find the same rows.
+        text = " || ' ' || ".join(f"coalesce({c}, '')" for c in table.search)
+        token = uuid.uuid4().hex[:8]
+        return [
+            f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS "
+            f"AS (to_tsvector('simple', {text})) STORED",
+            f"CREATE INDEX IF NOT EXISTS ix_{name}_search_{token} ON {name} USING GIN (search_tsv)",
+        ]
+
+    def _finish_rebuild_table(self, conn: Any, name: str, table: Any) -> None:
+        super()._finish_rebuild_table(conn, name, table)
+        # Statistics now, not when autovacuum gets to the new table: the planner needs them
+        # to choose between reading a common word's matches in order and sorting a rare one's.
+        conn.execute(f"ANALYZE {name}")
+
+    def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        return (f"{name}.search_tsv @@ to_tsquery('simple', ?)", [search.tsquery(query)])
+
+    def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
+        return (f"{name}, to_tsquery('simple', ?) AS search_query",
+                f"{name}.search_tsv @@ search_query", f"-ts_rank({name}.search_tsv, search_query)",
+                [search.tsquery(query)])
 
     def _existing_ids(self, conn: Any, ids: list[str]) -> set[str]:
         # One array parameter instead of a long IN list: far less to parse on both ends.

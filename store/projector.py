@@ -148,6 +148,62 @@ def catch_up(store: Store, projection: Projection, *, target: str = "live",
     return _catch_up(store, projection, target, batch, progress, None)
 
 
+def catch_up_all(store: Store, projections: Iterable[Projection], *, target: str = "live",
+                 batch: int = LIVE_BATCH, progress: Progress | None = None) -> int:
+    """Fold every event after each projection's checkpoint, reading the log once for all of
+    them: each batch of events is read once and folded into every projection that is behind,
+    each in a transaction of its own. Returns how many events were folded, summed over the
+    projections."""
+    return sum(_catch_up_many(store, list(projections), target, batch, progress, None).values())
+
+
+def _catch_up_many(store: Store, projections: list[Projection], target: str, batch: int,
+                   progress: Progress | None, written: dict[str, Written] | None
+                   ) -> dict[str, int]:
+    folded = {p.name: 0 for p in projections}
+    while True:
+        starts = {p.name: store.checkpoint(p.name, target).position for p in projections}
+        head = store.head()
+        behind = [p for p in projections if starts[p.name] < head]
+        if not behind:
+            return folded
+        low = min(starts[p.name] for p in behind)
+        types: set[str] | None = set()
+        for p in behind:
+            types = None if types is None or not p.handles else types | p.handles
+        events = list(store.read_all(after=low, limit=batch, types=types))
+        full = len(events) == batch
+        end = events[-1].position if full else max(head, events[-1].position if events else 0)
+        for p in behind:
+            start = starts[p.name]
+            if end <= start:
+                continue  # ahead of this batch already: folds from a later one
+            mine = [r for r in events if r.position > start
+                    and (not p.handles or r.type in p.handles)]
+            seen = written.get(p.name) if written is not None else None
+            if seen is not None and start != seen.position:
+                written.pop(p.name)  # another runner wrote these tables: the filter no longer knows
+                seen = None
+            try:
+                with store.projection_tx(p, target) as tx:
+                    if tx.checkpoint != start:
+                        continue  # another runner got there first: the next round reads on
+                    rows = BatchRows(tx, p, seen)
+                    rows.prefetch(mine)
+                    fold = p.fold if p.handles else p.apply
+                    for recorded in mine:
+                        fold(rows, recorded)
+                    rows.flush()
+                    tx.advance(end)
+            except CheckpointMoved:
+                continue
+            if seen is not None:
+                seen.position = end
+            folded[p.name] += len(mine)
+            if progress is not None:
+                progress(p.name, end, head)
+
+
 def _catch_up(store: Store, projection: Projection, target: str, batch: int,
               progress: Progress | None, written: Written | None) -> int:
     folded = 0
@@ -181,6 +237,22 @@ def _catch_up(store: Store, projection: Projection, target: str, batch: int,
         folded += len(events)
         if progress is not None:
             progress(projection.name, end, head)
+
+
+def rebuild_all(store: Store, projections: Iterable[Projection], *,
+                progress: Progress | None = None) -> dict[str, int]:
+    """Rebuild several projections in one read of the log: every batch of events is folded
+    into each of them, each writing its own tables in batches; then each is swapped in.
+    Returns the events folded into each."""
+    projections = list(projections)
+    for p in projections:
+        store.reset_rebuild(p)
+    with _rare_collections():
+        folded = _catch_up_many(store, projections, "rebuild", REBUILD_BATCH, progress,
+                                {p.name: Written() for p in projections})
+    for p in projections:
+        store.swap_in_rebuild(p)
+    return folded
 
 
 def rebuild(store: Store, projection: Projection, *, progress: Progress | None = None) -> int:
@@ -221,13 +293,17 @@ def _rare_collections() -> Iterator[None]:
 
 def ensure_current(store: Store, projections: Iterable[Projection],
                    progress: Progress | None = None) -> None:
-    """Set up each projection; one whose fold changed version is rebuilt first."""
+    """Set up each projection; those whose fold changed version are rebuilt first, together
+    in one read of the log."""
+    stale = []
     for p in projections:
         cp = store.ensure_projection(p)
         if cp.version != p.version:
             log.info("projection %s is at version %s, code at %s: rebuilding",
                      p.name, cp.version, p.version)
-            rebuild(store, p, progress=progress)
+            stale.append(p)
+    if stale:
+        rebuild_all(store, stale, progress=progress)
 
 
 def follow(store: Store, projections: Iterable[Projection], stop: threading.Event, *,
@@ -236,7 +312,6 @@ def follow(store: Store, projections: Iterable[Projection], stop: threading.Even
     projections = list(projections)
     ensure_current(store, projections, progress)
     while not stop.is_set():
-        for p in projections:
-            catch_up(store, p, progress=progress)
+        catch_up_all(store, projections, progress=progress)
         low = min(store.checkpoint(p.name).position for p in projections)
         store.wait_for_events(low, idle_wait)

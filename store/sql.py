@@ -22,6 +22,7 @@ from events.base import make_recorded
 from events.registry import decoder
 from events.projection import Key, Projection, Row, Table
 
+from . import search
 from .base import (ANY, AppendResult, Checkpoint, PackedPage, ProjectionTx, Store, pack_page,
                    table_name)
 from .errors import CheckpointMoved, ConcurrencyError
@@ -295,7 +296,33 @@ class SqlStore(Store):
     def _ddl_table(self, name: str, table: Table, indexes: bool = True) -> list[str]:
         cols = ", ".join(f"{c} {self.column_types[t]}" for c, t in table.columns.items())
         statements = [f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(table.key)}))"]
-        return statements + (self._ddl_indexes(name, table) if indexes else [])
+        if not indexes:
+            return statements
+        return statements + self._ddl_indexes(name, table) + self._ddl_search(name, table)
+
+    # --- full-text search (backend hooks) ------------------------------------------------
+    # Whether a rebuilt table gets its text index before the swap (PostgreSQL: a column of
+    # the table itself) or after it is renamed live (SQLite: a table naming its content
+    # table, which a rename would not follow).
+    _search_before_swap = True
+
+    def _ddl_search(self, name: str, table: Table) -> list[str]:
+        """Statements that build and keep the text index over ``table.search``."""
+        return []
+
+    def _drop_search(self, conn: Any, name: str) -> None:
+        """Remove what _ddl_search made that dropping the table does not."""
+
+    def text_match(self, name: str, query: search.Query) -> tuple[str, list[Any]]:
+        """An SQL condition on live table ``name`` (a table with ``search`` columns) that
+        holds for the rows matching ``query``, and its parameters."""
+        raise NotImplementedError
+
+    def text_ranked(self, name: str, query: search.Query) -> tuple[str, str, str, list[Any]]:
+        """What reads ``name``'s rows matching ``query`` best first: a FROM clause (its
+        columns named ``name.column``), a condition, an ORDER BY expression (lower is
+        better) and the parameters of the condition."""
+        raise NotImplementedError
 
     def _ddl_indexes(self, name: str, table: Table) -> list[str]:
         # Index names carry a token: a rebuilt table keeps its index names after the swap,
@@ -311,7 +338,8 @@ class SqlStore(Store):
             self._execute(conn, stmt)
 
     def _finish_rebuild_table(self, conn: Any, name: str, table: Table) -> None:
-        for stmt in self._ddl_indexes(name, table):
+        for stmt in self._ddl_indexes(name, table) + (
+                self._ddl_search(name, table) if self._search_before_swap else []):
             self._execute(conn, stmt)
 
     def _table_exists(self, conn: Any, name: str) -> bool:
@@ -352,9 +380,13 @@ class SqlStore(Store):
                     conn, table_name(projection.name, table.name, "rebuild"), table)
             for table in projection.tables:
                 live = table_name(projection.name, table.name)
+                self._drop_search(conn, live)
                 self._execute(conn, f"DROP TABLE IF EXISTS {live}")
                 self._execute(conn, f"ALTER TABLE {table_name(projection.name, table.name, 'rebuild')} "
                               f"RENAME TO {live}")
+                if not self._search_before_swap:
+                    for stmt in self._ddl_search(live, table):
+                        self._execute(conn, stmt)
             self._execute(conn, "DELETE FROM checkpoints WHERE name = ?", (projection.name,))
             self._execute(conn, "INSERT INTO checkpoints (name, target, version, position, "
                           "updated_at) VALUES (?, 'live', ?, ?, ?)",
@@ -393,10 +425,15 @@ class SqlStore(Store):
 
     # --- queries -------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        with self._tx() as conn:
+        with self._tx() as conn, self._budget(conn, self.read_budget):
             cur = self._execute(conn, sql, params)
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    @contextmanager
+    def _budget(self, conn: Any, seconds: float | None) -> Iterator[None]:
+        """Stop the statements run inside after ``seconds`` with QueryTimeout (backend hook)."""
+        yield
 
     def _execute_raw(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in a write transaction (tests and maintenance only)."""

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreUnavailable
+from . import search
+from .errors import QueryTimeout, StoreUnavailable
 from .sql import SqlStore
 
 SCHEMA = """
@@ -60,6 +61,13 @@ REBUILD_CACHE_SIZE = -32768  # PRAGMA cache_size: negative counts KiB, so 32 MB
 # registered adapter is found first. It maps None to None, so nothing else changes; an
 # empty dict's ``get`` does that without a Python frame per NULL.
 sqlite3.register_adapter(type(None), {}.get)
+
+# Past these many matches a text search reads rows in order and tests each (see text_match).
+COMMON_MATCHES = 5000
+MANY_MATCHES = 50_000
+
+# Virtual machine steps between two looks at a read's deadline (a few microseconds' work).
+PROGRESS_STEPS = 4000
 
 # The bound on parameters in one statement of SQLite before 3.32.
 _MAX_PARAMS = 999
@@ -240,6 +248,24 @@ class SQLiteStore(SqlStore):
             _rollback(conn)
             raise self._unavailable(exc) from exc
 
+    @contextmanager
+    def _budget(self, conn: sqlite3.Connection, seconds: float | None) -> Iterator[None]:
+        if seconds is None:
+            yield
+            return
+        # SQLite calls the handler every few thousand steps of a statement; a true answer
+        # interrupts it. Installed only around budgeted reads, so writes never pay for it.
+        deadline = time.monotonic() + seconds
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            raise QueryTimeout(f"the read took longer than {seconds:g} s and was stopped") from exc
+        finally:
+            conn.set_progress_handler(None, 0)
+
     def _begin_projection_tx(self, conn: Any, target: str) -> None:
         # A rebuild inserts into primary-key indexes in hash order; past the default 2 MB of
         # page cache every insert rereads a page. 32 MB made a 1,000,000-event replay ~15%
@@ -280,6 +306,65 @@ class SQLiteStore(SqlStore):
         at = datetime.fromisoformat(value)
         self._last_time = (value, at)
         return at
+
+    # --- full-text search: an FTS5 index over the table's own rows -----------------------
+    _search_before_swap = False
+
+    def _ddl_search(self, name: str, table: Any) -> list[str]:
+        if not table.search:
+            return []
+        # External content: the index holds no copy of the text, only its words, and triggers
+        # keep it in step with every insert, update and delete of the table. It is keyed by
+        # the table's rowid, which stays put under updates (the store never VACUUMs a file
+        # that holds rows, which could renumber them; a rebuild makes the index anew).
+        cols = ", ".join(table.search)
+        fts = f"{name}_fts"
+        new = ", ".join(f"new.{c}" for c in table.search)
+        old = ", ".join(f"old.{c}" for c in table.search)
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{name}', "
+            f"content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')",
+            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {name} BEGIN "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {name} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {name} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END",
+        ]
+
+    def _drop_search(self, conn: Any, name: str) -> None:
+        conn.execute(f"DROP TABLE IF EXISTS {name}_fts")  # its triggers go with {name}
+
+    def text_match(self, name: str, query: Any) -> tuple[str, list[Any]]:
+        expr = search.fts5(query)
+        matches = f"SELECT rowid FROM {name}_fts WHERE {name}_fts MATCH ?"
+        # Few matches: fetch them all from the text index and sort them (a rare word among a
+        # million rows costs microseconds). More: read the table in the order asked for and
+        # keep the rows among the matches, which finds a page of a common word's matches
+        # after a few hundred rows instead of sorting every one. The matches are then either
+        # gathered once into a set each row is looked up in (the "+" keeps SQLite from
+        # reading the table by them), or, past MANY_MATCHES, where gathering them costs more
+        # than that, each row is sought in the word's list, which is indexed at that size.
+        # Counting stops at each threshold, so choosing stays cheap.
+        with self._tx() as conn:
+            found = conn.execute(f"SELECT COUNT(*) FROM ({matches} LIMIT {COMMON_MATCHES + 1})",
+                                 (expr,)).fetchone()[0]
+            if found > COMMON_MATCHES:
+                found = conn.execute(f"SELECT COUNT(*) FROM ({matches} LIMIT "
+                                     f"{MANY_MATCHES + 1})", (expr,)).fetchone()[0]
+        if found > MANY_MATCHES:
+            return (f"EXISTS (SELECT 1 FROM {name}_fts WHERE {name}_fts MATCH ? AND "
+                    f"{name}_fts.rowid = {name}.rowid)", [expr])
+        if found > COMMON_MATCHES:
+            return f"+{name}.rowid IN ({matches})", [expr]
+        return f"{name}.rowid IN ({matches})", [expr]
+
+    def text_ranked(self, name: str, query: Any) -> tuple[str, str, str, list[Any]]:
+        # Driven from the index: FTS5 gives each match its BM25 rank as it finds it.
+        return (f"{name}_fts JOIN {name} ON {name}.rowid = {name}_fts.rowid",
+                f"{name}_fts MATCH ?", f"{name}_fts.rank", [search.fts5(query)])
 
     def _table_exists(self, conn: Any, name: str) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

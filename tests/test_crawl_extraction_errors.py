@@ -70,7 +70,8 @@ async def test_a_page_whose_extraction_raises_is_recorded_with_its_reason(
     assert ("news", bad) in [p[:2] for p in report.problems]
 
     (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert bad in record.getMessage() and isinstance(record.exc_info[1], TypeError)
+    assert bad in record.getMessage()
+    assert isinstance(record.exc_info[1].__cause__, TypeError)  # the traceback goes down to it
     assert failures_counted() == before + 1
 
     for projection in ALL.values():  # as the worker's follower would

@@ -122,3 +122,15 @@ def test_scheduled_polls_of_a_source_read_robots_txt_once(site: Site, store):
     poller.leases.close()
     assert site.hits["/feed.xml"] == 3
     assert site.hits["/robots.txt"] == 1  # the hour's cache holds across polls
+
+
+def test_poll_now_under_serve_shares_the_workers_memory_of_hosts(store):
+    from service.api import create_app
+    from service.app import Worker
+
+    settings = Settings(_env_file=None, database_url="sqlite:///:memory:")  # type: ignore[call-arg]
+    worker = Worker(settings, store, follow=False, schedule=False)
+    app = create_app(settings, store=store, background=worker)
+    assert app.state.poller.poll is worker.poller.poll
+    app.state.poller.leases.close()
+    worker.stop()

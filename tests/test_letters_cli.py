@@ -45,3 +45,20 @@ def test_main_reports_an_unreadable_file(capsys, tmp_path):
     assert main([str(tmp_path / "missing.jsonl")]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert main([]) == 2
+
+
+DENIAL = ("Kim Jong Un sent a letter to Xi Jinping on Monday. "
+          "Moon Jae-in did not send a letter to Shinzo Abe, his office said.")
+
+
+def test_denied_letters_are_printed_only_with_all_and_carry_their_status(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "d", "text": DENIAL, "published": "2019-06-20"}) + "\n", encoding="utf-8")
+    assert main([str(src)]) == 0
+    default = json.loads(capsys.readouterr().out)["letters"]
+    assert [(x["sender"], x["status"]) for x in default] == [("Kim Jong Un", "reported")]
+    assert main(["--all", str(src)]) == 0
+    every = json.loads(capsys.readouterr().out)["letters"]
+    assert {(x["sender"], x["recipient"], x["status"]) for x in every} == {
+        ("Kim Jong Un", "Xi Jinping", "reported"), ("Moon Jae-in", "Shinzo Abe", "denied")}
+    assert all(x["sender_type"] == "person" for x in every)

@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
-from scrapers.letters.dates import DateSpan, anchor_for, find_article_date, find_dates, parse_published
+from scrapers.letters.dates import (
+    DateSpan, anchor_for, dateline_date, find_article_date, find_article_interval, find_dates, parse_published,
+)
 
 
 def iso(text: str, published: str | None) -> list[str | None]:
@@ -90,3 +92,69 @@ def test_a_caption_date_deep_in_a_long_line_is_not_the_article_date():
     long_caption = ("US President Donald Trump shakes hands with North Korean leader Kim Jong Un as they meet at the "
                     "demilitarized zone separating the two Koreas, in Panmunjom, South Korea, June 30, 2019. PHOTO: REUTERS")
     assert find_article_date("Headline\n\n" + long_caption) is None
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("He sent greetings on New Year's Eve.", "2024-01-01", ["2023-12-31"]),
+    ("He sent greetings on New Year\u2019s Eve.", "2023-12-31", ["2023-12-31"]),
+    ("During Eid al-Fitr, he received cables.", "2024-06-17", ["2024-04-10"]),
+    ("He sent Eid ul-Adha greetings.", "2024-06-17", ["2024-06-16"]),
+    ("He replied on the Lantern Festival.", "2024-03-01", ["2024-02-24"]),
+    ("Spring Festival greetings were exchanged.", "2023-01-25", ["2023-01-22"]),
+    ("He greeted them on Nowruz.", "2024-03-22", ["2024-03-21"]),
+])
+def test_named_days_resolve_to_the_latest_one_before_the_article(text, published, expected):
+    assert iso(text, published) == expected
+
+
+def test_a_named_day_without_a_known_date_is_not_reported():
+    assert iso("He sent greetings on New Year's Eve.", None) == [None]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kim delivered the greeting in a message the previous day.", ["2026-01-08"]),
+    ("A day earlier he had written to him.", ["2026-01-08"]),
+])
+def test_the_previous_day_is_the_day_before_the_article(text, expected):
+    assert iso(text, "2026-01-09") == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Abu Dhabi [UAE], August 7 (ANI/WAM): The president today received a message.", "2023-08-08", date(2023, 8, 7)),
+    ("BEIJING, Dec. 31 (Xinhua) -- Xi exchanged greetings.", "2025-01-01", date(2024, 12, 31)),
+    ("SEOUL, Oct. 17 (Yonhap) -- Kim sent a message.", "2020-10-17", date(2020, 10, 17)),
+    ("SEOUL, Oct. 1 (Yonhap) -- Kim sent a message.", "2020-10-17", None),
+    ("Kim sent a message on Oct. 1.", "2020-10-17", None),
+])
+def test_a_wire_dateline_gives_the_day_of_writing(text, published, expected):
+    assert dateline_date(text, parse_published(published)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1998 News Story\nCrown Prince Abdullah has sent a cable.", (date(1998, 1, 1), date(1998, 12, 31))),
+    ("BEIJING, Dec. 31, 2024 (Xinhua) -- Xi sent greetings.", (date(2024, 12, 31), date(2024, 12, 31))),
+    ("2024-25 budget talks went on as Xi sent greetings.", None),
+    ("Xi sent greetings in 1998.", None),
+])
+def test_an_article_dated_only_by_a_year_at_its_top(text, expected):
+    assert find_article_interval(text) == expected
+
+
+def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
+    from scrapers.letters.dates import era_of
+
+    assert era_of("Talks began in 1998 and a letter dated May 2, 2001 followed.") == date(2001, 5, 2)
+    assert era_of("He wrote on Monday.") is None
+
+
+def test_a_byline_date_written_with_slashes():
+    assert find_article_date("Xi replies to students\nSource:Xinhua Published: 2017/12/30 20:10:32\nXi wrote.") == date(
+        2017, 12, 30)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Putin sends a telegram\n12.03.2019 14:05\nMOSCOW - Putin sent a telegram.", date(2019, 3, 12)),
+    ("He paid 12.50 dollars on the 3.4.2019 trip and many other things happened in the long body text.", None),
+])
+def test_a_day_written_with_dots_at_the_top(text, expected):
+    assert find_article_date(text) == expected

@@ -155,19 +155,37 @@ def test_a_reply_message_received():
 
 # ---------------------------------------------------------------- not letters
 
-@pytest.mark.parametrize("text", [
-    "Donald Trump will send a letter to Kim Jong Un.",
-    "Donald Trump may write to Kim Jong Un.",
-    "Donald Trump plans to send a letter to Kim Jong Un next week.",
-    "Donald Trump is expected to send a letter to Kim Jong Un.",
-    "Donald Trump would write a letter to Kim Jong Un if talks resumed.",
-    "Kim Yong Chol plans to travel to Washington to hand deliver a personal letter from Kim Jong Un to Donald Trump.",
-    "Donald Trump did not send a letter to Kim Jong Un.",
-    "Donald Trump never wrote to Kim Jong Un.",
-    "Donald Trump denied sending a letter to Kim Jong Un.",
+@pytest.mark.parametrize(("text", "status"), [
+    ("Donald Trump will send a letter to Kim Jong Un.", "planned"),
+    ("Donald Trump may write to Kim Jong Un.", "planned"),
+    ("Donald Trump plans to send a letter to Kim Jong Un next week.", "planned"),
+    ("Donald Trump is expected to send a letter to Kim Jong Un.", "planned"),
+    ("Donald Trump would write a letter to Kim Jong Un if talks resumed.", "planned"),
+    ("Kim Yong Chol plans to travel to Washington to hand deliver a personal letter from Kim Jong Un to Donald Trump.",
+     "planned"),
+    ("Donald Trump did not send a letter to Kim Jong Un.", "denied"),
+    ("Donald Trump never wrote to Kim Jong Un.", "denied"),
+    ("Donald Trump denied sending a letter to Kim Jong Un.", "denied"),
+    ("Donald Trump sent no letter to Kim Jong Un.", "denied"),
 ])
-def test_planned_hypothetical_and_denied_letters_are_not_letters(text):
-    assert found(text, published="2019-06-20") == []
+def test_planned_hypothetical_and_denied_letters_are_kept_with_their_status(text, status):
+    letters = extract_letters(text, published="2019-06-20")
+    assert [x.status for x in letters] == [status]
+    assert letters[0].recipient in ("Kim Jong Un", "Donald Trump") and letters[0].sender != letters[0].recipient
+
+
+@pytest.mark.parametrize("text", [
+    "Donald Trump said he received a beautiful letter from Kim Jong Un.",
+    "According to Donald Trump, Kim Jong Un sent him a letter last week.",
+])
+def test_a_letter_only_one_party_tells_of_is_claimed(text):
+    x = one(text, published="2019-06-20")
+    assert ((x.sender, x.recipient), x.status) == (("Kim Jong Un", "Donald Trump"), "claimed")
+
+
+def test_a_letter_the_article_reports_is_reported():
+    x = one("Kim Jong Un sent a letter to Donald Trump, KCNA said on Monday.", published="2019-06-20")
+    assert x.status == "reported"
 
 
 @pytest.mark.parametrize("text", [
@@ -322,9 +340,9 @@ def test_a_speech_addressed_to_a_country_is_not_a_letter():
 # ---------------------------------------------------------------- people the gazetteer lacks, carriers, wire copy
 
 @pytest.mark.parametrize("text, sender", [
-    ("Kim Jong Un received a letter from Burundian President Evariste Ndayishimiye.", "Evariste Ndayishimiye"),
+    ("Kim Jong Un received a letter from Burundian President Evariste Ndayishimiye.", "Évariste Ndayishimiye"),
     ("Kim Jong Un received a letter from Moroccan King Hassan Benali.", "Hassan Benali"),
-    ("Kim Jong Un received a letter from Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah.", "Sabah al-Ahmad al-Jaber al-Sabah"),
+    ("Kim Jong Un received a letter from Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah.", "Sabah Al-Ahmad Al-Jaber Al-Sabah"),
     ("Jordan's King Abdullah II sent a letter to Kim Jong Un.", "Abdullah II"),
     ("Bangladesh Prime Minister Sheikh Hasina sent a letter to Kim Jong Un.", "Sheikh Hasina"),
     ("Kim Jong Un received greetings from Cuban leader Miguel Diaz-Canel Bermudez.", "Miguel Díaz-Canel"),
@@ -429,3 +447,10 @@ def test_a_carrier_the_sentence_leaves_unnamed_is_the_person_the_next_one_opens_
 ])
 def test_not_letters_after_the_wire_rules(text):
     assert extract_letters(text, published="2019-06-20") == []
+
+
+def test_wire_copy_of_one_sentence_a_paragraph_dates_a_letter_by_the_sentence_before():
+    text = ("Wen Jiabao condemned the attack on Wednesday.\n"
+            "The premier said in a telegram to Mikhail Fradkov that China stood with Russia.")
+    (x,) = extract_letters("Wen Jiabao sent a telegram to Mikhail Fradkov.\n" + text, published="2004-09-09")
+    assert x.date == "2004-09-08"

@@ -97,3 +97,14 @@ def test_without_a_date_a_person_the_article_names_wins():
 def test_women_are_known_for_she_and_her():
     g = load_gazetteer()
     assert g.is_female("Theresa May") and g.is_female("Kim Yo Jong") and not g.is_female("Kim Jong Un")
+
+
+@pytest.mark.parametrize("person, when, predecessor, successor", [
+    ("Joe Biden", date(2021, 6, 1), "Donald Trump", "Donald Trump"),
+    ("Bill Clinton", date(2001, 1, 10), "George H. W. Bush", "George W. Bush"),
+    ("Barack Obama", date(2017, 1, 21), "George W. Bush", "Donald Trump"),
+    ("Kim Jong Un", date(2020, 1, 1), "Kim Jong Il", None),
+])
+def test_predecessor_and_successor_in_the_office_held(person, when, predecessor, successor):
+    g = load_gazetteer()
+    assert (g.predecessor(person, when), g.successor(person, when)) == (predecessor, successor)

@@ -50,3 +50,25 @@ def test_letters_pass(text: str) -> None:
 ])
 def test_everyday_words_do_not_pass(text: str) -> None:
     assert not may_report_letters(text)
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _shared_articles() -> list[dict]:
+    files = [SHARED / "seeds" / "seeds.jsonl", SHARED / "dev" / "articles.jsonl", *sorted((SHARED / "train").glob("part-*.jsonl"))]
+    rows = []
+    for f in files:
+        if f.exists():
+            with open(f, encoding="utf-8") as fh:
+                rows += [json.loads(line) for line in fh if line.strip()]
+    return rows
+
+
+def test_no_real_article_with_a_letter_of_any_status_is_refused() -> None:
+    rows = _shared_articles()
+    if not rows:
+        pytest.skip("../shared/corpus is not present")
+    with_letters = [a for a in rows if extract_letters(a["text"], published=a.get("published"))]
+    assert len(with_letters) > 100
+    assert [a["id"] for a in with_letters if not may_report_letters(a["text"])] == []

@@ -55,3 +55,23 @@ def test_a_page_without_an_article_still_says_its_charset_and_text_time():
                         "https://e.com/x", "text/html; charset=windows-1251", pack=True)
     assert work.article is None and work.charset == "cp1251" and work.page is not None
     assert [stage for stage, _ in work.timings] == ["text"]
+
+
+def test_an_extractor_that_raises_gives_extraction_failed_which_crosses_processes(monkeypatch):
+    import pickle
+
+    import pytest
+
+    from scrapers import pages
+
+    def broken(*args, **kwargs):
+        raise TypeError("bare_extraction() got an unexpected keyword argument 'fast'")
+
+    monkeypatch.setattr(pages, "extract_article", broken)
+    with pytest.raises(pages.ExtractionFailed) as caught:
+        pages.process_page(b"<html><body><p>text</p></body></html>", "https://x.example/a")
+    assert str(caught.value) == "TypeError: bare_extraction() got an unexpected keyword " \
+        "argument 'fast'"
+    assert isinstance(caught.value.__cause__, TypeError)
+    # What an extraction worker process sends back to the crawl arrives whole.
+    assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)

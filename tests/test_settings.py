@@ -64,6 +64,25 @@ def test_a_list_setting_takes_commas_or_a_json_list(monkeypatch, value, hosts):
     assert load_settings().allow_private == hosts
 
 
+def test_a_check_across_settings_speaks_for_itself(monkeypatch):
+    from pydantic import model_validator
+
+    from service import settings as module
+
+    class Checked(module.Settings):
+        @model_validator(mode="after")
+        def _both(self):
+            if self.read_token and not self.admin_token:
+                raise ValueError("LETTERWATCH_READ_TOKEN needs LETTERWATCH_ADMIN_TOKEN too")
+            return self
+
+    monkeypatch.setattr(module, "Settings", Checked)
+    monkeypatch.setenv("LETTERWATCH_READ_TOKEN", "r" * 20)
+    with pytest.raises(SettingsInvalid) as caught:
+        load_settings()
+    assert str(caught.value) == "LETTERWATCH_READ_TOKEN needs LETTERWATCH_ADMIN_TOKEN too"
+
+
 def test_good_values_of_each_kind_are_read(monkeypatch):
     monkeypatch.setenv("LETTERWATCH_PORT", "8080")
     monkeypatch.setenv("LETTERWATCH_PER_HOST_DELAY", "0.5")
@@ -76,12 +95,14 @@ def test_good_values_of_each_kind_are_read(monkeypatch):
 @pytest.mark.parametrize("command", [["projections"], ["serve"], ["crawl"]])
 def test_every_command_ends_on_one_error_line_with_exit_code_2(tmp_path, command):
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
-           "LETTERWATCH_ALLOW_PRIVATE": "[oops", "LETTERWATCH_PORT": "abc"}
+           "LETTERWATCH_ALLOW_PRIVATE": "[bold]x", "LETTERWATCH_PORT": "abc"}
     result = subprocess.run([str(BIN / "letterwatch"), *command], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: LETTERWATCH_")
+    # The value as written, not taken for terminal markup.
+    assert lines[0] == "error: LETTERWATCH_ALLOW_PRIVATE='[bold]x' is not valid: expected " \
+        "comma-separated values or a JSON list"
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.db"))  # nothing was opened or created

@@ -43,6 +43,7 @@ ARTICLES_TABLE = Table(
     },
     key=("article_id",),
     indexes=(("url",), ("published",), ("position",)),
+    search=("title",),
 )
 
 URLS_TABLE = Table(
@@ -130,7 +131,7 @@ def _fetched(rows: Rows, r: Recorded, e: PageFetched) -> None:
     row["source_id"] = e.source_id or row["source_id"]
     row.update(state="fetched", http_status=e.status, final_url=e.final_url,
                content_type=e.content_type, etag=e.etag, last_modified=e.last_modified,
-               body_sha256=e.body_sha256, fetched_at=at, failures=0, reason=None,
+               body_sha256=e.body_sha256, fetched_at=e.fetched_at or at, failures=0, reason=None,
                detail=None, retry_at=None, permanent=False)
     row["fetches"] += 1
     rows.put("urls", row)
@@ -188,7 +189,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 ARTICLES = Projection(
     name="articles",
-    version=1,
+    version=2,  # 2: titles are searched by word
     tables=(ARTICLES_TABLE, URLS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted", "PageFetched",

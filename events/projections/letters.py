@@ -16,6 +16,9 @@ from ..projection import Projection, Rows, Table
 from ..types import ArticleExtracted, Finding, LettersExtracted
 from ..versions import is_older
 
+# The order letters are listed in (newest first by letter date): see service/api/queries.py.
+ORDER_COLUMNS = ("sort_date", "first_position", "letter_id")
+
 LETTERS_TABLE = Table(
     "letters",
     {
@@ -38,7 +41,45 @@ LETTERS_TABLE = Table(
         "first_reported_at": "text",
     },
     key=("letter_id",),
-    indexes=(("sort_date", "first_position"), ("sender_key",), ("recipient_key",), ("kind",)),
+    # Each filter's column, then the listing order: a filtered page is read from one index in
+    # order, without sorting what matched.
+    indexes=(
+        ORDER_COLUMNS,
+        ("sender_key", *ORDER_COLUMNS),
+        ("recipient_key", *ORDER_COLUMNS),
+        ("kind", *ORDER_COLUMNS),
+        # Most recently reported first (the Atom feed), for everyone or for one person.
+        ("first_position", "letter_id"),
+        ("sender_key", "first_position", "letter_id"),
+        ("recipient_key", "first_position", "letter_id"),
+        ("in_reply_to", *ORDER_COLUMNS),
+    ),
+    search=("evidence",),
+)
+
+# Everyone who sent or received a letter, counted as letters come and go, so listing people
+# never aggregates the letters table.
+PEOPLE_TABLE = Table(
+    "people",
+    {
+        "person_id": "text",  # person_key(name)
+        "name": "text",  # the first of its spellings in sort order
+        "names": "json",  # spelling -> letters that use it
+        "sent": "int",
+        "received": "int",
+        "letters": "int",
+    },
+    key=("person_id",),
+    indexes=(("letters DESC", "person_id"),),
+    search=("name",),
+)
+
+# Letters per (sender, recipient), by person key: counterparts and who-writes-to-whom.
+CORRESPONDENTS_TABLE = Table(
+    "correspondents",
+    {"sender_key": "text", "recipient_key": "text", "letters": "int"},
+    key=("sender_key", "recipient_key"),
+    indexes=(("recipient_key", "sender_key"),),
 )
 
 PAIRS_TABLE = Table(
@@ -154,6 +195,35 @@ def _summarise(letter: dict) -> dict:
     return letter
 
 
+def _count(rows: Rows, letter: dict, step: int) -> None:
+    """Count a letter in (step 1) or out (step -1) of its people and its correspondents."""
+    for name, key, side in ((letter["sender"], letter["sender_key"], "sent"),
+                            (letter["recipient"], letter["recipient_key"], "received")):
+        p = rows.get("people", key) or {"person_id": key, "name": name, "names": {},
+                                         "sent": 0, "received": 0, "letters": 0}
+        p[side] += step
+        p["letters"] += step
+        names = p["names"] = dict(p["names"])  # a new dict: rows are replaced, never changed
+        n = names.get(name, 0) + step
+        if n > 0:
+            names[name] = n
+        else:
+            names.pop(name, None)
+        if p["letters"] <= 0:
+            rows.delete("people", key)
+            continue
+        p["name"] = min(p["names"])
+        rows.put("people", p)
+    pair = (letter["sender_key"], letter["recipient_key"])
+    c = rows.get("correspondents", *pair)
+    n = (c["letters"] if c else 0) + step
+    if n > 0:
+        rows.put("correspondents", {"sender_key": pair[0], "recipient_key": pair[1],
+                                    "letters": n})
+    else:
+        rows.delete("correspondents", *pair)
+
+
 def _pair_ids(rows: Rows, sender: str, recipient: str) -> list[str]:
     pair = rows.get("pairs", sender, recipient)
     return list(pair["letter_ids"]) if pair else []
@@ -177,6 +247,7 @@ def _withdraw(rows: Rows, article_id: str, letter_ids: list[str]) -> None:
             rows.put("letters", _summarise(letter))
             continue
         rows.delete("letters", lid)
+        _count(rows, letter, -1)
         ids = _pair_ids(rows, letter["sender"], letter["recipient"])
         _set_pair_ids(rows, letter["sender"], letter["recipient"], [i for i in ids if i != lid])
 
@@ -244,6 +315,7 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
                   "in_reply_to": None, "sources": []}
         _set_pair_ids(rows, f.sender, f.recipient,
                       _pair_ids(rows, f.sender, f.recipient) + [lid])
+        _count(rows, letter, 1)
     letter["sources"] = [s for s in letter["sources"] if s["article_id"] != e.article_id or
                          s["start"] != f.start] + [source]
     rows.put("letters", _summarise(letter))
@@ -264,8 +336,8 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 LETTERS = Projection(
     name="letters",
-    version=2,
-    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE),
+    version=3,
+    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE, PEOPLE_TABLE, CORRESPONDENTS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),
     needs=needs,

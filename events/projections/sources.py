@@ -44,7 +44,7 @@ SOURCES_TABLE = Table(
         "last_modified": "text",
     },
     key=("source_id",),
-    indexes=(("next_poll_at",),),
+    indexes=(("next_poll_at",), ("removed", "source_id")),
 )
 
 
@@ -118,7 +118,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 SOURCES = Projection(
     name="sources",
-    version=2,  # 2: a change of kind drops the ETag and Last-Modified
+    version=3,  # 2: a change of kind drops the ETag and Last-Modified; 3: listing index
     tables=(SOURCES_TABLE,),
     fold=fold,
     handles=frozenset({"SourceAdded", "SourceChanged", "SourceRemoved", "FeedPolled",

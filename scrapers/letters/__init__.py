@@ -6,7 +6,7 @@ from events import Finding
 __all__ = ["EXTRACTOR_VERSION", "FoundLetter", "extract_letters"]
 
 # Bump whenever the output for some input can change (rules, gazetteer, date handling).
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "2.0.0"
 
 
 # A found letter is exactly what the log records of it, so the two are one type.
@@ -26,6 +26,7 @@ def extract_letters(text: str, *, title: str | None = None, published: str | Non
     if not text.strip() and not (title and title.strip()):
         return []
     return [
-        FoundLetter(r.sender, r.recipient, r.kind, r.date, r.via, r.evidence, r.start, r.end, r.confidence, r.reply_to)
+        FoundLetter(r.sender, r.recipient, r.kind, r.date, r.via, r.evidence, r.start, r.end, r.confidence, r.reply_to,
+                    r.status, r.sender_type, r.recipient_type)
         for r in extract_raw(text, title, published)
     ]

@@ -3,50 +3,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Gazetteer", "Tenure", "Country", "norm", "load_gazetteer", "GENERIC_TITLES"]
+from .name_keys import norm, strip_accents
 
-_DOTS = re.compile(r"\.")
-_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014_]+")
-_APOS = re.compile(r"['\u2019\u2018`\u00b4]")
-
-
-def strip_accents(text: str) -> str:
-    """Drop combining marks so "Erdoğan" and "Erdogan" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    out = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # a few letters have no decomposition but are routinely written plainly in English
-    return out.translate(str.maketrans({"ı": "i", "İ": "I", "Đ": "D", "đ": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}))
-
-
-@lru_cache(maxsize=65536)
-def norm(text: str) -> str:
-    """Comparison key for a name: no accents, case, dots, apostrophes or hyphens.
-
-    Runs of single letters are joined so "U.S.", "U. S." and "US" share one key,
-    as do "George H.W. Bush" and "George H. W. Bush".
-    """
-    text = strip_accents(text).lower()
-    text = _APOS.sub("", _DOTS.sub(" ", text))
-    parts = [p for p in _SPLIT.split(text) if p]
-    out: list[str] = []
-    run = ""
-    for p in parts:
-        if len(p) == 1:
-            run += p
-            continue
-        if run:
-            out.append(run)
-            run = ""
-        out.append(p)
-    if run:
-        out.append(run)
-    return " ".join(out)
+# `norm` and `strip_accents` live in name_keys; they are named here too, where callers first met them
+__all__ = ["Gazetteer", "Tenure", "Country", "norm", "strip_accents", "load_gazetteer", "GENERIC_TITLES"]
 
 
 def _parse_date(text: str) -> date | None:
@@ -87,6 +52,8 @@ class Country:
     leader: str
     titles: dict[str, str]
     offices: dict[str, list[Tenure]] = field(default_factory=dict)
+    honorifics: list[str] = field(default_factory=list)
+    family_first_too: bool = False  # names also written family name first ("Kishida Fumio")
 
 
 # Office words understood for every country; a country's own `titles` table overrides.
@@ -113,7 +80,20 @@ GENERIC_TITLES: dict[str, str] = {
     "strongman": "leader",
     "supreme leader": "leader",
     "top leader": "leader",
+    # "his Chinese counterpart": the country's leader is the usual reading; a country whose
+    # premier writes to premiers says so in its `titles`
+    "counterpart": "leader",
+    "president-elect": "elect",
+    "president elect": "elect",
+    "prime minister-elect": "elect_hog",
+    "prime minister elect": "elect_hog",
 }
+
+# "President-elect": the next holder of an office, between an election and taking office.
+_ELECT = {"elect": "hos", "elect_hog": "hog"}
+_ELECT_WINDOW_DAYS = 120
+
+_REGNAL = re.compile(r"[IVXL]+")
 
 # Eastern name order: the family name comes first and is what articles use alone.
 _EASTERN = {"KP", "KR", "CN", "VN", "KH"}
@@ -136,51 +116,69 @@ class Gazetteer:
         self.country_keys: dict[str, str] = {}
         self.adjective_keys: dict[str, str] = {}
         self.seat_keys: dict[str, str] = {}
-        people: set[str] = set()
+        self.style_keys: set[str] = set()
         for c in data.get("country", []):
-            country = Country(
-                code=c["code"],
-                names=list(c.get("names", [])),
-                adjectives=list(c.get("adjectives", [])),
-                seats=list(c.get("seats", [])),
-                leader=c.get("leader", "hos"),
-                titles={k.lower(): v for k, v in c.get("titles", {}).items()},
-            )
-            for key, rows in c.items():
-                if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
-                    continue
-                office = "leader" if key == "leader_list" else key
-                tenures = [Tenure(r[0], country.code, office, _parse_date(r[1]) or date.min, _parse_date(r[2])) for r in rows]
-                country.offices[office] = tenures
-                for t in tenures:
-                    self.tenures.setdefault(t.person, []).append(t)
-                    self.person_country.setdefault(t.person, country.code)
-                    people.add(t.person)
-            self.countries[country.code] = country
-            for n in country.names:
-                self.country_keys.setdefault(norm(n), country.code)
-            for a in country.adjectives:
-                self.adjective_keys.setdefault(norm(a), country.code)
-            for s in country.seats:
-                self.seat_keys.setdefault(norm(s), country.code)
+            self._add_country(c)
         explicit: dict[str, dict] = {p["name"]: p for p in data.get("person", [])}
         self._explicit = frozenset(explicit)
-        people.update(explicit)
-        for name in sorted(people):
-            spec = explicit.get(name, {})
-            if spec.get("female"):
-                self.female.add(name)
-            self._add_full(name, name)
-            for v in spec.get("variants", []):
-                self._add_full(v, name)
-            shorts = spec.get("short")
-            if shorts is None:
-                shorts = self._default_short(name)
-            for s in shorts:
-                self.short_names.setdefault(norm(s), set()).add(name)
+        for name in sorted(set(self.tenures) | set(explicit)):
+            self._add_person(name, explicit.get(name, {}))
         self.max_name_tokens = max(len(k.split()) for k in self.full_names)
+        self._shorts_of: dict[str, tuple[str, ...]] | None = None
+        self._index_prefixes()
+        # first word -> (last word, person), for names written with a middle name or a misspelt
+        # surname ("Laurent Koudou Gbagbo", "Joao Lourenzo")
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for key, people in self.full_names.items():
+            parts = key.split()
+            if len(parts) >= 2 and len(people) == 1 and parts[1] not in ("bin", "ibn", "al"):
+                person = next(iter(people))
+                if not self.is_eastern(person):
+                    self.by_first.setdefault(parts[0], []).append((parts[-1], person))
+
+    def _add_country(self, c: dict) -> None:
+        country = Country(
+            code=c["code"],
+            names=list(c.get("names", [])),
+            adjectives=list(c.get("adjectives", [])),
+            seats=list(c.get("seats", [])),
+            leader=c.get("leader", "hos"),
+            titles={k.lower(): v for k, v in c.get("titles", {}).items()},
+            honorifics=list(c.get("honorifics", [])),
+            family_first_too=bool(c.get("family_first_too", False)),
+        )
+        for key, rows in c.items():
+            if not isinstance(rows, list) or not rows or not isinstance(rows[0], list):
+                continue
+            office = "leader" if key == "leader_list" else key
+            tenures = [Tenure(r[0], country.code, office, _parse_date(r[1]) or date.min, _parse_date(r[2])) for r in rows]
+            country.offices[office] = tenures
+            for t in tenures:
+                self.tenures.setdefault(t.person, []).append(t)
+                self.person_country.setdefault(t.person, country.code)
+        self.countries[country.code] = country
+        for n in country.names:
+            self.country_keys.setdefault(norm(n), country.code)
+        for a in country.adjectives:
+            self.adjective_keys.setdefault(norm(a), country.code)
+        for s in country.seats:
+            self.seat_keys.setdefault(norm(s), country.code)
+
+    def _add_person(self, name: str, spec: dict) -> None:
+        if spec.get("female"):
+            self.female.add(name)
+        for v in [name, *self._styled_variants(name, spec.get("variants", []))]:
+            self._add_full(v, name)
+        shorts = spec.get("short")
+        for s in self._default_short(name) if shorts is None else shorts:
+            self.short_names.setdefault(norm(s), set()).add(name)
+
+    def _index_prefixes(self) -> None:
         # every word-prefix of a full name, so a scan can stop as soon as no name continues
         self.name_prefixes: set[str] = set()
+        # the normalised first word of every full name, to skip most capitalised words quickly;
+        # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
+        self.first_tokens: set[str] = set()
         for k in self.full_names:
             parts = k.split()
             for n in range(1, len(parts) + 1):
@@ -189,14 +187,9 @@ class Gazetteer:
                 if len(parts[n - 1]) <= 4:
                     for c in range(1, len(parts[n - 1])):
                         self.name_prefixes.add(" ".join(parts[:n - 1] + [parts[n - 1][:c]]))
-        # the normalised first word of every full name, to skip most capitalised words quickly;
-        # joined initials ("apj" for "A. P. J. Abdul Kalam") also start with their first letter
-        self.first_tokens: set[str] = set()
-        for k in self.full_names:
-            first = k.split()[0]
-            self.first_tokens.add(first)
-            if len(first) <= 4:
-                self.first_tokens.add(first[0])
+            self.first_tokens.add(parts[0])
+            if len(parts[0]) <= 4:
+                self.first_tokens.add(parts[0][0])
 
     def _add_full(self, variant: str, name: str) -> None:
         key = norm(variant)
@@ -207,10 +200,49 @@ class Gazetteer:
         if len(parts) == 3 and self.is_eastern(name):
             self.full_names.setdefault(f"{parts[0]} {parts[1]}{parts[2]}", set()).add(name)
 
+    def _styled_variants(self, name: str, variants: list[str]) -> list[str]:
+        """The listed variants and how rulers are called short of their full name: "Tamim bin Hamad",
+        "Tamim Al Thani", "Sabah Al-Ahmad", and each of these after the country's styles ("Sheikh Tamim")."""
+        parts = name.split()
+        out: list[str] = list(variants)
+        if len(parts) > 3 and parts[1].lower() in ("bin", "ibn"):
+            out.append(" ".join(parts[:3]))
+            if parts[-2].lower() == "al":
+                out.append(" ".join([parts[0], *parts[-2:]]))
+        if len(parts) > 2 and parts[1].lower().startswith(("al-", "el-")) and len(parts[1]) > 3:
+            out.append(" ".join(parts[:2]))
+        if len(parts) == 2 and any(self.countries[t.country].family_first_too for t in self.tenures.get(name, [])
+                                   if t.country in self.countries):
+            out.append(f"{parts[1]} {parts[0]}")  # "Kishida Fumio", as Japanese sources write it
+        honorifics: list[str] = []
+        for t in self.tenures.get(name, []):
+            c = self.countries.get(t.country)
+            if c is not None and c.honorifics and self._royal(name, c):
+                honorifics += c.honorifics
+        if honorifics and not name.startswith("Pope "):
+            # the full and shortened forms after the honorific too, so "Emir Sheikh Sabah" never
+            # stops the reading of "Emir Sheikh Sabah al-Ahmad al-Jaber al-Sabah" short
+            stems = [name] + out + ([parts[0]] if len(parts) > 1 else [])
+            out = out + [f"{h} {s}" for h in dict.fromkeys(honorifics) for s in stems]
+            if len(parts) > 1:
+                # "King Hassan" is Hassan II only where the name stops there, not in "King Hassan Benali"
+                self.style_keys.update(norm(f"{h} {parts[0]}") for h in honorifics)
+        return out
+
+    @staticmethod
+    def _royal(name: str, country: Country) -> bool:
+        """Whether a country's royal styles fit `name`: a ruler, a "bin" name or one of the ruling house."""
+        rulers = [t.person for o in ("hos", "crown_prince") for t in country.offices.get(o, [])]
+        houses = {r.split()[-1].lower() for r in rulers if len(r.split()) > 2}
+        parts = name.lower().split()
+        return name in rulers or "bin" in parts or "ibn" in parts or (len(parts) > 2 and parts[-1] in houses)
+
     def _default_short(self, name: str) -> list[str]:
         parts = name.replace("-", " ").split()
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or _REGNAL.fullmatch(parts[-1]):
+            return []  # "Hassan II" is never called "II"
+        if any(p.lower() in ("bin", "ibn", "bint") for p in parts) or sum(p.lower() == "al" for p in parts) > 1:
+            return []  # Gulf rulers are called "Sheikh Tamim", never by a dynasty word alone
         if self.is_eastern(name):
             return [parts[0]]
         return [name.split()[-1]]
@@ -233,6 +265,8 @@ class Gazetteer:
         office = c.titles.get(title) or GENERIC_TITLES.get(title)
         if office == "leader" and "leader" not in c.offices:
             office = c.leader
+        if office in _ELECT and office not in c.offices and _ELECT[office] in c.offices:
+            return office
         if office is None or office not in c.offices:
             return None
         return office
@@ -248,6 +282,8 @@ class Gazetteer:
         the current holder: an undated article is most likely recent.
         """
         tenures = self.holders(country, office)
+        if not tenures and office in _ELECT:
+            return self._elect(country, _ELECT[office], when)
         if not tenures:
             return None
         if when is not None:
@@ -260,6 +296,37 @@ class Gazetteer:
         if named:
             return named[-1].person
         return tenures[-1].person
+
+    def _elect(self, country: str, office: str, when: date | None) -> str | None:
+        """The holder whose term began soonest after `when` (within four months): the one elected."""
+        if when is None:
+            return None
+        nxt = [t for t in self.holders(country, office) if when < t.start <= when + timedelta(days=_ELECT_WINDOW_DAYS)]
+        return nxt[0].person if nxt else None
+
+    def predecessor(self, person: str, when: date | None) -> str | None:
+        """Who held `person`'s office before them ("his predecessor"): the office held on `when`
+        (or most recently), ranked leader, head of state, head of government, foreign minister."""
+        return self._neighbour(person, when, -1)
+
+    def successor(self, person: str, when: date | None) -> str | None:
+        """Who held `person`'s office after them ("his successor")."""
+        return self._neighbour(person, when, +1)
+
+    def _neighbour(self, person: str, when: date | None, step: int) -> str | None:
+        rank = {"leader": 0, "hos": 1, "president": 1, "hog": 2, "fm": 3}
+        own = self.tenures.get(person, [])
+        if when is not None:
+            own = [t for t in own if t.covers(when)] or [t for t in own if t.start <= when] or own
+        if not own:
+            return None
+        mine = min(own, key=lambda t: (rank.get(t.office, 5), -t.start.toordinal()))
+        others = [t for t in self.holders(mine.country, mine.office) if t.person != person]
+        if step < 0:
+            before = [t for t in others if t.start < mine.start]
+            return before[-1].person if before else None
+        after = [t for t in others if t.start > mine.start]
+        return after[0].person if after else None
 
     def resolve_name(self, key: str, when: date | None, prefer: frozenset[str] | set[str] = frozenset(), short: bool = False) -> str | None:
         """Canonical person for a normalised name or short form, disambiguated by date."""
@@ -291,6 +358,30 @@ class Gazetteer:
 
         return min(cands, key=score)
 
+    def resembling(self, key: str) -> str | None:
+        """The one person whose first name is the first word of `key` and whose surname its last word is,
+        or nearly is: "laurent koudou gbagbo" is Laurent Gbagbo, "joao lourenzo" is João Lourenço."""
+        from difflib import SequenceMatcher
+
+        parts = key.split()
+        if len(parts) < 2 or len(parts[-1]) < 4:
+            return None
+        tail = parts[-1]
+        found = {p for last, p in self.by_first.get(parts[0], ())
+                 if last == tail or (len(last) >= 5 and last[0] == tail[0] and abs(len(last) - len(tail)) <= 2
+                                     and SequenceMatcher(None, last, tail).ratio() >= 0.85)}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def shorts_of(self, person: str) -> tuple[str, ...]:
+        """The short-form keys that can stand for `person` ("clinton" for Bill Clinton)."""
+        if self._shorts_of is None:
+            index: dict[str, list[str]] = {}
+            for key, people in self.short_names.items():
+                for p in people:
+                    index.setdefault(p, []).append(key)
+            self._shorts_of = {p: tuple(keys) for p, keys in index.items()}
+        return self._shorts_of.get(person, ())
+
     def country_of(self, key: str) -> str | None:
         return self.country_keys.get(key) or self.adjective_keys.get(key)
 
@@ -308,5 +399,8 @@ class Gazetteer:
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer, parsed once per process."""
-    raw = resources.files("scrapers.letters").joinpath("data/gazetteer.toml").read_bytes()
-    return Gazetteer(tomllib.loads(raw.decode("utf-8")))
+    from .gazetteer_files import data_files, merge_data
+
+    base = resources.files("scrapers.letters").joinpath("data")
+    parts = [tomllib.loads(base.joinpath(name).read_bytes().decode("utf-8")) for name in data_files()]
+    return Gazetteer(merge_data(parts))

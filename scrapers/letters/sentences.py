@@ -35,7 +35,7 @@ class Sentence:
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "gov", "sen", "rep", "jr", "sr",
     "prof", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "vs", "inc", "co", "corp", "ltd", "ft", "mt", "adm", "cmdr", "amb", "messrs", "hon", "rev", "gen",
+    "vs", "inc", "co", "corp", "ltd", "ft", "mt", "adm", "cmdr", "amb", "messrs", "hon", "rev",
     "approx", "est", "fig", "vol", "pres",
 }
 # "relations.The North's": scraped text sometimes loses the space after a full stop
@@ -57,9 +57,7 @@ def _is_real_boundary(line: str, dot: int, nxt: int) -> bool:
     if bare in _ABBREV:
         return False
     # initials and dotted abbreviations: "W. Patrick", "U.S. President", "H.E. Donald"
-    if len(bare) == 1 or "." in word.rstrip("."):
-        return False
-    return True
+    return not (len(bare) == 1 or "." in word.rstrip("."))
 
 
 def _headline(line: str) -> bool:

@@ -20,6 +20,7 @@ from . import (admin, articles, errors, events, exports, letters, login, page, p
 from .admin import Metrics
 from .events import Heads
 from .letters import LatestCache, LatestFastPath
+from .lanes import READ, SEARCH, Lanes
 from .limits import BodyLimit, NoNulCharacters
 from .queries import AsOf, Memo
 
@@ -45,8 +46,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     settings = settings or get_settings()
     owned = store is None
     store = store or open_store(settings.database_url)
+    store.read_budget = settings.read_budget_seconds
     for projection in ALL.values():
         store.ensure_projection(projection)
+    if poll is None and getattr(background, "poller", None) is not None:
+        # "Poll now" through the worker's poll function: one memory of robots.txt and of
+        # per-host pacing for scheduled and asked-for polls alike.
+        poll = background.poller.poll
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -85,6 +91,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NoNulCharacters)
+    app.add_middleware(Lanes, slots={SEARCH: settings.search_slots, READ: settings.read_slots},
+                       wait=settings.read_budget_seconds)
     tokens = tuple(t.encode() for t in (settings.read_token, settings.admin_token) if t)
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())

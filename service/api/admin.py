@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.projections import ALL
 from store import Store
-from store.projector import rebuild
+from store.projector import rebuild_all
 
 from ..metrics import DefaultRegistry, LogCollector
 from .deps import get_settings, get_store, require_admin
@@ -34,7 +34,7 @@ def rebuild_projections(store: Annotated[Store, Depends(get_store)],
     unknown = sorted(set(names) - set(ALL))
     if unknown:
         raise invalid("body", "projections", f"unknown projections {unknown}; known: {sorted(ALL)}")
-    return {"rebuilt": {name: rebuild(store, ALL[name]) for name in dict.fromkeys(names)}}
+    return {"rebuilt": rebuild_all(store, [ALL[name] for name in dict.fromkeys(names)])}
 
 
 @router.get("/healthz", summary="The process is up")

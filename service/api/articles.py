@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from store import Store
 
@@ -13,6 +13,7 @@ from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import ArticleDetail, ArticlePage
 from .queries import BadInput
+from .serialise import json_response
 
 router = APIRouter(prefix="/articles", tags=["articles"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -25,20 +26,20 @@ def list_articles(
                                    description="part of the title")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> dict[str, Any]:
+) -> Response:
     try:
         items, nxt = queries.page_articles(store, q, limit, cursor)
     except BadInput as exc:
         raise invalid("query", exc.field, str(exc)) from exc
-    return {"items": items, "next_cursor": nxt}
+    return json_response({"items": items, "next_cursor": nxt})
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, summary="One article",
             responses={404: {"description": "no such article"}})
 def get_article(article_id: Annotated[str, Path(max_length=64)],
-                store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+                store: Annotated[Store, Depends(get_store)]) -> Response:
     """Metadata, clean text, the extractor's findings and the letters they became."""
     found = queries.get_article(store, article_id)
     if found is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return found
+    return json_response(found)

@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from store import ConcurrencyError, StoreUnavailable
+from store import ConcurrencyError, QueryTimeout, StoreUnavailable
 
 RETRY_AFTER = 5  # seconds a client is told to wait while the database is down
+BUSY_RETRY_AFTER = 1  # seconds a client is told to wait when a request ran out of time
 
 
 def install(app: FastAPI) -> None:
@@ -39,10 +40,22 @@ def install(app: FastAPI) -> None:
     async def _unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
         return unavailable(exc)
 
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
+        return unavailable(exc)
 
-def unavailable(exc: StoreUnavailable) -> JSONResponse:
+
+def unavailable(exc: StoreUnavailable | QueryTimeout) -> JSONResponse:
+    if isinstance(exc, QueryTimeout):
+        return busy(f"the request took too long: {exc}; try again, or narrow it")
     return JSONResponse({"detail": f"the database is unavailable: {exc}"}, status_code=503,
                         headers={"Retry-After": str(RETRY_AFTER)})
+
+
+def busy(detail: str) -> JSONResponse:
+    """503 for a request past its time budget: the server is up, only too busy right now."""
+    return JSONResponse({"detail": detail}, status_code=503,
+                        headers={"Retry-After": str(BUSY_RETRY_AFTER)})
 
 
 class StoreDown:
@@ -62,7 +75,7 @@ class StoreDown:
 
         try:
             await self.app(scope, receive, watch)
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, QueryTimeout) as exc:
             if started or scope["type"] != "http":
                 raise
             await unavailable(exc)(scope, receive, send)

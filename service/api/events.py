@@ -6,10 +6,10 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,7 @@ from ..retry import Backoff
 from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import EventPage
+from .serialise import json_response
 
 router = APIRouter(prefix="/events", tags=["events"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -33,7 +34,7 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     type: Annotated[list[str] | None, Query(max_length=20,  # noqa: A002 - the API's word
                                             description="only these event types")] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Oldest first; page on with ``after=next_after``."""
     if type:
         unknown = sorted(set(type) - set(known_types()))
@@ -41,8 +42,9 @@ def list_events(
             raise invalid("query", "type", f"unknown event types {unknown}; known: "
                           f"{sorted(known_types())}")
     items = [r.as_dict() for r in store.read_all(after=after, limit=limit, types=type)]
-    return {"items": items, "next_after": items[-1]["position"] if items else after,
-            "head": store.head()}
+    return json_response({"items": items,
+                          "next_after": items[-1]["position"] if items else after,
+                          "head": store.head()})
 
 
 class Heads:

@@ -6,7 +6,7 @@ import asyncio
 import hmac
 import time
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -19,6 +19,7 @@ from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import LetterDetail, LetterPage, LetterRef
 from .queries import BadInput, LetterFilter
+from .serialise import json_response
 
 router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -37,11 +38,19 @@ def letter_filter(
     since: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, Query(pattern=DATE, description="YYYY[-MM[-DD]], inclusive")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="text in the evidence sentences")] = None,
+                                   description=(
+        "words in the evidence sentences: all must appear; \"a phrase\" in quotes; "
+        "word* for a word's start; a OR b for either; -word to leave out. Case is ignored; "
+        "punctuation only separates words"))] = None,
 ) -> LetterFilter:
     if since and until and since > until + "~":
         raise invalid("query", "since", f"since ({since}) is after until ({until})")
-    return LetterFilter(sender, recipient, person, kind, since, until, q)
+    f = LetterFilter(sender, recipient, person, kind, since, until, q)
+    try:
+        f.search()
+    except BadInput as exc:
+        raise invalid("query", exc.field, str(exc)) from exc
+    return f
 
 
 @router.get("", response_model=LetterPage, summary="Letters, newest first")
@@ -54,10 +63,18 @@ def list_letters(
     as_of: Annotated[str | None, Query(
         max_length=64, description="a log position, or an ISO date/time: answer from the log "
         "as it stood then")] = None,
+    sort: Annotated[Literal["date", "relevance"], Query(
+        description="date: newest first; relevance: best match to q first")] = "date",
 ) -> Response:
-    """Newest first by letter date, then by first report; undated letters last."""
+    """Newest first by letter date, then by first report; undated letters last. With q and
+    ``sort=relevance``, the best matches first instead."""
     try:
-        if as_of is None:
+        if sort == "relevance":
+            if as_of is not None:
+                raise BadInput("sort=relevance answers from the live letters, not as_of", "sort")
+            items, nxt = queries.page_by_relevance(store, f, limit, cursor)
+            position = None
+        elif as_of is None:
             items, nxt = queries.page_letters(store, f, limit, cursor)
             position = None
         else:
@@ -168,15 +185,14 @@ async def latest_letters(request: Request,
     return Response(body, media_type="application/json")
 
 
-def _ref(row: dict[str, Any]) -> LetterRef:
-    return LetterRef(letter_id=row["letter_id"], sender=row["sender"],
-                     recipient=row["recipient"], kind=row["kind"], date=row["date"])
+def _ref(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in LetterRef.model_fields}
 
 
 @router.get("/{letter_id}", response_model=LetterDetail, summary="One letter and its evidence",
             responses={404: {"description": "no such letter"}})
 def get_letter(letter_id: Annotated[str, Path(max_length=64)],
-               store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+               store: Annotated[Store, Depends(get_store)]) -> Response:
     """Every article reporting it with its evidence sentence, the log positions behind it,
     the letter it answers and the replies it got."""
     row = queries.get_letter(store, letter_id)
@@ -187,4 +203,4 @@ def get_letter(letter_id: Annotated[str, Path(max_length=64)],
     parent = queries.get_letter(store, row["in_reply_to"]) if row["in_reply_to"] else None
     out["in_reply_to_letter"] = _ref(parent) if parent else None
     out["replies"] = [_ref(r) for r in queries.replies_to(store, letter_id)]
-    return out
+    return json_response(out)

@@ -77,7 +77,7 @@ def index(
         "answered": threads.answered(ids, known_replies(request, store)),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
-        "matrix": memo.get("matrix", lambda: queries.matrix(store, 8)),
+        "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
         "head": store.head(),

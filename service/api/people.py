@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
 from store import Store
 
 from . import queries
 from .deps import get_store, require_read
-from .errors import READ_RESPONSES
+from .errors import READ_RESPONSES, invalid
 from .models import PersonDetail, PersonPage
+from .queries import BadInput
+from .serialise import json_response
 
 router = APIRouter(prefix="/people", tags=["people"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
@@ -22,13 +24,17 @@ def list_people(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
     q: Annotated[str | None, Query(min_length=1, max_length=200,
-                                   description="part of the name")] = None,
+                                   description="the start of any word of the name; syntax as /letters q")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     memo: queries.Memo = request.app.state.memo
-    return {"items": memo.get(("people", q, limit, offset),
-                              lambda: queries.people(store, q, limit, offset))}
+    try:
+        items = memo.get(("people", q, limit, offset),
+                         lambda: queries.people(store, q, limit, offset))
+    except BadInput as exc:
+        raise invalid("query", exc.field, str(exc)) from exc
+    return json_response({"items": items})
 
 
 @router.get("/{person_id}", response_model=PersonDetail, summary="One person's correspondence",
@@ -38,10 +44,10 @@ def get_person(
                                    "spelling that differs only by case, spaces, hyphens or dots")],
     store: Annotated[Store, Depends(get_store)],
     request: Request,
-) -> dict[str, Any]:
+) -> Response:
     """Their letters both ways, newest first, and each counterpart with counts."""
     memo: queries.Memo = request.app.state.memo
     found = memo.get(("person", queries.norm(person_id)), lambda: queries.person(store, person_id))
     if found is None:
         raise HTTPException(404, f"no letters from or to {person_id!r}")
-    return found
+    return json_response(found)

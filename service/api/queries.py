@@ -4,6 +4,7 @@ applied in memory to a fold of the log up to a past position (the "as of" view).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import binascii
 import threading
 from collections import OrderedDict
@@ -18,10 +19,12 @@ import orjson
 from events.projection import MemoryRows
 from events.projections import ARTICLES, LETTERS, SOURCES
 from events.projections.letters import person_key
-from store import Store, table_name
+from store import Store, search, table_name
 
 LETTERS_T = table_name(LETTERS.name, "letters")
 REFS_T = table_name(LETTERS.name, "article_refs")
+PEOPLE_T = table_name(LETTERS.name, "people")
+CORRESPONDENTS_T = table_name(LETTERS.name, "correspondents")
 ARTICLES_T = table_name(ARTICLES.name, "articles")
 SOURCES_T = table_name(SOURCES.name, "sources")
 
@@ -90,10 +93,20 @@ class LetterFilter:
     kind: str | None = None
     since: str | None = None  # ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None
-    q: str | None = None
+    q: str | None = None  # words in the evidence, in the syntax of store.search
 
-    def where(self) -> tuple[str, list[Any]]:
-        """SQL conditions (joined with AND) and their parameters."""
+    def search(self) -> search.Query | None:
+        """The parsed ``q``; BadInput when it has nothing to look for."""
+        if not self.q:
+            return None
+        try:
+            return search.parse(self.q)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+
+    def where(self, store: Store, *, person: bool = True) -> tuple[str, list[Any]]:
+        """SQL conditions (joined with AND) and their parameters; without ``person`` the
+        person filter is left to the caller (see :func:`_ordered`)."""
         conds: list[str] = []
         params: list[Any] = []
         if self.sender:
@@ -102,7 +115,7 @@ class LetterFilter:
         if self.recipient:
             conds.append("recipient_key = ?")
             params.append(norm(self.recipient))
-        if self.person:
+        if self.person and person:
             conds.append("(sender_key = ? OR recipient_key = ?)")
             params += [norm(self.person)] * 2
         if self.kind:
@@ -115,9 +128,11 @@ class LetterFilter:
             # "~" sorts after digits and "-": until=2019-06 keeps 2019-06-30.
             conds.append("sort_date <> '' AND sort_date <= ?")
             params.append(self.until + "~")
-        if self.q:
-            conds.append("lower(evidence) LIKE ? ESCAPE '\\'")
-            params.append("%" + _like_escape(self.q.lower()) + "%")
+        query = self.search()
+        if query is not None:
+            cond, more = store.text_match(LETTERS_T, query)  # type: ignore[attr-defined]
+            conds.append(cond)
+            params += more
         return " AND ".join(conds), params
 
     def matches(self, row: dict[str, Any]) -> bool:
@@ -134,11 +149,8 @@ class LetterFilter:
             return False
         if self.until and not (row["sort_date"] and row["sort_date"] <= self.until + "~"):
             return False
-        return not (self.q and self.q.lower() not in (row["evidence"] or "").lower())
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = self.search()
+        return query is None or search.matches(query, row["evidence"])
 
 
 SortKey = tuple[str, int, str]
@@ -168,17 +180,64 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[Any, ...]:
 LETTER_CURSOR = (str, int, str)
 
 
+def _ordered(store: Store, f: LetterFilter, order: str, extra: list[str], extra_params: list[Any],
+             limit: int) -> list[dict[str, Any]]:
+    """Letters matching ``f`` and ``extra`` conditions in ``order``, at most ``limit``.
+
+    A person filter (sender or recipient) is two index reads, letters sent and letters
+    received, each in order and cut at ``limit``, merged: an OR of the two would read every
+    letter of the person to sort them.
+    """
+    where, params = f.where(store, person=False)
+    conds = [c for c in (where, *extra) if c]
+    params = [*params, *extra_params]
+    if not f.person:
+        sql = _SELECT_LETTERS + (" WHERE " + " AND ".join(conds) if conds else "") + order
+        return store.query(sql + " LIMIT ?", [*params, limit])
+    key = norm(f.person)
+    sent = " AND ".join(["sender_key = ?", *conds])
+    received = " AND ".join(["recipient_key = ?", "sender_key <> ?", *conds])
+    sql = (f"SELECT * FROM ({_SELECT_LETTERS} WHERE {sent}{order} LIMIT ?) AS sent UNION ALL "
+           f"SELECT * FROM ({_SELECT_LETTERS} WHERE {received}{order} LIMIT ?) AS received"
+           f"{order} LIMIT ?")
+    return store.query(sql, [key, *params, limit, key, key, *params, limit, limit])
+
+
 def page_letters(store: Store, f: LetterFilter, limit: int,
                  cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """One page of letters from the live projection, newest first."""
-    where, params = f.where()
-    conds = [where] if where else []
+    extra, params = [], []
     if cursor:
-        conds.append("(sort_date, first_position, letter_id) < (?, ?, ?)")
+        extra.append("(sort_date, first_position, letter_id) < (?, ?, ?)")
         params += list(decode_cursor(cursor, LETTER_CURSOR))
-    sql = _SELECT_LETTERS + (" WHERE " + " AND ".join(conds) if conds else "") + ORDER + " LIMIT ?"
-    rows = store.query(sql, [*params, limit + 1])
-    return _page(rows, limit)
+    return _page(_ordered(store, f, ORDER, extra, params, limit + 1), limit)
+
+
+RELEVANCE_CURSOR = (int,)
+MAX_RELEVANCE_OFFSET = 10_000
+
+
+def page_by_relevance(store: Store, f: LetterFilter, limit: int,
+                      cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the letters matching ``f.q``, best match first (BM25 on SQLite, ts_rank
+    on PostgreSQL). Its cursor is an offset: a page may repeat or skip a letter when new
+    letters fold in between two requests, which date order never does."""
+    query = f.search()
+    if query is None:
+        raise BadInput("sort=relevance ranks the matches of q: give q", "sort")
+    offset = decode_cursor(cursor, RELEVANCE_CURSOR)[0] if cursor else 0
+    if not 0 <= offset <= MAX_RELEVANCE_OFFSET:
+        raise BadInput(f"relevance pages go {MAX_RELEVANCE_OFFSET:,} letters deep; "
+                       "narrow the search")
+    source, match, rank, params = store.text_ranked(LETTERS_T, query)  # type: ignore[attr-defined]
+    where, more = dataclasses.replace(f, q=None).where(store)
+    cols = ", ".join(f"{LETTERS_T}.{c}" for c in LETTER_COLUMNS)
+    rows = store.query(f"SELECT {cols} FROM {source} WHERE {' AND '.join(filter(None, [match, where]))} "
+                       f"ORDER BY {rank}, {LETTERS_T}.letter_id LIMIT ? OFFSET ?",
+                       [*params, *more, limit + 1, offset])
+    more = len(rows) > limit
+    nxt = encode_cursor([offset + limit]) if more else None
+    return [letter_out(r) for r in rows[:limit]], nxt
 
 
 def _page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:
@@ -199,15 +258,23 @@ def page_letters_in(rows: Iterable[dict[str, Any]], f: LetterFilter, limit: int,
 
 def recent_letters(store: Store, f: LetterFilter, limit: int) -> list[dict[str, Any]]:
     """The letters most recently first reported, newest first: what a feed of news shows."""
-    where, params = f.where()
-    sql = (_SELECT_LETTERS + (f" WHERE {where}" if where else "")
-           + " ORDER BY first_position DESC, letter_id DESC LIMIT ?")
-    return [letter_out(r) for r in store.query(sql, [*params, limit])]
+    rows = _ordered(store, f, " ORDER BY first_position DESC, letter_id DESC", [], [], limit)
+    return [letter_out(r) for r in rows]
 
 
 def get_letter(store: Store, letter_id: str) -> dict[str, Any] | None:
     rows = store.query(_SELECT_LETTERS + " WHERE letter_id = ?", [letter_id])
     return rows[0] if rows else None
+
+
+def get_letters(store: Store, letter_ids: list[str]) -> list[dict[str, Any]]:
+    """Letters by id, in the order given (ids not found left out), in one query."""
+    if not letter_ids:
+        return []
+    marks = ",".join("?" * len(letter_ids))
+    found = {r["letter_id"]: r for r in store.query(
+        _SELECT_LETTERS + f" WHERE letter_id IN ({marks})", letter_ids)}
+    return [found[i] for i in letter_ids if i in found]
 
 
 def replies_to(store: Store, letter_id: str) -> list[dict[str, Any]]:
@@ -303,45 +370,49 @@ class Memo:
 
 # --- people ----------------------------------------------------------------------------------
 
-_SIDES = (f"SELECT sender_key AS person_id, sender AS name, 1 AS sent, 0 AS received, "
-          f"sort_date FROM {LETTERS_T} UNION ALL "
-          f"SELECT recipient_key, recipient, 0, 1, sort_date FROM {LETTERS_T}")
+# The date of a person's latest letter each way: the last entry of an index, not a scan.
+_LAST_DATES = (f"(SELECT MAX(sort_date) FROM {LETTERS_T} WHERE sender_key = "
+               f"{PEOPLE_T}.person_id) AS last_sent, (SELECT MAX(sort_date) FROM {LETTERS_T} "
+               f"WHERE recipient_key = {PEOPLE_T}.person_id) AS last_received")
+_SELECT_PEOPLE = f"SELECT person_id, name, sent, received, {_LAST_DATES} FROM {PEOPLE_T}"
 
 
 def people(store: Store, q: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-    """Everyone who sent or received a letter, most letters first."""
+    """Everyone who sent or received a letter, most letters first; ``q`` finds names by the
+    start of any of their words."""
     where, params = "", []
     if q:
-        where = " WHERE lower(name) LIKE ? ESCAPE '\\'"
-        params.append("%" + _like_escape(q.lower()) + "%")
-    sql = (f"SELECT person_id, MIN(name) AS name, SUM(sent) AS sent, SUM(received) AS received, "
-           f"MAX(sort_date) AS last_date FROM ({_SIDES}) sides{where} GROUP BY person_id "
-           f"ORDER BY SUM(sent) + SUM(received) DESC, person_id LIMIT ? OFFSET ?")
+        try:
+            query = search.parse(q, prefix=True)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+        cond, params = store.text_match(PEOPLE_T, query)  # type: ignore[attr-defined]
+        where = " WHERE " + cond
+    sql = f"{_SELECT_PEOPLE}{where} ORDER BY letters DESC, person_id LIMIT ? OFFSET ?"
     return [_person(r) for r in store.query(sql, [*params, limit, offset])]
 
 
 def _person(r: dict[str, Any]) -> dict[str, Any]:
     sent, received = int(r["sent"] or 0), int(r["received"] or 0)
+    last = max(r["last_sent"] or "", r["last_received"] or "")
     return {"person_id": r["person_id"], "name": r["name"], "sent": sent,
-            "received": received, "letters": sent + received, "last_date": r["last_date"] or None}
+            "received": received, "letters": sent + received, "last_date": last or None}
 
 
 def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | None:
     """One person: totals, their counterparts, and their letters both ways."""
     key = norm(person_id)
-    rows = store.query(
-        f"SELECT person_id, MIN(name) AS name, SUM(sent) AS sent, SUM(received) AS received, "
-        f"MAX(sort_date) AS last_date FROM ({_SIDES}) sides WHERE person_id = ? "
-        f"GROUP BY person_id", [key])
+    rows = store.query(f"{_SELECT_PEOPLE} WHERE person_id = ?", [key])
     if not rows:
         return None
     out = _person(rows[0])
     counterparts = store.query(
-        f"SELECT recipient_key AS person_id, MIN(recipient) AS name, COUNT(*) AS sent, "
-        f"0 AS received FROM {LETTERS_T} WHERE sender_key = ? GROUP BY 1 "
-        f"UNION ALL "
-        f"SELECT sender_key, MIN(sender), 0, COUNT(*) FROM {LETTERS_T} "
-        f"WHERE recipient_key = ? GROUP BY 1", [key, key])
+        f"SELECT c.recipient_key AS person_id, p.name AS name, c.letters AS sent, "
+        f"0 AS received FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p "
+        f"ON p.person_id = c.recipient_key WHERE c.sender_key = ? UNION ALL "
+        f"SELECT c.sender_key, p.name, 0, c.letters FROM {CORRESPONDENTS_T} c "
+        f"JOIN {PEOPLE_T} p ON p.person_id = c.sender_key WHERE c.recipient_key = ?",
+        [key, key])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
         m = merged.setdefault(c["person_id"], {"person_id": c["person_id"], "name": c["name"],
@@ -350,21 +421,51 @@ def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | N
         m["received"] += int(c["received"])
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
-    out["letters_list"], _ = page_letters(store, LetterFilter(person=key), limit)
+    out["letters_list"] = page_letters(store, LetterFilter(person=key), limit)[0] if limit else []
     return out
 
 
-def matrix(store: Store, top: int = 8) -> dict[str, Any]:
-    """Who writes to whom among the most prolific correspondents: counts per (sender, recipient)."""
-    names = people(store, None, top, 0)
+def _matrix_people(store: Store, f: LetterFilter, top: int) -> list[dict[str, Any]]:
+    """The most prolific correspondents; with a person filter, that person and the people
+    they exchanged most letters with."""
+    if not f.person:
+        return people(store, None, top, 0)
+    found = person(store, f.person, limit=0)
+    if found is None:
+        return []
+    ids = [c["person_id"] for c in found["counterparts"][:top - 1]]
+    rows = {r["person_id"]: _person(r) for r in store.query(
+        f"{_SELECT_PEOPLE} WHERE person_id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+    found.pop("counterparts")
+    found.pop("letters_list")
+    return [found, *(rows[i] for i in ids if i in rows)]
+
+
+def matrix(store: Store, top: int = 8, f: LetterFilter | None = None) -> dict[str, Any]:
+    """Who writes to whom: among the most prolific correspondents (or a person and theirs),
+    every letter between each two that matches ``f``, counted per (sender, recipient), not
+    only the letters a page lists. Without date, kind or text filters the counts are kept in
+    the projection; with them, they are counted through the indexes."""
+    f = f or LetterFilter()
+    names = _matrix_people(store, f, top)
     keys = [p["person_id"] for p in names]
     if not keys:
         return {"people": [], "counts": []}
     marks = ",".join("?" * len(keys))
-    rows = store.query(
-        f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n "
-        f"FROM {LETTERS_T} WHERE sender_key IN ({marks}) "
-        f"AND recipient_key IN ({marks}) GROUP BY 1, 2", [*keys, *keys])
+    plain = LetterFilter(person=f.person)
+    if f == plain:
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, letters AS n FROM {CORRESPONDENTS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})", [*keys, *keys])
+    else:
+        where, params = f.where(store)
+        rows = store.query(
+            f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n FROM {LETTERS_T} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks}) AND {where} "
+            f"GROUP BY sender_key, recipient_key", [*keys, *keys, *params])
+    if f.person:  # only the letters to or from the person match
+        key = norm(f.person)
+        rows = [r for r in rows if key in (r["s"], r["r"])]
     index = {k: i for i, k in enumerate(keys)}
     counts = [[0] * len(keys) for _ in keys]
     for r in rows:
@@ -395,8 +496,12 @@ def page_articles(store: Store, q: str | None, limit: int,
                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     conds, params = [], []
     if q:
-        conds.append("lower(title) LIKE ? ESCAPE '\\'")
-        params.append("%" + _like_escape(q.lower()) + "%")
+        try:
+            query = search.parse(q)
+        except search.SearchError as exc:
+            raise BadInput(str(exc), "q") from exc
+        cond, params = store.text_match(ARTICLES_T, query)  # type: ignore[attr-defined]
+        conds.append(cond)
     if cursor:
         conds.append("position < ?")
         params.append(decode_cursor(cursor, (int,))[0])
@@ -417,10 +522,5 @@ def get_article(store: Store, article_id: str) -> dict[str, Any] | None:
     out = article_out(rows[0], with_text=True)
     refs = store.query(f"SELECT letter_ids FROM {REFS_T} WHERE article_id = ?", [article_id])
     ids = _json(refs[0]["letter_ids"]) if refs else []
-    letters = []
-    for lid in dict.fromkeys(ids or []):
-        row = get_letter(store, lid)
-        if row is not None:
-            letters.append(letter_out(row))
-    out["letters"] = letters
+    out["letters"] = [letter_out(r) for r in get_letters(store, list(dict.fromkeys(ids or [])))]
     return out

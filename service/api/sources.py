@@ -17,6 +17,7 @@ from .deps import get_store, require_admin, require_read
 from .errors import ADMIN_RESPONSES, READ_RESPONSES, invalid
 from .models import FetchResult, Source, SourceIn, SourceList, SourcePatch
 from .queries import SOURCES_T
+from .serialise import json_response
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses={**READ_RESPONSES,
                                                                    **ADMIN_RESPONSES})
@@ -62,18 +63,19 @@ def load(store: Store, source_id: str) -> dict[str, Any]:
             summary="Sources and their health")
 def list_sources(store: Annotated[Store, Depends(get_store)],
                  removed: Annotated[bool, Query(description="include removed ones")] = False,
-                 ) -> dict[str, Any]:
+                 ) -> Response:
     sql = f"SELECT * FROM {SOURCES_T}" + ("" if removed else " WHERE removed = 0")
     rows = store.query(sql + " ORDER BY source_id")
     versions = store.stream_versions([stream(r["source_id"]) for r in rows])
-    return {"items": [source_out(store, r, versions[stream(r["source_id"])]) for r in rows]}
+    return json_response(
+        {"items": [source_out(store, r, versions[stream(r["source_id"])]) for r in rows]})
 
 
 @router.get("/{source_id}", response_model=Source, dependencies=[Depends(require_read)],
             summary="One source and its health", responses={404: {"description": "no such source"}})
-def get_source(source_id: SourceId, store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+def get_source(source_id: SourceId, store: Annotated[Store, Depends(get_store)]) -> Response:
     """Settings, last success, last error, consecutive failures and the next poll."""
-    return source_out(store, load(store, source_id))
+    return json_response(source_out(store, load(store, source_id)))
 
 
 @router.post("", response_model=Source, status_code=201, dependencies=[Depends(require_admin)],
