@@ -17,8 +17,7 @@ from . import queries, threads
 from .deps import get_store, require_read_page
 from .letters import DATE
 from .queries import LetterFilter
-from .rendering import (WEB, common, first_page_chart, href, known_replies, templates,
-                        unit_links)
+from .rendering import WEB, common, first_page_chart, href, templates, unit_links
 
 __all__ = ["router", "href", "templates", "WEB"]  # href and WEB: used by exports and the app
 
@@ -74,7 +73,7 @@ def index(
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
         "units": unit_links(request, chart.unit),
-        "answered": threads.answered(ids, known_replies(request, store)),
+        "answered": memo.get(("answered", tuple(ids)), lambda: threads.answered(store, ids)),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
         "problems": problems, "kinds": kinds,
         "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),

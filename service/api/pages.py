@@ -18,8 +18,8 @@ from .deps import get_store, require_read, require_read_page
 from .errors import READ_RESPONSES, invalid
 from .letters import letter_filter
 from .queries import LetterFilter, norm, outlet
-from .rendering import (Unit, common, counts, date_words, href, known_replies, letter_path,
-                        person_path, templates, thread_path, unit, unit_links)
+from .rendering import (Unit, common, counts, date_words, href, letter_path, person_path,
+                        templates, thread_path, unit, unit_links)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
 # The charts' numbers are data, read as /letters.csv is: a missing token is a 401, not a
@@ -123,8 +123,7 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
         reports.append({**shown, "context": in_context(raw, texts.get(raw["article_id"])),
                         "outlet": outlet(shown), "link": href(shown.get("url"))})
     reports.sort(key=lambda r: (r["published"] or "~", r["position"] or 0))
-    replies = [queries.letter_out(r) for lid in known_replies(request, store).get(letter_id, [])
-               if (r := queries.get_letter(store, lid)) is not None]
+    replies = [queries.letter_out(r) for r in threads.replies(store, letter_id)]
     parent_row = queries.get_letter(store, row["in_reply_to"]) if row["in_reply_to"] else None
     parent = queries.letter_out(parent_row) if parent_row else None
     context = common(request, letter_path(letter_id))
@@ -144,7 +143,7 @@ def letter_page(request: Request, letter_id: Annotated[str, Path(max_length=64)]
 @router.get("/thread/{letter_id}", response_class=HTMLResponse)
 def thread_page(request: Request, letter_id: Annotated[str, Path(max_length=64)],
                 store: Annotated[Store, Depends(get_store)]) -> HTMLResponse:
-    found = threads.thread(store, letter_id, known_replies(request, store))
+    found = threads.thread(store, letter_id)
     if found is None:
         return _not_found(request, "No such letter", f"No letter has the id “{letter_id}”.")
     context = common(request, thread_path(found["root"]["letter_id"]))

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from store import Store
 
 from ..web import charts
-from . import queries, threads, timeline
+from . import queries, timeline
 from .queries import LetterFilter, norm, outlet
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -88,12 +88,6 @@ def counts(request: Request, store: Store, f: LetterFilter) -> list[dict[str, An
     """A chart's counts, kept until the letters move: they read every matching letter."""
     memo: queries.Memo = request.app.state.memo
     return memo.get(("timeline", f), lambda: timeline.counts(store, f))
-
-
-def known_replies(request: Request, store: Store) -> threads.Replies:
-    """Every reply by the letter it answers, kept until the letters move."""
-    memo: queries.Memo = request.app.state.memo
-    return memo.get("replies", lambda: threads.replies(store))
 
 
 def unit_links(request: Request, chosen: str) -> list[tuple[str, str, bool]]:

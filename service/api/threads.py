@@ -10,24 +10,22 @@ from . import queries
 
 MAX_LETTERS = 500  # a thread longer than this is cut, and the page says so
 
-Replies = dict[str, list[str]]  # letter id -> the ids of its replies, oldest first
+def replies(store: Store, letter_id: str) -> list[dict[str, Any]]:
+    """The letters answering one letter, oldest first (undated last), through the letters'
+    ``in_reply_to`` index."""
+    rows = queries.replies_to(store, letter_id)  # newest first, undated last
+    dated = [r for r in rows if r["sort_date"]]
+    return dated[::-1] + [r for r in rows if not r["sort_date"]]
 
 
-def replies(store: Store) -> Replies:
-    """Every reply, by the letter it answers, in one read: the pages keep this until the
-    letters move, so a letter's page and a thread need no search of the letters for replies."""
-    rows = store.query(f"SELECT letter_id, in_reply_to FROM {queries.LETTERS_T} "
-                       f"WHERE in_reply_to IS NOT NULL "
-                       f"ORDER BY sort_date = '', sort_date, first_position, letter_id")
-    out: Replies = {}
-    for r in rows:
-        out.setdefault(r["in_reply_to"], []).append(r["letter_id"])
-    return out
-
-
-def answered(letter_ids: list[str], known: Replies) -> set[str]:
-    """Which of these letters got a reply."""
-    return {i for i in letter_ids if known.get(i)}
+def answered(store: Store, letter_ids: list[str]) -> set[str]:
+    """Which of these letters got a reply: one indexed query for a whole list of letters."""
+    if not letter_ids:
+        return set()
+    marks = ",".join("?" * len(letter_ids))
+    rows = store.query(f"SELECT DISTINCT in_reply_to FROM {queries.LETTERS_T} "
+                       f"WHERE in_reply_to IN ({marks})", letter_ids)
+    return {r["in_reply_to"] for r in rows}
 
 
 def root_of(store: Store, letter: dict[str, Any]) -> dict[str, Any]:
@@ -43,13 +41,12 @@ def root_of(store: Store, letter: dict[str, Any]) -> dict[str, Any]:
     return letter
 
 
-def thread(store: Store, letter_id: str, known: Replies | None = None) -> dict[str, Any] | None:
+def thread(store: Store, letter_id: str) -> dict[str, Any] | None:
     """The conversation holding a letter: its root, then every reply in the order of the
     conversation (a reply right after what it answers), each with its depth."""
     start = queries.get_letter(store, letter_id)
     if start is None:
         return None
-    known = replies(store) if known is None else known
     root = root_of(store, start)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -66,10 +63,8 @@ def thread(store: Store, letter_id: str, known: Replies | None = None) -> dict[s
         out = queries.letter_out(row)
         out["depth"] = depth
         items.append(out)
-        for reply_id in known.get(row["letter_id"], []):
-            reply = queries.get_letter(store, reply_id)
-            if reply is not None:
-                walk(reply, depth + 1)
+        for reply in replies(store, row["letter_id"]):
+            walk(reply, depth + 1)
 
     walk(root, 0)
     people = list(dict.fromkeys(n for lt in items for n in (lt["sender"], lt["recipient"])))
