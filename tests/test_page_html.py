@@ -64,6 +64,20 @@ def test_a_letters_page_shows_every_report_highlighted_and_its_record(client: Te
     assert "<code>1.0</code>" in html  # the extractor's version
 
 
+def test_canonical_addresses_use_the_public_address_when_one_is_set(corpus: Store):
+    from service.api import create_app
+    from test_api_support import settings
+
+    app = create_app(settings(), corpus)
+    # Set on the app's settings as the public_url setting would be.
+    app.state.settings = settings().model_copy(update={"public_url": "https://news.example/"})
+    lid = letter_id(corpus, "Kim Jong Un", "2018-07-06")
+    with TestClient(app) as c:
+        html = c.get(f"/letter/{lid}", headers={"Host": "evil.example"}).text
+    assert f'<link rel="canonical" href="https://news.example/letter/{lid}">' in html
+    assert "evil.example" not in html
+
+
 def test_a_reply_links_to_what_it_answers_and_to_its_thread(client: TestClient, corpus: Store):
     first = letter_id(corpus, "Donald Trump", "2019-06-12")
     reply = letter_id(corpus, "Kim Jong Un", "2019-06-22")
