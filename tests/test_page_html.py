@@ -136,6 +136,23 @@ def test_a_name_with_a_slash_has_a_page_of_its_own(client: TestClient, corpus: S
     assert r.status_code == 200 and "<h1><bdi>AC/DC Fan Club</bdi></h1>" in r.text
 
 
+def test_the_first_page_leads_on_to_older_letters(client: TestClient, corpus: Store):
+    from test_api_support import add_article, letter, refresh
+
+    add_article(corpus, "many", site="Wire", published="2001-01-01", title="Many", findings=[
+        letter(f"Sender {i:03d}", "Kim Jong Un", "letter", "2000-01-01", f"Letter {i}.")
+        for i in range(100)])
+    refresh(corpus)
+    first = client.get("/", params={"kind": "letter"}).text
+    older = re.search(r'href="(/\?kind=letter&amp;cursor=[^"]+)" rel="next">older letters', first)
+    assert older and first.count(' data-letter="') == 100
+    rest = client.get(older.group(1).replace("&amp;", "&")).text
+    assert rest.count(' data-letter="') == 3  # 103 letters of kind "letter" in all
+    assert ">newest letters</a>" in rest and 'rel="next"' not in rest
+    stale = client.get("/", params={"cursor": "not-a-cursor"})
+    assert stale.status_code == 200 and "cursor is not valid" in stale.text
+
+
 def test_unknown_ids_and_names_get_a_page_that_says_so(client: TestClient):
     for path, words in (("/letter/0000000000000000", "No such letter"),
                         ("/thread/0000000000000000", "No such letter"),

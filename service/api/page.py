@@ -21,6 +21,8 @@ from .rendering import WEB, common, first_page_chart, href, templates, unit_link
 
 __all__ = ["router", "href", "templates", "WEB"]  # href and WEB: used by exports and the app
 
+PAGE = 100  # letters on the first page; older ones a link away
+
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read_page)])
 
 
@@ -39,6 +41,7 @@ def index(
     until: Annotated[str | None, Query(max_length=10)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     by: Annotated[str | None, Query(max_length=10)] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> HTMLResponse:
     person, kind, q = _clean(person), _clean(kind), _clean(q)
     # The page is for people: a malformed date is shown as a note rather than an error.
@@ -51,11 +54,12 @@ def index(
         since = until = None
     f = LetterFilter(person=person, kind=kind, since=since, until=until, q=q)
     try:
-        letters, _ = queries.page_letters(store, f, 100)
-    except queries.BadInput as exc:  # a search with nothing to look for: said, not an error
+        letters, older = queries.page_letters(store, f, PAGE, cursor)
+    except queries.BadInput as exc:  # a search with nothing to look for, a stale cursor
         problems.append(str(exc))
-        q, f = None, replace(f, q=None)
-        letters, _ = queries.page_letters(store, f, 100)
+        if exc.field == "q":
+            q, f = None, replace(f, q=None)
+        letters, older = queries.page_letters(store, f, PAGE)
     memo: queries.Memo = request.app.state.memo
     ids = [lt["letter_id"] for lt in letters]
     kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
@@ -65,11 +69,14 @@ def index(
     filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
                "until": until or ""}
     export_query = urlencode({k: v for k, v in filters.items() if v})
+    older_href = "/?" + urlencode({**{k: v for k, v in filters.items() if v}, "cursor": older}) \
+        if older else None
     chart, chart_svg = first_page_chart(request, store, f, by)
     context: dict[str, Any] = common(request, "/" + (f"?{export_query}" if export_query
                                                            else ""))
     context.update({
-        "letters": letters, "filters": filters,
+        "letters": letters, "filters": filters, "older_href": older_href,
+        "paged": bool(cursor),
         "export_query": export_query, "filtered": bool(export_query),
         "chart": chart, "chart_svg": chart_svg, "legend": charts.legend(chart),
         "units": unit_links(request, chart.unit),
