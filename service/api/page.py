@@ -16,8 +16,15 @@ from ..web import charts
 from . import queries, threads
 from .deps import get_store, require_read_page
 from .letters import DATE
-from .queries import LetterFilter
+from .queries import BadInput, LetterFilter, parse_statuses
 from .rendering import WEB, common, first_page_chart, href, templates, unit_links
+
+# The page's status choices: (value of ?status=, label); "" is the lists' default.
+STATUS_HELP = {"reported": "reported as sent", "claimed": "one side says it was sent",
+               "denied": "said not to have been sent", "planned": "announced, not yet sent"}
+STATUS_CHOICES = (("", "sent (reported or claimed)"), ("reported", "reported"),
+                  ("claimed", "claimed by one side"), ("denied", "denied"),
+                  ("planned", "planned"), ("all", "any status"))
 
 __all__ = ["router", "href", "templates", "WEB"]  # href and WEB: used by exports and the app
 
@@ -42,6 +49,7 @@ def index(
     q: Annotated[str | None, Query(max_length=200)] = None,
     by: Annotated[str | None, Query(max_length=10)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
+    status: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
     person, kind, q = _clean(person), _clean(kind), _clean(q)
     # The page is for people: a malformed date is shown as a note rather than an error.
@@ -52,10 +60,16 @@ def index(
             problems.append(f"'{value}' is not a date like 2019, 2019-06 or 2019-06-30 ({label})")
     if problems:
         since = until = None
-    f = LetterFilter(person=person, kind=kind, since=since, until=until, q=q)
+    status = _clean(status)
+    try:
+        statuses = parse_statuses(status)
+    except BadInput as exc:
+        problems.append(str(exc))
+        status, statuses = None, parse_statuses(None)
+    f = LetterFilter(person=person, kind=kind, since=since, until=until, q=q, statuses=statuses)
     try:
         letters, older = queries.page_letters(store, f, PAGE, cursor)
-    except queries.BadInput as exc:  # a search with nothing to look for, a stale cursor
+    except BadInput as exc:  # a search with nothing to look for, a stale cursor
         problems.append(str(exc))
         if exc.field == "q":
             q, f = None, replace(f, q=None)
@@ -67,7 +81,7 @@ def index(
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
     filters = {"q": q or "", "person": person or "", "kind": kind or "", "since": since or "",
-               "until": until or ""}
+               "until": until or "", "status": status or ""}
     export_query = urlencode({k: v for k, v in filters.items() if v})
     older_href = "/?" + urlencode({**{k: v for k, v in filters.items() if v}, "cursor": older}) \
         if older else None
@@ -82,7 +96,8 @@ def index(
         "units": unit_links(request, chart.unit),
         "answered": memo.get(("answered", tuple(ids)), lambda: threads.answered(store, ids)),
         "timeline_csv": "/timeline.csv" + (f"?{export_query}" if export_query else ""),
-        "problems": problems, "kinds": kinds,
+        "problems": problems, "kinds": kinds, "status_choices": STATUS_CHOICES,
+        "status_help": STATUS_HELP,
         "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,

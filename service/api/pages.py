@@ -17,6 +17,7 @@ from . import queries, threads, timeline
 from .deps import get_store, require_read, require_read_page
 from .errors import READ_RESPONSES, invalid
 from .letters import letter_filter
+from .page import STATUS_HELP as STATUSES
 from .queries import LetterFilter, norm, outlet
 from .rendering import (Unit, common, counts, date_words, href, letter_path, person_path,
                         templates, thread_path, unit, unit_links)
@@ -33,8 +34,6 @@ OFFICES = {"hos": "Head of state", "hog": "Head of government", "fm": "Foreign m
            "leader": "Leader", "crown_prince": "Crown prince", "speaker": "Speaker of parliament",
            "presidium": "President of the Presidium", "president": "President",
            "national_security_adviser": "National security adviser", "sg": "Secretary-General"}
-STATUSES = {"reported": "reported as sent", "claimed": "one side says it was sent",
-            "denied": "said not to have been sent", "planned": "announced, not yet sent"}
 
 
 # Words for a letter's claim status, wherever a template shows one.
