@@ -153,6 +153,19 @@ def test_the_first_page_leads_on_to_older_letters(client: TestClient, corpus: St
     assert stale.status_code == 200 and "cursor is not valid" in stale.text
 
 
+def test_a_letters_page_says_its_claim_status_and_each_reports(client: TestClient,
+                                                                corpus: Store):
+    from test_api_letters_status import COMMITTEE, add_statuses
+
+    add_statuses(corpus)
+    claimed = client.get(f"/letter/{letter_id(corpus, 'Kim Jong Un', '2020-01')}").text
+    assert "<dt>Status</dt><dd>one side says it was sent" in claimed
+    assert 'class="person org" href="/person/' in claimed and COMMITTEE.replace("'", "&#39;") in claimed
+    disputed = client.get(f"/letter/{letter_id(corpus, 'Donald Trump', '2019-02-05')}").text
+    assert "(disputed: the reports disagree)" in disputed
+    assert ", said not to have been sent.</p>" in disputed  # CNN's report, as CNN read it
+
+
 def test_unknown_ids_and_names_get_a_page_that_says_so(client: TestClient):
     for path, words in (("/letter/0000000000000000", "No such letter"),
                         ("/thread/0000000000000000", "No such letter"),
