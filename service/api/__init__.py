@@ -15,8 +15,8 @@ from scrapers.policy import VERSION
 from store import Store, open_store
 
 from ..settings import Settings, get_settings
-from . import (admin, articles, errors, events, exports, letters, login, page, people, sources,
-               watches)
+from . import (admin, articles, errors, events, exports, letters, login, page, pages, people,
+               sources, watches)
 from .admin import Metrics
 from .events import Heads, Streams
 from .guards import AuthFailures, Guard
@@ -91,8 +91,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
 
     errors.install(app)
     for module in (exports, letters, people, articles, sources, events, watches, admin, page,
-                   login):
+                   pages, login):
         app.include_router(module.router)
+    app.include_router(pages.data)
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(BodyTimeout, seconds=settings.body_timeout)

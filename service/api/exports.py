@@ -120,8 +120,8 @@ def atom_feed(letters: list[dict[str, Any]], self_url: str, base_url: str) -> by
         article = next((link for s in letter["sources"] if (link := href(s.get("url")))), None)
         feed.add_item(
             title=_xml(_title(letter)),
-            # The first outlet's article is what a reader opens; the API's record otherwise.
-            link=_xml(article or f"{base_url}letters/{letter['letter_id']}"),
+            # The first outlet's article is what a reader opens; the letter's page otherwise.
+            link=_xml(article or f"{base_url}letter/{letter['letter_id']}"),
             description=_xml(_summary(letter)),
             unique_id=f"urn:letterwatch:letter:{letter['letter_id']}",
             pubdate=_time(letter["first_reported_at"]),
