@@ -41,13 +41,19 @@ _ABBREV = {
 # "relations.The North's": scraped text sometimes loses the space after a full stop
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+|(?<=[a-z]{3})\.(?=[A-Z][a-z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)[.!?]+[\"')\]]*$")
+_WORD_OR_STOP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.!?")
 _NEXT_START = re.compile(r"[\"'(\[]?[A-Z0-9\u00C0-\u024F]")
 
 
 def _is_real_boundary(line: str, dot: int, nxt: int) -> bool:
     if nxt >= len(line) or not _NEXT_START.match(line, nxt):
         return False
-    m = _WORD_BEFORE.search(line, 0, dot + 1)
+    # The word can only start after the last character no word or stop may hold: searching from
+    # there gives the same match as from the line's start, without rescanning the line each time.
+    k = dot
+    while k > 0 and line[k - 1] in _WORD_OR_STOP:
+        k -= 1
+    m = _WORD_BEFORE.search(line, k, dot + 1)
     if m is None:
         return True
     word = m.group(1)
