@@ -9,7 +9,7 @@ from .dates import Anchor, anchor_for, find_article_date, parse_published
 from .entities import ArticleEntities, Mention, find_entities, resolve_title
 from .lexicon import _HONORIFICS
 from .records import Tok
-from .sentences import Sentence, normalize, split_sentences
+from .sentences import Sentence, ascii_lowered, normalize, split_sentences
 
 
 class _Doc:
@@ -27,6 +27,7 @@ class _Doc:
                 doc = t + "\n\n" + body
                 self.title_len = len(t) + 2
         self.text = doc
+        self.lowered = ascii_lowered(doc)  # for case-ignoring searches of ASCII words; None where unsafe
         pub = parse_published(published)
         if pub is None:
             found = find_article_date(body)

@@ -17,7 +17,7 @@ class ClauseReader:
         self.si = si
         self.sent = doc.sentences[si]
         found = doc.ents.in_span(self.sent.start, self.sent.end)
-        extra = find_organisations(doc.text, self.sent.start, self.sent.end)
+        extra = find_organisations(doc.text, self.sent.start, self.sent.end, doc.lowered)
         extra += counterpart_mentions(doc.text, self.sent.start, self.sent.end, found, doc.when, doc.ents.named)
         self.ments = merged_mentions(found, extra)
         self.toks = _tokens(doc, self.sent, self.ments)

@@ -26,8 +26,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     ctx = _Context(doc)
     hits: list[Hit] = []
     unreal: list[Hit] = []
-    hinted = trigger_sentences(doc.text, [(s.start, s.end) for s in doc.sentences])
-    triggered = [h or s.text.startswith("Among ") for h, s in zip(hinted, doc.sentences)]
+    hinted = trigger_sentences(doc.text, [(s.start, s.end) for s in doc.sentences], doc.lowered)
+    triggered = [h or s.text.startswith("Among ") for h, s in zip(hinted, doc.sentences, strict=True)]
     # What the context learns serves later sentences only: none after the last that may
     # mention a letter.
     last = max((si for si, t in enumerate(triggered) if t), default=-1)

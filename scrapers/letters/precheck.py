@@ -23,18 +23,15 @@ _TRIGGER_STEMS = sorted(_stems(set(P.KIND_HEADS) | P.WRITE_VERBS | P.REPLY_VERBS
 _TRIGGER_HINT = re.compile("(?i)" + "|".join(map(re.escape, _TRIGGER_STEMS)))
 
 
-# The same search, case-sensitive, in the lowered text: four times faster than ignoring case.
-# Lowering gives what ignoring case matches for lower-case ASCII stems except for three letters
-# ("ı" and "ſ" match "i" and "s" but keep their form; "İ" lowers to two characters).
+# The same search, case-sensitive, in the text lowered by ``ascii_lowered``.
 _TRIGGER_LOWER = (re.compile("|".join(map(re.escape, _TRIGGER_STEMS)))
                   if all(w.isascii() and w.islower() for w in _TRIGGER_STEMS) else None)
-_LOWER_UNSAFE = re.compile("[\u0130\u0131\u017f]")
 
 
-def trigger_sentences(text: str, spans: list[tuple[int, int]]) -> list[bool]:
-    """For each span of ``text``, whether it holds a word the frames table may start a letter with."""
-    lowered = text.lower()
-    if _TRIGGER_LOWER is not None and len(lowered) == len(text) and not _LOWER_UNSAFE.search(text):
+def trigger_sentences(text: str, spans: list[tuple[int, int]], lowered: str | None = None) -> list[bool]:
+    """For each span of ``text``, whether it holds a word the frames table may start a letter with.
+    ``lowered``: ``ascii_lowered(text)``, when known."""
+    if _TRIGGER_LOWER is not None and lowered is not None:
         return [_TRIGGER_LOWER.search(lowered, a, b) is not None for a, b in spans]
     return [_TRIGGER_HINT.search(text, a, b) is not None for a, b in spans]
 
