@@ -31,6 +31,8 @@ class ClauseReader:
 
     def _mark_quotes(self) -> list[bool]:
         quotes = [i for i, t in enumerate(self.toks) if t.kind == "P" and t.text == '"']
+        if not quotes:
+            return [False] * len(self.toks)  # most sentences quote nobody
         # a sentence that ends a quotation begun in an earlier sentence starts inside it
         inside = bool(len(quotes) % 2 and quotes[0] > 0 and self.toks[quotes[0] - 1].text in (",", ".", "!", "?"))
         out = []
