@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from store import Store
 
 from . import queries
-from .deps import get_store, require_read_page
+from .deps import get_store, public_base, require_read_page
 from .letters import DATE
 from .queries import BadInput, LetterFilter, outlet, parse_statuses
 
@@ -69,8 +69,7 @@ def index(
     f = LetterFilter(person=person, kind=kind, since=since, until=until, statuses=statuses)
     letters, _ = queries.page_letters(store, f, 100)
     memo: queries.Memo = request.app.state.memo
-    kinds = memo.get("kinds", lambda: [r["kind"] for r in store.query(
-        f"SELECT kind, COUNT(*) AS n FROM {queries.LETTERS_T} GROUP BY kind ORDER BY n DESC, kind")])
+    kinds = memo.get("kinds", lambda: queries.kinds(store))
     sources = store.query(f"SELECT * FROM {queries.SOURCES_T} WHERE removed = 0 "
                           f"ORDER BY source_id")
     filters = {"person": person or "", "kind": kind or "", "since": since or "",
@@ -83,6 +82,6 @@ def index(
         "matrix": memo.get(("matrix", f), lambda: queries.matrix(store, 8, f)),
         "people": memo.get(("people", None, 200, 0), lambda: queries.people(store, None, 200, 0)),
         "sources": sources,
-        "head": store.head(), "outlet": outlet, "href": href,
+        "head": store.head(), "outlet": outlet, "href": href, "base": public_base(request),
     }
     return templates.TemplateResponse(request, "index.html", context)
