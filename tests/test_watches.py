@@ -3,6 +3,7 @@ failure with backoff, and every attempt is an event in the log."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -354,6 +355,9 @@ def test_the_checked_address_is_the_one_connected_to(corpus: Store, hook_server:
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    # The stand-in DNS works through socket.getaddrinfo, which uvloop's own resolver bypasses,
+    # and older uvicorn releases install uvloop's policy process-wide once a test serves.
+    _default_event_loops(monkeypatch)
     with TestClient(create_app(settings(), corpus)) as api:
         api.post("/watches", headers=AUTH, json={"url": f"http://rebind.example:{port}/hook",
                                                   "person": "Joe Biden"})
@@ -407,3 +411,8 @@ def test_a_watch_is_sent_letters_said_to_be_sent_not_denials_or_plans(corpus: St
     sent = json.loads(receiver.requests[0][2])["letter"]
     assert (sent["recipient"], sent["status"], sent["source_count"]) == (
         "Kim Jong Un", "reported", 2)
+
+
+def _default_event_loops(monkeypatch) -> None:
+    """Asyncio's own event loops for the rest of the test, whatever an earlier test set."""
+    monkeypatch.setattr(asyncio.events, "_event_loop_policy", None)
