@@ -129,8 +129,18 @@ class _Importer:
             self._bad(name, 0, "file cannot be opened", str(exc))
             return
         counted = _Counting(stream)
+
+        def wanted(record: Record) -> bool:
+            # Runs inside the reading on each record's headers: a dropped record is
+            # counted here and never reaches the loop below.
+            if self.progress is not None and time.monotonic() >= self._next_tick:
+                self._next_tick = time.monotonic() + PROGRESS_EVERY
+                self.report.bytes += counted.take()
+                self.progress(self.report, name, counted.position, size)
+            return self._wanted(name, record)
+
         try:
-            for item in read_records(counted, seekable=size is not None):
+            for item in read_records(counted, seekable=size is not None, keep=wanted):
                 self.report.bytes += counted.take()
                 if isinstance(item, BadRecord):
                     self._bad(name, item.offset, "unreadable bytes", item.reason)
@@ -156,26 +166,34 @@ class _Importer:
         path = Path(name)
         return path.open("rb"), path.stat().st_size
 
-    async def _record(self, name: str, record: Record) -> None:
+    def _wanted(self, name: str, record: Record) -> bool:
+        """Whether a record is worth its payload, from its headers alone; the others are
+        counted under their reason."""
         report, filters = self.report, self.filters
         report.records += 1
         if record.kind != "response":
             # warcinfo, request and metadata records describe the crawl, not pages; a
             # revisit says a page was unchanged and holds no copy of it.
             report.skipped["revisit" if record.kind == "revisit" else "not a response"] += 1
-            return
+            return False
         report.responses += 1
         if not filters.host_ok(record.url):
             report.skipped["host"] += 1
-            return
+            return False
         if not filters.date_ok(record.date):
             report.skipped["date"] += 1
-            return
-        key = record_key(name, record)
-        page_id = page_event_id(key)
+            return False
+        page_id = page_event_id(record_key(name, record))
         if page_id in self.pending or self.store.get_event(page_id) is not None:
             report.already += 1
-            return
+            return False
+        return True
+
+    async def _record(self, name: str, record: Record) -> None:
+        """Read a kept record's response and hand its page to the extraction pool."""
+        report, filters = self.report, self.filters
+        key = record_key(name, record)
+        page_id = page_event_id(key)
         try:
             response = record.response()
         except RecordError as exc:
