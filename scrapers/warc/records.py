@@ -133,11 +133,7 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None, keep: Keep |
     magic = GZIP_MAGIC if gzipped else WARC_MAGIC if kind == "warc" else None
     start, damaged = base, None  # damaged: the first error of a stretch not yet reported
     seen: list[int] = []  # offset of the last record read, kept or dropped, since ``start``
-    test = keep
-    if keep is not None:
-        def test(record: Record) -> bool:
-            seen[:] = [record.offset]  # so that damage after dropped records resumes past them
-            return keep(record)
+    test = _noting(keep, seen) if keep is not None else None
     while True:
         seen.clear()
         try:
@@ -169,6 +165,15 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None, keep: Keep |
             yield damaged
             return
         start = following
+
+
+def _noting(keep: Keep, seen: list[int]) -> Keep:
+    """``keep``, noting each record's offset in ``seen``: damage after dropped records
+    resumes past them."""
+    def test(record: Record) -> bool:
+        seen[:] = [record.offset]
+        return keep(record)
+    return test
 
 
 class _Forward:
