@@ -120,6 +120,7 @@ class _Importer:
         self.tasks: set[asyncio.Task] = set()
         self.pending: set[str] = set()  # page ids in flight, not yet in the log
         self._next_tick = 0.0
+        self._kept: tuple[int, str, str] = (-1, "", "")  # (offset, key, page id) just kept
 
     async def archive(self, name: str, policy: FetchPolicy, limit: int) -> None:
         self.report.files += 1
@@ -183,17 +184,21 @@ class _Importer:
         if not filters.date_ok(record.date):
             report.skipped["date"] += 1
             return False
-        page_id = page_event_id(record_key(name, record))
+        key = record_key(name, record)
+        page_id = page_event_id(key)
         if page_id in self.pending or self.store.get_event(page_id) is not None:
             report.already += 1
             return False
+        self._kept = (record.offset, key, page_id)  # for _record, next
         return True
 
     async def _record(self, name: str, record: Record) -> None:
         """Read a kept record's response and hand its page to the extraction pool."""
         report, filters = self.report, self.filters
-        key = record_key(name, record)
-        page_id = page_event_id(key)
+        offset, key, page_id = self._kept
+        if offset != record.offset:
+            key = record_key(name, record)
+            page_id = page_event_id(key)
         try:
             response = record.response()
         except RecordError as exc:
