@@ -13,13 +13,6 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
 from rich.table import Table as RichTable
 
 
-def register(app: typer.Typer) -> None:
-    """Add the commands to ``app``."""
-    app.command("import-warc")(import_warc)
-    app.command("cc-news-urls")(cc_news_urls)
-    app.command("export")(export)
-
-
 def import_warc(
     archives: Annotated[list[str], typer.Argument(
         help="WARC or ARC files (gzipped or not), or http(s) URLs of them")],

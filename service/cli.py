@@ -19,6 +19,7 @@ from store import Store, StoreError
 from store.projector import rebuild_all
 
 from .app import api, serve, worker
+from .archive_cli import cc_news_urls, export, import_warc
 from .demo import demo
 from .settings import SettingsInvalid
 from .terminal import (
@@ -250,13 +251,11 @@ app.command()(worker)
 app.command()(demo)
 
 
-def _register_archive_commands() -> None:
-    from .archive_cli import register
+# --- web archives and the dataset (service.archive_cli) --------------------------------------
 
-    register(app)
-
-
-_register_archive_commands()
+app.command("import-warc")(import_warc)
+app.command("cc-news-urls")(cc_news_urls)
+app.command("export")(export)
 
 
 # --- crawling and text extraction (scrapers) -------------------------------------------------

@@ -256,3 +256,23 @@ def test_a_database_that_fails_mid_import_ends_it(sqlite_store: Store, tmp_path:
     with pytest.raises(StoreUnavailable):
         import_archives_sync(sqlite_store, [str(path)], POLICY)
     assert len(events_of(sqlite_store, "PageFetched")) == 2
+
+
+def test_a_page_the_extractor_raises_on_is_a_bad_record_and_the_rest_import(
+        sqlite_store: Store, tmp_path: Path, monkeypatch):
+    import scrapers.pages
+
+    real = scrapers.pages.extract_article
+    captures = seed_captures()
+
+    def flaky(text, **kw):
+        if kw.get("url") == captures[1].url:
+            raise TypeError("the extractor tripped")
+        return real(text, **kw)
+
+    monkeypatch.setattr(scrapers.pages, "extract_article", flaky)
+    path = write_warc(tmp_path / "seeds.warc.gz", captures)
+    report = import_archives_sync(sqlite_store, [str(path)], POLICY)
+    assert report.pages == 4 and report.bad == {"extraction error": 1}
+    assert "TypeError: the extractor tripped" in report.problems[0][2]
+    assert captures[1].url not in {e.url for e in events_of(sqlite_store, "PageFetched")}

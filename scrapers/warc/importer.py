@@ -30,6 +30,7 @@ from store.projector import catch_up
 
 from ..bodies import is_html
 from ..crawl import CrawlReport, _Crawl
+from ..pages import ExtractionFailed
 from ..policy import FetchPolicy
 from ..urls import BadURL, canonical_url
 from .filters import RecordFilter, html_language
@@ -255,6 +256,8 @@ class _Importer:
             self.report.pages += 1
         except StoreError:
             raise  # no page can be recorded: the import ends, as the command reports
+        except ExtractionFailed as exc:  # the extractor raised: a later version may not
+            self._bad(page.archive, page.offset, "extraction error", str(exc))
         except Exception as exc:  # a bug on one page must not end the import
             log.exception("import: record at %s in %s failed", page.offset, page.archive)
             self._bad(page.archive, page.offset, "internal error",
