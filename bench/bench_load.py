@@ -219,12 +219,12 @@ def letterwatch(args: list[str], url: str, cwd: Path, log: Path) -> subprocess.P
                             stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
-def start_api(url: str, cwd: Path) -> tuple[subprocess.Popen, str]:
+def start_api(url: str, cwd: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = free_port()
-    proc = letterwatch(["api", "--host", "127.0.0.1", "--port", str(port),
-                        "--log-level", "warning"], url, cwd, cwd / "api.log")
+    proc = letterwatch(["api", "--host", "127.0.0.1", "--port", str(port), "--workers",
+                        str(workers), "--log-level", "warning"], url, cwd, cwd / "api.log")
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -398,6 +398,7 @@ class Services:
     head: int = 0
     ingest: bool = True  # False: the API alone, for comparison
     name: str = ""  # the processes' logs are kept in bench/results under this name
+    api_workers: int = 1
 
     def __enter__(self) -> Services:
         from contextlib import ExitStack
@@ -409,7 +410,7 @@ class Services:
         prepare(self.url, self.letters, self.site, -(-self.pages_total // PER_FEED))
         self.initial = ingested(self.url)
         self.head = sum(self.initial.values())
-        self.api, self.api_base = start_api(self.url, self.scratch)
+        self.api, self.api_base = start_api(self.url, self.scratch, self.api_workers)
         self._stack.callback(stop, self.api)
         if self.ingest:
             self.worker = letterwatch(["worker", "--log-level", "warning"], self.url,
@@ -460,10 +461,10 @@ class Services:
 def run_load(database: str = "sqlite", duration: float = 60, connections: int = 200,
              letters: int = 20_000, generator: str = "auto",
              pages_total: int = 10_000, per_endpoint: float = 0,
-             keep_logs: bool = False) -> dict[str, Any]:
+             keep_logs: bool = False, api_workers: int = 1) -> dict[str, Any]:
     """One loaded window; the figures as a dict."""
     with Services(database, pages_total, letters,
-                  name=f"load-{database}" if keep_logs else "") as s:
+                  name=f"load-{database}" if keep_logs else "", api_workers=api_workers) as s:
         s.wait_for_ingestion()
         load(s.api_base, s.mix(), 2, connections, s.scratch, generator)  # warm up
         before, started = s.fetched(), time.monotonic()
@@ -514,12 +515,14 @@ def main() -> int:
     parser.add_argument("--generator", choices=("auto", "wrk", "asyncio"), default="auto")
     parser.add_argument("--per-endpoint", type=float, default=5,
                         help="then seconds of load on each endpoint alone (0: none)")
+    parser.add_argument("--api-workers", type=int, default=1, help="letterwatch api --workers")
     args = parser.parse_args()
     r = run_load(args.database, args.duration, args.connections, args.letters, args.generator,
-                 per_endpoint=args.per_endpoint, keep_logs=True)
+                 per_endpoint=args.per_endpoint, keep_logs=True, api_workers=args.api_workers)
     path = save(f"load-{args.database}", r)
     print(f"\n{args.connections} connections for {args.duration:g} s on the mix "
-          f"({r['generator']}), {args.database}, worker ingesting; {os.cpu_count()} cores")
+          f"({r['generator']}), {args.database}, {args.api_workers} API process(es), worker "
+          f"ingesting; {os.cpu_count()} cores")
     print(f"requests/s {r['rps']:,.0f}  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
           f"errors {r['errors']}  requests {r['requests']:,}")
     print(f"pages fetched by the worker meanwhile: {r['pages_fetched_in_window']:,} "

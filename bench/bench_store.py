@@ -39,16 +39,19 @@ TEXT = "Kim Jong Un sent a letter to Donald Trump, the White House said. " * 3
 
 
 def article_events(i: int) -> list:
-    """Three events per article, as a crawl writes them: fetched, extracted, letters found."""
+    """Three events per article, as a crawl writes them: fetched, extracted, letters found.
+    Each article's letter is between a pair of its own, as in bench_api: one pair reported a
+    million times would make one letter of a million sources."""
     url = f"https://news.example/{i}"
     aid = url_key(url)
+    sender, recipient = f"Leader {i % 1000:03d}", f"Leader {1000 + i // 1000 % 1000:04d}"
     return [
         PageFetched(url=url, final_url=url, status=200, body_sha256="ab" * 32, size=48_000,
                     content_type="text/html", source_id="bench"),
         ArticleExtracted(article_id=aid, url=url, text=TEXT, extractor_version="1.0",
                          title="Kim sends letter", published="2019-08-10", site_name="News"),
         LettersExtracted(article_id=aid, extractor_version="1.0", letters=(
-            Finding("Kim Jong Un", "Donald Trump", "letter", "2019-08", None, TEXT[:64]),)),
+            Finding(sender, recipient, "letter", "2019-08", None, TEXT[:64]),)),
     ]
 
 

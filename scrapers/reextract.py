@@ -21,6 +21,7 @@ from .urls import BadURL, canonical_url
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+TEXT_BATCH = 200  # article texts read from the store at a time
 
 
 def reextract_articles(store: Store, progress: Progress | None = None) -> int:
@@ -91,18 +92,24 @@ def reextract_letters(store: Store, progress: Progress | None = None) -> int:
     _, version = found
     store.ensure_projection(ARTICLES)
     catch_up(store, ARTICLES)
-    rows = store.query(
-        f"SELECT article_id, text, title, published, letters_version FROM {ARTICLES_T} "
-        "ORDER BY position")
-    todo = [r for r in rows if r["letters_version"] is None
-            or is_older(r["letters_version"], version)]
-    appended = 0
-    for done, row in enumerate(todo, 1):
-        letters, got_version, _ = find_letters(row["text"] or "", row["title"], row["published"])
-        if letters is not None and got_version is not None:
-            store.append(f"article-{row['article_id']}",
-                         [letters_event(row["article_id"], got_version, letters)])
-            appended += 1
-        if progress is not None:
-            progress("letters", done, len(todo))
+    todo = [r["article_id"] for r in store.query(
+        f"SELECT article_id, letters_version FROM {ARTICLES_T} ORDER BY position")
+        if r["letters_version"] is None or is_older(r["letters_version"], version)]
+    appended = done = 0
+    # Texts are read a batch at a time: a large log's articles need not fit in memory at once.
+    for start in range(0, len(todo), TEXT_BATCH):
+        ids = todo[start:start + TEXT_BATCH]
+        rows = store.query(
+            f"SELECT article_id, text, title, published FROM {ARTICLES_T} "
+            f"WHERE article_id IN ({', '.join('?' * len(ids))}) ORDER BY position", ids)
+        for row in rows:
+            letters, got_version, _ = find_letters(row["text"] or "", row["title"],
+                                                   row["published"])
+            if letters is not None and got_version is not None:
+                store.append(f"article-{row['article_id']}",
+                             [letters_event(row["article_id"], got_version, letters)])
+                appended += 1
+            done += 1
+            if progress is not None:
+                progress("letters", done, len(todo))
     return appended

@@ -201,20 +201,28 @@ def letters(
     kind: Annotated[str | None, typer.Option(help="letter, message, telegram, ...")] = None,
     since: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, typer.Option(help="YYYY[-MM[-DD]], inclusive")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="reported, claimed, denied, planned (comma-separated) or all; "
+        "reported and claimed when not given")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 50,
 ) -> None:
     """The correspondence found so far, newest first, with the filters of GET /letters."""
     from .api.exports import csv_lines
     from .api.letters import DATE
-    from .api.queries import LetterFilter, page_letters
+    from .api.queries import BadInput, LetterFilter, page_letters, parse_statuses
 
     for name, value in (("since", since), ("until", until)):
         if value and not re.match(DATE, value):
             err.print(f"[red]error:[/red] --{name} {value!r} is not a date like 2019, 2019-06 "
                       "or 2019-06-30")
             raise typer.Exit(2)
+    try:
+        statuses = parse_statuses(status)
+    except BadInput as exc:
+        err.print(f"[red]error:[/red] --status: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
     f = LetterFilter(sender=sender, recipient=recipient, person=person, kind=kind,
-                     since=since, until=until)
+                     since=since, until=until, statuses=statuses)
     with open_configured_store() as store:
         refresh(store)
         if csv_out:
@@ -232,15 +240,20 @@ def letters(
 @app.command("extract-letters")
 def extract_letters_cmd(
     input_path: Annotated[Path, typer.Argument(help="JSONL: {id, text, title?, published?}")],
+    all_statuses: Annotated[bool, typer.Option(
+        "--all", help="also letters the article says were denied or only planned")] = False,
 ) -> None:
-    """Find the letters in each article of a JSONL file; one JSON line per article."""
+    """Find the letters in each article of a JSONL file; one JSON line per article.
+
+    Each letter carries its status: reported and claimed letters are printed, and with --all
+    denied and planned ones too."""
     from scrapers.letters.cli import extract_letters_jsonl
 
     if not input_path.is_file():
         err.print(f"[red]error:[/red] no such file: {input_path}")
         raise typer.Exit(2)
     with input_path.open(encoding="utf-8") as inp:
-        extract_letters_jsonl(inp, sys.stdout)
+        extract_letters_jsonl(inp, sys.stdout, all_statuses=all_statuses)
 
 
 # --- running the service: serve, api, worker (service.app) and demo (service.demo) ----------
@@ -324,17 +337,43 @@ def _print_crawl_report(report) -> None:
 
 
 @app.command()
-def reextract() -> None:
-    """Re-extract stored pages read by an older text extractor; nothing is fetched."""
+def reextract(
+    text: Annotated[bool, typer.Option(
+        "--text/--no-text", help="re-extract the text of pages read by an older text "
+        "extractor")] = True,
+    letters: Annotated[bool, typer.Option(
+        "--letters/--no-letters", help="re-read the letters of articles read by an older "
+        "letters extractor")] = True,
+) -> None:
+    """Bring every stored page up to the current extractors; nothing is fetched.
+
+    Pages whose text an older text extractor read are extracted again from the stored raw
+    page (and their letters read from the new text); then the letters of every article an
+    older letters extractor read are read again. The new findings stand in the log next to
+    the old ones, the projections are brought up to date, and letters keep their ids.
+    """
     from scrapers.extract import EXTRACTOR_VERSION
-    from scrapers.reextract import reextract_articles
+    from scrapers.pages import letters_extractor
+    from scrapers.reextract import reextract_articles, reextract_letters
 
     with open_configured_store() as store:
         progress = Progress(TextColumn("{task.description}"), BarColumn(),
                             MofNCompleteColumn(), console=err, transient=True)
         with progress:
-            n = reextract_articles(store, progress=_task_progress(progress, "re-extracting"))
-    console.print(f"{n} article(s) re-extracted with text extractor {EXTRACTOR_VERSION}")
+            if text:
+                n = reextract_articles(store, progress=_task_progress(progress, "re-extracting"))
+                console.print(f"{n} article(s) re-extracted with text extractor "
+                              f"{EXTRACTOR_VERSION}")
+            if letters:
+                found = letters_extractor()
+                if found is None:
+                    err.print("[yellow]the letters extractor is not installed: letters "
+                              "left as they are[/yellow]")
+                else:
+                    n = reextract_letters(store, progress=_task_progress(progress, "re-extracting"))
+                    console.print(f"{n} article(s) had their letters read again by letters "
+                                  f"extractor {found[1]}")
+        refresh(store)
 
 
 @app.command("extract-articles")

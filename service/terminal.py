@@ -76,14 +76,24 @@ def refresh(store: Store) -> None:
 
 def print_letters(rows: list[dict]) -> None:
     """The letters table as people read it."""
-    table = RichTable("date", "from", "to", "kind", "via", "reported by", title="Letters")
+    table = RichTable("date", "from", "to", "kind", "status", "via", "reported by",
+                      title="Letters")
     for row in rows:
         sources = json.loads(row["sources"]) if isinstance(row["sources"], str) else row["sources"]
         outlets = sorted({s.get("site_name") or _host(s.get("url")) or s["article_id"]
                           for s in sources})
-        table.add_row(row["date"] or "?", row["sender"], row["recipient"], row["kind"],
-                      row["via"] or "", ", ".join(outlets))
+        status = row.get("status") or "reported"
+        if row.get("disputed"):
+            status += " (disputed)"
+        table.add_row(row["date"] or "?", _party(row, "sender"), _party(row, "recipient"),
+                      row["kind"], status, row["via"] or "", ", ".join(outlets))
     console.print(table)
+
+
+def _party(row: dict, side: str) -> str:
+    """A party's name, marked when it is an organisation rather than a person."""
+    name = row[side]
+    return f"{name} (org)" if row.get(f"{side}_type") == "organisation" else name
 
 
 def _host(url: str | None) -> str | None:

@@ -146,8 +146,8 @@ def test_as_of_answers_from_the_log_as_it_stood(client: TestClient, corpus: Stor
 
 def test_people_are_ranked_and_each_shows_their_counterparts(client: TestClient):
     people = client.get("/people").json()["items"]
-    assert people[0] == {"person_id": "kimjongun", "name": "Kim Jong Un", "sent": 4,
-                         "received": 3, "letters": 7, "last_date": "2023-08-15"}
+    assert people[0] == {"person_id": "kimjongun", "name": "Kim Jong Un", "party_type": "person",
+                         "sent": 4, "received": 3, "letters": 7, "last_date": "2023-08-15"}
     kim = client.get("/people/Kim Jong-Un").json()  # any spelling of the name finds them
     assert {c["name"]: (c["sent"], c["received"]) for c in kim["counterparts"]} == {
         "Donald Trump": (2, 1), "Vladimir Putin": (2, 1), "Xi Jinping": (0, 1)}

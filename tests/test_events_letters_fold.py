@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from events import ArticleExtracted, Finding, LettersExtracted
 from events.projections import LETTERS
-from events.projections.letters import dates_compatible, kinds_compatible
+from events.projections.letters import dates_compatible, kinds_compatible, person_key
 
 from folding import fold
 
@@ -139,3 +139,111 @@ def test_kinds_and_dates_compatibility():
     assert dates_compatible(None, "2019-08-20", "2019-08-09", None)  # within a month
     assert not dates_compatible(None, "2019-12-20", "2019-08-09", None)
     assert not dates_compatible(None, None, "2019-08-09", None)
+
+
+# --- claim status and parties -----------------------------------------------------------------
+
+
+def status_of(*statuses: str) -> tuple[str, bool]:
+    """The status and the disputed mark of one letter reported once per status, in order."""
+    events = []
+    for i, status in enumerate(statuses):
+        events += [article(f"s{i}", site=f"Outlet {i}"),
+                   found(f"s{i}", kim_to_trump(evidence=f"E{i}", status=status))]
+    (letter,) = letters(fold(LETTERS, events))
+    return letter["status"], letter["disputed"]
+
+
+def test_a_letter_reported_by_one_outlet_and_claimed_by_another_is_reported():
+    assert status_of("claimed", "reported") == ("reported", False)
+    assert status_of("reported", "claimed") == ("reported", False)
+    assert status_of("claimed") == ("claimed", False)
+
+
+def test_a_denial_stands_only_while_nothing_says_the_letter_was_sent():
+    assert status_of("denied") == ("denied", False)
+    assert status_of("denied", "planned") == ("denied", False)
+    assert status_of("planned", "planned") == ("planned", False)
+    # One outlet reports it sent, another that it was denied: sent, and marked disputed.
+    assert status_of("denied", "reported") == ("reported", True)
+    assert status_of("claimed", "denied") == ("claimed", True)
+
+
+def test_the_merged_status_does_not_depend_on_the_order_of_the_reports():
+    from itertools import permutations
+
+    for statuses in permutations(("planned", "denied", "claimed", "reported")):
+        assert status_of(*statuses) == ("reported", True)
+    for statuses in permutations(("planned", "denied", "claimed")):
+        assert status_of(*statuses) == ("claimed", True)
+
+
+def test_each_report_keeps_its_own_status_in_the_evidence():
+    rows = fold(LETTERS, [
+        article("a", site="KCNA"), found("a", kim_to_trump(evidence="KCNA says sent", status="claimed")),
+        article("b", site="AP"), found("b", kim_to_trump(evidence="Denied", status="denied")),
+    ])
+    (letter,) = letters(rows)
+    assert [(s["site_name"], s["status"]) for s in letter["sources"]] == [
+        ("KCNA", "claimed"), ("AP", "denied")]
+
+
+def test_withdrawing_the_only_report_of_a_sent_letter_leaves_the_denial():
+    rows = fold(LETTERS, [
+        article("a"), found("a", kim_to_trump(evidence="sent", status="reported")),
+        article("b"), found("b", kim_to_trump(evidence="denied", status="denied")),
+        found("a", version="2"),  # a newer extractor no longer reads a letter in article a
+    ])
+    (letter,) = letters(rows)
+    assert (letter["status"], letter["disputed"]) == ("denied", False)
+
+
+def test_a_status_this_release_does_not_know_counts_as_the_weakest():
+    assert status_of("rumoured") == ("planned", False)
+    assert status_of("rumoured", "claimed") == ("claimed", False)
+
+
+def test_organisations_are_parties_with_their_type():
+    to_committee = Finding("Kim Jong Un", "Central Committee of the WPK", "letter", "2019-08",
+                           None, "Kim sent a letter to the Central Committee.",
+                           recipient_type="organisation")
+    (letter,) = letters(fold(LETTERS, [article("a"), found("a", to_committee)]))
+    assert (letter["sender_type"], letter["recipient_type"]) == ("person", "organisation")
+    assert letter["sources"][0]["recipient_type"] == "organisation"
+
+
+def test_findings_logged_before_status_and_party_types_read_as_reported_between_persons():
+    # A payload as a release without these fields wrote it.
+    payload = {"article_id": "a", "extractor_version": "1.1.0", "letters": [{
+        "sender": "Kim Jong Un", "recipient": "Donald Trump", "kind": "letter",
+        "date": "2019-08", "via": None, "evidence": "Kim sent Trump a letter.", "start": 0,
+        "end": 24, "confidence": 1.0, "reply_to": None}]}
+    old = LettersExtracted.from_data(payload)
+    (letter,) = letters(fold(LETTERS, [article("a"), ("article-a", old)]))
+    assert (letter["status"], letter["disputed"]) == ("reported", False)
+    assert (letter["sender_type"], letter["recipient_type"]) == ("person", "person")
+
+
+def test_people_and_correspondents_count_letters_said_to_be_sent():
+    def counts(rows) -> tuple[dict, dict]:
+        people = {k[0]: (p["sent"], p["received"], p["organisation"])
+                  for k, p in rows.tables["people"].items()}
+        return people, {k: c["letters"] for k, c in rows.tables["correspondents"].items()}
+
+    planned = [article("a"), found("a", kim_to_trump(evidence="will write", status="planned"))]
+    assert counts(fold(LETTERS, planned)) == ({}, {})
+    # Another outlet reports it sent: the letter now counts, once.
+    sent = planned + [article("b"), found("b", kim_to_trump(evidence="wrote"))]
+    assert counts(fold(LETTERS, sent)) == (
+        {"kimjongun": (1, 0, 0), "donaldtrump": (0, 1, 0)}, {("kimjongun", "donaldtrump"): 1})
+    # A newer extractor no longer reads it in article b: it is planned again, and uncounted.
+    assert counts(fold(LETTERS, sent + [found("b", version="2")])) == ({}, {})
+
+
+def test_people_count_the_letters_naming_a_party_as_an_organisation():
+    to_party = Finding("Kim Jong Un", "Workers' Party", "letter", "2019-08", None,
+                       "Kim wrote to the party.", recipient_type="organisation")
+    rows = fold(LETTERS, [article("a"), found("a", to_party)])
+    party = rows.tables["people"][(person_key("Workers' Party"),)]
+    assert (party["letters"], party["organisation"]) == (1, 1)
+    assert rows.tables["people"][("kimjongun",)]["organisation"] == 0

@@ -62,3 +62,18 @@ def test_denied_letters_are_printed_only_with_all_and_carry_their_status(tmp_pat
     assert {(x["sender"], x["recipient"], x["status"]) for x in every} == {
         ("Kim Jong Un", "Xi Jinping", "reported"), ("Moon Jae-in", "Shinzo Abe", "denied")}
     assert all(x["sender_type"] == "person" for x in every)
+
+
+def test_the_letterwatch_command_takes_all_too(tmp_path):
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "d", "text": DENIAL, "published": "2019-06-20"}) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    default = runner.invoke(app, ["extract-letters", str(src)])
+    every = runner.invoke(app, ["extract-letters", "--all", str(src)])
+    assert default.exit_code == 0 and every.exit_code == 0
+    assert {x["status"] for x in json.loads(default.stdout)["letters"]} == {"reported"}
+    assert {x["status"] for x in json.loads(every.stdout)["letters"]} == {"reported", "denied"}

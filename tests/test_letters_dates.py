@@ -112,7 +112,7 @@ def test_a_named_day_without_a_known_date_is_not_reported():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("Kim delivered the greeting in a message the previous day.", ["2026-01-08"]),
+    ("He had sent his greetings the previous day.", ["2026-01-08"]),
     ("A day earlier he had written to him.", ["2026-01-08"]),
 ])
 def test_the_previous_day_is_the_day_before_the_article(text, expected):
@@ -120,9 +120,9 @@ def test_the_previous_day_is_the_day_before_the_article(text, expected):
 
 
 @pytest.mark.parametrize("text, published, expected", [
-    ("Abu Dhabi [UAE], August 7 (ANI/WAM): The president today received a message.", "2023-08-08", date(2023, 8, 7)),
+    ("Manama [Bahrain], August 7 (BNA): The king today received a message.", "2023-08-08", date(2023, 8, 7)),
     ("BEIJING, Dec. 31 (Xinhua) -- Xi exchanged greetings.", "2025-01-01", date(2024, 12, 31)),
-    ("SEOUL, Oct. 17 (Yonhap) -- Kim sent a message.", "2020-10-17", date(2020, 10, 17)),
+    ("SEOUL, Oct. 15 (Yonhap) -- Kim wrote to him.", "2020-10-15", date(2020, 10, 15)),
     ("SEOUL, Oct. 1 (Yonhap) -- Kim sent a message.", "2020-10-17", None),
     ("Kim sent a message on Oct. 1.", "2020-10-17", None),
 ])
@@ -131,7 +131,7 @@ def test_a_wire_dateline_gives_the_day_of_writing(text, published, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("1998 News Story\nCrown Prince Abdullah has sent a cable.", (date(1998, 1, 1), date(1998, 12, 31))),
+    ("2003 Report\nThe king sent a cable.", (date(2003, 1, 1), date(2003, 12, 31))),
     ("BEIJING, Dec. 31, 2024 (Xinhua) -- Xi sent greetings.", (date(2024, 12, 31), date(2024, 12, 31))),
     ("2024-25 budget talks went on as Xi sent greetings.", None),
     ("Xi sent greetings in 1998.", None),
@@ -148,8 +148,8 @@ def test_the_era_of_an_undated_text_is_the_latest_date_it_states():
 
 
 def test_a_byline_date_written_with_slashes():
-    assert find_article_date("Xi replies to students\nSource:Xinhua Published: 2017/12/30 20:10:32\nXi wrote.") == date(
-        2017, 12, 30)
+    assert find_article_date("Leaders trade notes\nSource: Agency Published: 2016/05/04 09:00:00\nIt was sent.") == date(
+        2016, 5, 4)
 
 
 @pytest.mark.parametrize("text, expected", [

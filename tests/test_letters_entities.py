@@ -110,7 +110,7 @@ def test_a_capitalised_run_before_a_number_is_a_thing():
 
 
 def test_a_shared_surname_again_is_the_one_last_named():
-    text = "Hillary Clinton spoke. Former President Clinton wrote to his successor. Clinton wished him success."
+    text = "Hillary Clinton spoke. Former President Clinton sent a note. Clinton hoped for the best."
     ents = find_entities(text, date(2017, 1, 22))
     assert [m.person for m in ents.mentions if m.kind == "short"] == ["Bill Clinton", "Bill Clinton"]
 
@@ -176,3 +176,13 @@ def test_a_style_with_a_first_name_is_the_ruler_only_where_the_name_stops(text, 
     when = date(2023, 1, 1) if "Tamim" in text or "Benali" in text else date(1990, 1, 1)
     ents = find_entities(text, when)
     assert (kind, person) in [(m.kind, m.person) for m in ents.mentions]
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Crown Prince Mohammed bin Salman bin Abdulaziz Al Saud received a letter.", "Mohammed bin Salman"),
+    ("Sheikh Tamim bin Hamad bin Khalifa Al Thani sent a cable.", "Tamim bin Hamad Al Thani"),
+    ("Mohammed bin Salman Al Saud wrote.", "Mohammed bin Salman"),
+])
+def test_a_longer_lineage_after_a_known_name_is_part_of_it(text, person):
+    ents = find_entities(text, date(2022, 3, 1))
+    assert [(m.kind, m.person) for m in ents.mentions] == [("name", person)]

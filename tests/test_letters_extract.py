@@ -450,7 +450,7 @@ def test_not_letters_after_the_wire_rules(text):
 
 
 def test_wire_copy_of_one_sentence_a_paragraph_dates_a_letter_by_the_sentence_before():
-    text = ("Wen Jiabao condemned the attack on Wednesday.\n"
-            "The premier said in a telegram to Mikhail Fradkov that China stood with Russia.")
+    text = ("Wen Jiabao spoke out against the attack on Wednesday.\n"
+            "In a telegram to Mikhail Fradkov, he said China stood with Russia.")
     (x,) = extract_letters("Wen Jiabao sent a telegram to Mikhail Fradkov.\n" + text, published="2004-09-09")
     assert x.date == "2004-09-08"

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from scrapers.letters.entities import find_entities, party_type
-from scrapers.letters.name_words import name_words as lexicon
+from scrapers.letters.name_words import name_words
 
 
 def found(text: str, when: date | None = date(2024, 3, 1)) -> list[tuple[str, str, str | None]]:
@@ -14,7 +14,7 @@ def found(text: str, when: date | None = date(2024, 3, 1)) -> list[tuple[str, st
 
 
 def test_the_lists_are_lower_case_and_do_not_contradict_each_other():
-    lex = lexicon()
+    lex = name_words()
     for words in (lex.not_names, lex.honorifics, lex.headline_verbs, lex.not_person_heads):
         assert words and all(w == w.lower() for w in words)
     # a party type must be a type some head word gives
@@ -23,7 +23,7 @@ def test_the_lists_are_lower_case_and_do_not_contradict_each_other():
 
 @pytest.mark.parametrize("text", [
     "Datuk Seri wrote to the king.",
-    "Shri K. Natwar Singh wrote to his counterpart.",
+    "Shri K. Natwar Singh sent a note.",
     "His Highness sent a cable.",
 ])
 def test_honorifics_alone_are_nobody(text):
@@ -82,9 +82,9 @@ def test_groups_of_people_are_nobody_in_particular(text):
 
 
 @pytest.mark.parametrize("text, name", [
-    ("Xi replied to a letter from students of Iowa's Muscatine High School.", "Muscatine High School students"),
-    ("Xi encouraged Chinese students at Lomonosov Moscow State University.",
-     "Chinese students at Lomonosov Moscow State University"),
+    ("Xi answered a letter from students of Ohio's Lakeview High School.", "Lakeview High School students"),
+    ("Xi wrote to Chinese students at Novgorod State University.",
+     "Chinese students at Novgorod State University"),
 ])
 def test_students_of_a_school_are_one_party(text, name):
     ents = find_entities(text, date(2024, 2, 24))
@@ -125,7 +125,7 @@ def test_places_offices_and_posts_are_nobody(text):
 def test_short_form_lists_are_keys_the_gazetteer_uses():
     from scrapers.letters.gazetteer import load_gazetteer
 
-    lex, g = lexicon(), load_gazetteer()
+    lex, g = name_words(), load_gazetteer()
     assert lex.always_short <= lex.common_short
     # a listed short form that no gazetteer person has would never be read: a stale row
     assert {k for k in lex.always_short if k not in g.short_names} == set()

@@ -50,7 +50,7 @@ def test_an_organisation_inside_a_title_is_no_party(text: str) -> None:
 
 
 def test_students_of_a_school_are_named_as_a_group() -> None:
-    text = "Xi Jinping replied to a letter from students of the US Iowa's Muscatine High School."
+    text = "Xi Jinping answered a letter from students of Iowa's Muscatine High School."
     assert [m.person for m in find_organisations(text, 0, len(text))] == ["Muscatine High School students"]
     got = {(x.sender, x.recipient) for x in extract_letters(text, published="2024-02-24")}
     assert ("Xi Jinping", "Muscatine High School students") in got
@@ -69,3 +69,9 @@ def test_a_named_counterpart_is_left_to_the_name() -> None:
     text = "Vladimir Putin sent a message to his Chinese counterpart, Xi Jinping."
     got = {(x.sender, x.recipient) for x in extract_letters(text, published="2022-11-10")}
     assert got == {("Vladimir Putin", "Xi Jinping")}
+
+
+def test_letters_between_countries_named_only_as_countries_are_not_leaders_letters() -> None:
+    assert extract_letters("China sent a message to Russia on Monday.", published="2015-06-15") == []
+    (x,) = extract_letters("Kim Jong Un sent a message to South Korea on Monday.", published="2015-06-15")
+    assert (x.sender, x.recipient) == ("Kim Jong Un", "Park Geun-hye")

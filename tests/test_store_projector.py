@@ -39,7 +39,9 @@ def findings(draw):
     return Finding(sender, recipient, draw(st.sampled_from(["letter", "message", "telegram"])),
                    draw(dates), draw(st.sampled_from([None, "Kim Yong Chol"])),
                    draw(st.text(min_size=1, max_size=20)), draw(st.integers(0, 500)), -1,
-                   draw(st.floats(0, 1)), None)
+                   draw(st.floats(0, 1)), None,
+                   status=draw(st.sampled_from(["reported", "claimed", "denied", "planned"])),
+                   recipient_type=draw(st.sampled_from(["person", "organisation"])))
 
 
 @st.composite

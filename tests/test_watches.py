@@ -254,3 +254,29 @@ def test_a_letter_found_again_by_a_newer_extractor_is_not_sent_again(corpus: Sto
     assert rows == [{"letter_id": first["letter_id"], "date": "2024-06-30"}]
     assert deliverer.run_once() == 0
     assert receiver.letters() == [("Xi Jinping", "Lula")]
+
+
+def test_a_watch_is_sent_letters_said_to_be_sent_not_denials_or_plans(corpus: Store):
+    from events import Finding
+
+    watch(corpus, person="Moon Jae-in")
+    receiver = Receiver()
+    deliverer = Deliverer(corpus, settings(), send=receiver)
+    add_article(corpus, "p1", site="Yonhap", published="2024-03-01", title="Moon to write",
+                findings=[Finding("Moon Jae-in", "Kim Jong Un", "letter", "2024-03", None,
+                                  "Moon will send Kim a letter.", status="planned")])
+    add_article(corpus, "d1", site="AP", published="2024-03-02", title="No letter",
+                findings=[Finding("Moon Jae-in", "Xi Jinping", "letter", "2024-01", None,
+                                  "Seoul denied Moon wrote to Xi.", status="denied")])
+    refresh(corpus)
+    assert deliverer.run_once() == 0
+    # Another outlet reports the planned letter as sent: now it is news, and delivered once.
+    add_article(corpus, "p2", site="KCNA", published="2024-03-09", title="Moon's letter",
+                findings=[letter("Moon Jae-in", "Kim Jong Un", "letter", "2024-03-08",
+                                 "Moon sent Kim a letter on March 8.")])
+    refresh(corpus)
+    assert deliverer.run_once() == 1
+    assert deliverer.run_once() == 0
+    sent = json.loads(receiver.requests[0][2])["letter"]
+    assert (sent["recipient"], sent["status"], sent["source_count"]) == (
+        "Kim Jong Un", "reported", 2)

@@ -3,6 +3,13 @@
 Findings from different articles merge into one letter when sender and recipient are the same
 and kind and date are compatible. A newer extractor version's findings for an article replace
 the older ones; an article recorded as a duplicate of another adds nothing (counted once).
+
+A merged letter's status is the strongest any of its reports gives, in the order of
+``STATUS_RANK``: one outlet reporting the letter as sent makes it ``reported`` whatever the
+others say; ``claimed`` (one side says it was sent) stands when nobody reports it outright;
+a letter stays ``denied`` only when no report says it was sent, and ``planned`` only when
+every report speaks of it as yet to come. Each report keeps its own status, and a letter some
+reports say was sent while others deny it is marked ``disputed``.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from datetime import date
 
 from ..base import Recorded
 from ..projection import Projection, Rows, Table
-from ..types import ArticleExtracted, Finding, LettersExtracted
+from ..types import LETTER_STATUSES, PARTY_TYPES, ArticleExtracted, Finding, LettersExtracted
 from ..versions import is_older
 
 # The order letters are listed in (newest first by letter date): see service/api/queries.py.
@@ -27,7 +34,11 @@ LETTERS_TABLE = Table(
         "recipient": "text",
         "sender_key": "text",  # person_key(sender): what person filters look up
         "recipient_key": "text",
+        "sender_type": "text",  # "person" | "organisation"
+        "recipient_type": "text",
         "kind": "text",
+        "status": "text",  # "reported" | "claimed" | "denied" | "planned"
+        "disputed": "bool",  # some reports say it was sent, others deny it
         "date": "text",
         "sort_date": "text",  # date, or "" when unknown, so unknown dates sort last
         "via": "text",
@@ -53,12 +64,15 @@ LETTERS_TABLE = Table(
         ("sender_key", "first_position", "letter_id"),
         ("recipient_key", "first_position", "letter_id"),
         ("in_reply_to", *ORDER_COLUMNS),
+        # Denied or planned letters, the few a status filter without "reported" asks for.
+        ("status", *ORDER_COLUMNS),
     ),
     search=("evidence",),
 )
 
-# Everyone who sent or received a letter, counted as letters come and go, so listing people
-# never aggregates the letters table.
+# Everyone who sent or received a letter said to be sent (status reported or claimed: what
+# lists show by default), counted as letters come and go, so listing people never aggregates
+# the letters table.
 PEOPLE_TABLE = Table(
     "people",
     {
@@ -68,13 +82,15 @@ PEOPLE_TABLE = Table(
         "sent": "int",
         "received": "int",
         "letters": "int",
+        "organisation": "int",  # of those letters, how many name the party as an organisation
     },
     key=("person_id",),
     indexes=(("letters DESC", "person_id"),),
     search=("name",),
 )
 
-# Letters per (sender, recipient), by person key: counterparts and who-writes-to-whom.
+# Letters said to be sent per (sender, recipient), by person key: counterparts and
+# who-writes-to-whom.
 CORRESPONDENTS_TABLE = Table(
     "correspondents",
     {"sender_key": "text", "recipient_key": "text", "letters": "int"},
@@ -109,6 +125,12 @@ _KIND_GROUPS = (
     frozenset({"message", "telegram", "greetings"}),
 )
 MAX_ANCHOR_DAYS = 31
+
+# Which report's status a merged letter takes: the lowest rank among its reports. A report of
+# the letter as sent outweighs one side's claim, a claim outweighs a denial, and a denial (of
+# a letter said to exist) outweighs a plan (a letter not yet written).
+STATUS_RANK = {status: rank for rank, status in enumerate(LETTER_STATUSES)}
+SENT = frozenset({"reported", "claimed"})  # what the list shows unless asked for more
 
 
 def kinds_compatible(a: str, b: str) -> bool:
@@ -172,15 +194,33 @@ def _anchor(letter: dict) -> str | None:
     return min(published) if published else None
 
 
+def _most_common(values: list[str]) -> str:
+    """The value most reports give; between equals, the one reported first."""
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], -values.index(v)))
+
+
+def _status(source: dict) -> str:
+    # An unknown status (written by a newer extractor) counts as the weakest known one, so it
+    # never makes a letter look more certain than its reports say.
+    status = source.get("status") or "reported"
+    return status if status in STATUS_RANK else LETTER_STATUSES[-1]
+
+
+def _party(value: str | None) -> str:
+    return value if value in PARTY_TYPES else "person"
+
+
 def _summarise(letter: dict) -> dict:
     """Derive the letter's shown fields from its sources, so the result does not depend on
     the order in which sources were added or removed."""
     sources = letter["sources"]
-    kinds = Counter(s["kind"] for s in sources)
-    first_kind = {}
-    for i, s in enumerate(sources):
-        first_kind.setdefault(s["kind"], i)
-    letter["kind"] = max(kinds, key=lambda k: (kinds[k], -first_kind[k]))
+    letter["kind"] = _most_common([s["kind"] for s in sources])
+    statuses = {_status(s) for s in sources}
+    letter["status"] = min(statuses, key=STATUS_RANK.__getitem__)
+    letter["disputed"] = bool(statuses & SENT) and "denied" in statuses
+    letter["sender_type"] = _most_common([_party(s.get("sender_type")) for s in sources])
+    letter["recipient_type"] = _most_common([_party(s.get("recipient_type")) for s in sources])
     dates = [s["date"] for s in sources if s["date"]]
     letter["date"] = max(dates, key=lambda d: (len(d), d)) if dates else None
     letter["sort_date"] = letter["date"] or ""
@@ -195,14 +235,37 @@ def _summarise(letter: dict) -> dict:
     return letter
 
 
-def _count(rows: Rows, letter: dict, step: int) -> None:
+def _counted(letter: dict | None) -> tuple[str, str] | None:
+    """How a letter counts in people and correspondents: its parties' types while it is said
+    to be sent, nothing otherwise."""
+    if letter is None or letter.get("status") not in SENT:
+        return None
+    return letter["sender_type"], letter["recipient_type"]
+
+
+def _recount(rows: Rows, letter: dict, before: tuple[str, str] | None,
+             after: tuple[str, str] | None) -> None:
+    """Move a letter's counts from how it counted before a change to how it counts after:
+    a planned letter that a report now says was sent starts counting, and so on."""
+    if before == after:
+        return
+    if before is not None:
+        _count(rows, letter, -1, before)
+    if after is not None:
+        _count(rows, letter, 1, after)
+
+
+def _count(rows: Rows, letter: dict, step: int, types: tuple[str, str]) -> None:
     """Count a letter in (step 1) or out (step -1) of its people and its correspondents."""
-    for name, key, side in ((letter["sender"], letter["sender_key"], "sent"),
-                            (letter["recipient"], letter["recipient_key"], "received")):
+    for name, key, side, party in (
+            (letter["sender"], letter["sender_key"], "sent", types[0]),
+            (letter["recipient"], letter["recipient_key"], "received", types[1])):
         p = rows.get("people", key) or {"person_id": key, "name": name, "names": {},
-                                         "sent": 0, "received": 0, "letters": 0}
+                                         "sent": 0, "received": 0, "letters": 0,
+                                         "organisation": 0}
         p[side] += step
         p["letters"] += step
+        p["organisation"] += step if party == "organisation" else 0
         names = p["names"] = dict(p["names"])  # a new dict: rows are replaced, never changed
         n = names.get(name, 0) + step
         if n > 0:
@@ -242,12 +305,14 @@ def _withdraw(rows: Rows, article_id: str, letter_ids: list[str]) -> None:
         letter = rows.get("letters", lid)
         if letter is None:
             continue
+        before = _counted(letter)
         letter["sources"] = [s for s in letter["sources"] if s["article_id"] != article_id]
         if letter["sources"]:
             rows.put("letters", _summarise(letter))
+            _recount(rows, letter, before, _counted(letter))
             continue
         rows.delete("letters", lid)
-        _count(rows, letter, -1)
+        _recount(rows, letter, before, None)
         ids = _pair_ids(rows, letter["sender"], letter["recipient"])
         _set_pair_ids(rows, letter["sender"], letter["recipient"], [i for i in ids if i != lid])
 
@@ -304,10 +369,12 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
         "article_id": e.article_id, "url": ref["url"], "title": ref["title"],
         "site_name": ref["site_name"], "published": ref["published"], "evidence": f.evidence,
         "start": f.start, "end": f.end, "kind": f.kind, "date": f.date, "via": f.via,
+        "status": f.status, "sender_type": f.sender_type, "recipient_type": f.recipient_type,
         "confidence": f.confidence, "extractor_version": e.extractor_version,
         "position": r.position, "recorded_at": r.at,
     }
     letter = _merge_target(rows, f, ref["published"], taken)
+    before = _counted(letter)
     if letter is None:
         lid = _free_letter_id(rows, e.article_id, f)
         letter = {"letter_id": lid, "sender": f.sender, "recipient": f.recipient,
@@ -315,10 +382,10 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
                   "in_reply_to": None, "sources": []}
         _set_pair_ids(rows, f.sender, f.recipient,
                       _pair_ids(rows, f.sender, f.recipient) + [lid])
-        _count(rows, letter, 1)
     letter["sources"] = [s for s in letter["sources"] if s["article_id"] != e.article_id or
                          s["start"] != f.start] + [source]
     rows.put("letters", _summarise(letter))
+    _recount(rows, letter, before, _counted(letter))
     return letter["letter_id"]
 
 
@@ -336,7 +403,7 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 LETTERS = Projection(
     name="letters",
-    version=3,
+    version=4,
     tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE, PEOPLE_TABLE, CORRESPONDENTS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),

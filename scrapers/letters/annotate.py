@@ -82,10 +82,11 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
             or (toks[-1].kind == "P" and toks[-1].text == "." and len(toks) > 1 and toks[-2].text in ("h", "e"))
         ):
             start = toks.pop().start
-        # "His Majesty King Abdullah", "Her Highness Sheikha Moza": the style is part of the name too
-        if (m.kind != "pronoun" and len(toks) >= 2 and toks[-1].kind == "W" and toks[-1].text in _STYLES
-                and toks[-2].kind == "E" and ments[toks[-2].ent].kind == "pronoun"):
-            toks.pop()
+        # "His Majesty King Abdullah", "His Highness the Amir Sheikh Sabah": the style is part of the name too
+        the = 1 if toks and toks[-1].kind == "W" and toks[-1].text == "the" else 0
+        if (m.kind != "pronoun" and len(toks) >= 2 + the and toks[-1 - the].kind == "W" and toks[-1 - the].text in _STYLES
+                and toks[-2 - the].kind == "E" and ments[toks[-2 - the].ent].kind == "pronoun"):
+            del toks[len(toks) - 1 - the:]
             start = toks.pop().start
         toks.append(Tok("E", m.text, start, m.end, idx, m.possessive))
         pos = m.end

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from .gazetteer import norm
-
-if TYPE_CHECKING:
-    from .entities import Mention
-    from .names import Scan
+from .mentions import Mention
+from .scan import Scan
 
 # Royal titles, "the premier" and "the PM" stand alone after "the"; "the President" and "the Prime Minister"
 # only after a style ("His Excellency the President"), since alone they as often mean someone's
 # own president.
 _BARE = re.compile(
     r"\b[Tt]he\s+(?P<word>Amir|Emir|Sultan|King|Queen|Crown\s+Prince|Monarch|monarch|Emperor|Pontiff|"
-    r"President|Prime\s+Minister|Premier|premier|PM)\b(?!\s+of\b)(?![\s-]+elect)"
+    r"President|Prime\s+Minister|Premier|premier|PM|Supreme\s+Leader|supreme\s+leader|Taoiseach)\b(?!\s+of\b)"
+    r"(?![\s-]+elect)"
 )
 # the style before "the": read backwards from the title, so the whole text is scanned once
 _STYLE = re.compile(r"(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)|HH|H\.H\.|HRH|HM|H\.M\.)\s+$")
@@ -56,13 +54,13 @@ def _office(scan: "Scan", code: str, word: str) -> str | None:
     c = scan.g.countries.get(code)
     if c is None:
         return None
-    if word in _NEEDS_STYLE or word in ("premier", "pm"):
+    if word in _NEEDS_STYLE or word in ("premier", "pm", "supreme leader", "taoiseach"):
         return scan.g.office_key(code, word)
     office = c.titles.get(word)
     return office if office in c.offices else None
 
 
-def bare_titles(scan: "Scan", mention: type["Mention"]) -> None:
+def bare_titles(scan: "Scan", mention: type[Mention]) -> None:
     """Read bare titles as the office of the article's country that has such a title: the dateline's
     country first (state agencies call their own rulers "HH the Amir"), then the most mentioned."""
     matches = [m for m in _BARE.finditer(scan.text) if scan.free(m.start("word"), m.end("word"))]

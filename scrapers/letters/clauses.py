@@ -94,7 +94,8 @@ class ClauseReader:
                 return j + 1
             if w in ("that", "who", "which", "whom", "but", "while", "whereas"):
                 return j + 1
-            if w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ",":
+            if (w == "and" and j > 0 and self.toks[j - 1].kind == "P" and self.toks[j - 1].text == ","
+                    and not self._in_name_list(j - 1)):
                 return j + 1
             if (w == "and" and j + 2 < v + 1 and self.toks[j + 1].kind == "E" and self._is_verbish(j + 2)
                     and any(self._is_verbish(k) for k in range(j))
@@ -104,6 +105,11 @@ class ClauseReader:
                 return j + 1
             j -= 1
         return 0
+
+    def _in_name_list(self, comma: int) -> bool:
+        """ "A, B, and C sent": the comma closes a list of names, not a clause."""
+        return (comma >= 3 and self.toks[comma - 1].kind == "E" and self._word(comma - 2) == ","
+                and self.toks[comma - 3].kind == "E")
 
     def _appositive_head(self, v: int) -> int | None:
         """ "Zhao Leji, a member of ... who is leading the delegation, conveyed": the name before the aside."""
@@ -167,6 +173,11 @@ class ClauseReader:
 
     def _coordinated(self, j: int, v: int) -> list[int]:
         """The subject at `j` and those coordinated with it before the verb at `v`."""
+        k = j + 1
+        while k < v and self.toks[k].kind == "W" and self.doc.text[self.toks[k].start].isupper():
+            k += 1
+        if k > j + 1 and k < v and self.toks[k].kind == "E" and self.ments[self.toks[j].ent].kind == "title":
+            j = k  # "President of Germany Frank-Walter Steinmeier": a title, then the name read in two parts
         out = [j]
         k = j + 1
         while k + 1 < v and self._word(k) in ("and", ","):

@@ -6,36 +6,27 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
+from .bare_titles import bare_titles
+from .dates import era_of
 from .entity_patterns import (
-    ADDRESS_AFTER_TITLE, APPOSITION, DESCRIPTOR, GROUP_RE, PRONOUN_RE, PRONOUNS, ROLE_HINT, SEAT_AS_MODIFIER,
+    ADDRESS_AFTER_TITLE,
+    APPOSITION,
+    DESCRIPTOR,
+    GROUP_RE,
+    PRONOUN_RE,
+    PRONOUNS,
+    ROLE_HINT,
+    SEAT_AS_MODIFIER,
     patterns,
 )
 from .gazetteer import Gazetteer, load_gazetteer, norm
-from .bare_titles import bare_titles
-from .dates import era_of
-from .names import Scan, gazetteer_names, other_names, short_names
+from .mentions import Mention, party_type
+from .names import gazetteer_names
+from .scan import Scan
+from .short_forms import short_names
+from .unknown_names import other_names
 
 __all__ = ["Mention", "ArticleEntities", "find_entities", "resolve_title", "gazetteer", "party_type"]
-
-
-@dataclass(slots=True)
-class Mention:
-    """One reference to a party: a person, an organisation, a place standing for its leader, or a pronoun."""
-
-    start: int
-    end: int
-    text: str
-    kind: str  # name | short | title | place | generic | organisation | pronoun | descriptor
-    person: str | None = None  # the canonical name (for an organisation, its name as written)
-    possessive: bool = False
-    pronoun: str | None = None  # he/she/they/i/two for pronouns and "the two leaders"
-    role: str | None = None  # titles and places: "CC:office"; descriptors: official, envoy...; organisations: their type
-    party_type: str = "person"  # person | organisation
-
-
-def party_type(m: Mention) -> str:
-    """"person" or "organisation": what a mention stands for as sender or recipient of a letter."""
-    return m.party_type
 
 
 @dataclass(slots=True)
@@ -191,9 +182,10 @@ def _places(scan: Scan) -> None:
     """Step 5: places standing for their leader ("a message to Pyongyang"), resolved later if used;
     regions ("Nagorno-Karabakh") are taken so they are read as nobody."""
     pats, g, text = patterns(), scan.g, scan.text
-    regions = pats.region.finditer(text) if any(t[2] in pats.region_first for t in scan.toks) else ()
+    # tried only where a region's first word stands, not across the whole text
+    regions = (pats.region.match(text, a_) for a_, _, tok_ in scan.toks if tok_ in pats.region_first)
     for m in regions:
-        if scan.free(m.start(), m.end()):
+        if m is not None and scan.free(m.start(), m.end()):
             scan.taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for a_, _, tok_ in scan.toks:
         if tok_ not in pats.place_first or scan.taken[a_]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import GENERIC_TITLES, load_gazetteer, norm
-from .name_words import name_words as lexicon
+from .name_words import name_words
 
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:'(?!s\b)[^\W\d_]+)*")
 POSS = re.compile(r"'s?\b|s'")
@@ -14,10 +14,10 @@ _JOIN_OK = re.compile(r"^(?: |\. ?|-)$")
 ROMAN = re.compile(r"(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})")
 
 # Word sets kept in data/name_words.toml (see there for what each does).
-NAME_TITLES = lexicon().name_titles
-PARTICLES = lexicon().particles
-COMMON_SHORT = lexicon().common_short
-ALWAYS_SHORT = lexicon().always_short
+NAME_TITLES = name_words().name_titles
+PARTICLES = name_words().particles
+COMMON_SHORT = name_words().common_short
+ALWAYS_SHORT = name_words().always_short
 
 ROLE_WORDS = (
     "official|officials|envoy|emissary|ambassador|diplomat|minister|secretary|spokesman|spokeswoman|spokesperson|"
@@ -64,7 +64,7 @@ def joins(prev_tok: str, gap: str) -> bool:
 def is_stop(tok: str) -> bool:
     """A capitalised word that starts no name ("The", "President", "Secretary-General")."""
     low = tok.lower()
-    stops = lexicon().not_names
+    stops = name_words().not_names
     if low in stops:
         return True
     return "-" in low and all(p in stops for p in low.split("-"))
@@ -129,13 +129,13 @@ def patterns() -> Patterns:
     seat = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he)\s+)?(?P<seat>{_alt(list(seats))})(?:\s+(?P<suffix>chief|leader|boss|strongman))?(?![\w-])")
     place_names = {n: c.code for c in g.countries.values() for n in c.names if not n.startswith("the ")}
     place = re.compile(rf"(?<![\w-])(?P<place>{_alt(list(place_names))})(?![\w-])")
-    region = re.compile(rf"(?<![\w-])(?:{_alt(list(lexicon().regions))})(?![\w-])")
+    region = re.compile(rf"(?<![\w-])(?:{_alt(list(name_words().regions))})(?![\w-])")
     lookup = {norm(k): v for k, v in country_forms.items()}
     lookup.update({norm(k): v for k, v in seats.items()})
     office_first = frozenset(o.split()[0].lower() for o in offices)
     seat_first = frozenset(x.split()[0] for x in seats)
     place_first = frozenset(m.group(0) for x in place_names if (m := TOKEN.match(x)))
-    region_first = frozenset(m.group(0).split("-")[0] for x in lexicon().regions if (m := TOKEN.match(x)))
+    region_first = frozenset(m.group(0) for x in name_words().regions if (m := TOKEN.match(x)))
     tail_first = frozenset([m.group(0).lower() for x in country_forms if (m := TOKEN.match(x))]
                            + ["the", "a", "an"] + [w.split("-")[0] for w in mod_words.split()])
     return Patterns(office, title_tail, office_of_tail, seat, place, region, lookup, sorted(offices),

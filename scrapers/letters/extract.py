@@ -60,6 +60,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
         body = [h for h in c.hits if not h.headline]
         if not body:
             continue  # a headline no sentence of the article bears out
+        if all(h.countries for h in body):
+            continue  # "the United States' messages to Iran": governments, no leader named on either side
         if party_type(c.sender) == party_type(c.recipient) == "organisation":
             continue  # correspondence with no leader on either side is not a leaders' letter
         if all(h.weak for h in c.hits) and not any(h.kind for h in c.hits):

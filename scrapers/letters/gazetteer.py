@@ -369,7 +369,7 @@ class Gazetteer:
         tail = parts[-1]
         found = {p for last, p in self.by_first.get(parts[0], ())
                  if last == tail or (len(last) >= 5 and last[0] == tail[0] and abs(len(last) - len(tail)) <= 2
-                                     and SequenceMatcher(None, last, tail).ratio() >= 0.85)}
+                                     and SequenceMatcher(None, last, tail).ratio() >= 0.8)}
         return next(iter(found)) if len(found) == 1 else None
 
     def shorts_of(self, person: str) -> tuple[str, ...]:

@@ -1,53 +1,15 @@
-"""The scan of one text, and its first name pass: people the gazetteer knows by full name or style."""
+"""The first name pass: people the gazetteer knows by full name or style."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING
 
-from .entity_patterns import POSS, ROMAN, TOKEN, is_cap, is_stop, joins
+from .entity_patterns import ROMAN, is_cap, is_stop, joins
 from .gazetteer import Gazetteer, norm
+from .mentions import Mention
 from .name_words import name_words
+from .scan import Scan
 
-if TYPE_CHECKING:
-    from .entities import Mention
-
-__all__ = ["Scan", "gazetteer_names", "in_country_near", "other_names", "short_names"]
-
-
-@dataclass(slots=True)
-class Scan:
-    """One text being read: its tokens, which characters are already taken, and what was found."""
-
-    text: str
-    when: date | None
-    g: Gazetteer
-    toks: list[tuple[int, int, str]]
-    taken: bytearray
-    head_mask: bytearray
-    mentions: list["Mention"] = field(default_factory=list)
-    named: set[str] = field(default_factory=set)
-    bindings: dict[tuple[str, str], str] = field(default_factory=dict)
-    generic_aliases: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, text: str, when: date | None, g: Gazetteer, headline_ranges: list[tuple[int, int]]) -> "Scan":
-        toks = [(m.start(), m.end(), m.group(0)) for m in TOKEN.finditer(text)]
-        head = bytearray(len(text) + 1)
-        for x, y in headline_ranges:
-            head[x:y] = b"\x01" * (y - x)
-        return cls(text, when, g, toks, bytearray(len(text) + 1), head)
-
-    def free(self, a: int, b: int) -> bool:
-        return not any(self.taken[a:b])
-
-    def take(self, m: "Mention") -> None:
-        self.taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-        self.mentions.append(m)
-
-    def possessive_after(self, end: int) -> bool:
-        return POSS.match(self.text, end) is not None
+__all__ = ["gazetteer_names", "in_country_near"]
 
 
 # ---------------------------------------------------------------- gazetteer names
@@ -94,7 +56,7 @@ def _past_honorifics(scan: Scan, i: int, hit: tuple[int, int, set[str], int]) ->
     return best
 
 
-def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
+def gazetteer_names(scan: Scan, mention: type[Mention]) -> None:
     """Step 1: full names and variants from the gazetteer, longest first at each position."""
     g, toks, text = scan.g, scan.toks, scan.text
     hits: list[tuple[int, int, set[str]]] = []
@@ -115,7 +77,17 @@ def gazetteer_names(scan: Scan, mention: type["Mention"]) -> None:
         person = g.pick(cands, scan.when, scan.named) if len(cands) > 1 else next(iter(cands))
         scan.named.add(person)
         _bind_style(scan, a, person)
+        b = _rest_of_lineage(text, b)
         scan.take(mention(a, b, text[a:b], "name", person, scan.possessive_after(b)))
+
+
+# "Mohammed bin Salman bin Abdulaziz Al Saud": a longer lineage after a known name is still his name
+_LINEAGE = re.compile(r"(?:\s+(?:bin|ibn|bint|Bin|Ibn)\s+[A-Z][\w'-]+)*(?:\s+(?:Al|al|Al-|al-)[\s-]?[A-Z][\w'-]+)?")
+
+
+def _rest_of_lineage(text: str, end: int) -> int:
+    m = _LINEAGE.match(text, end)
+    return m.end() if m and m.end() > end and re.match(r"\s+(?:bin|ibn|bint|Bin|Ibn|Al|al)\b", text[end:end + 6]) else end
 
 
 _STYLE_WORDS = re.compile(r"(?:(?P<before>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+)?$")
@@ -168,6 +140,3 @@ def in_country_near(g: Gazetteer, text: str, start: int, end: int, cands: set[st
             return mine
     return cands
 
-
-from .short_forms import short_names  # noqa: E402  (the later passes, re-exported beside the first)
-from .unknown_names import other_names  # noqa: E402

@@ -58,6 +58,9 @@ class NounRolesMixin:
         np.strong = True
         inst = np.s - 1
         subj = self._subject(inst)
+        if (not subj or subj[0] < 0) and self._word(inst - 1).endswith("ing") and self.subject_idx is not None \
+                and self.subject_idx < inst:
+            subj = [self.subject_idx]  # "Petro retracted ..., acknowledging in a letter to Trump": the main subject
         if subj and subj[0] >= 0:
             if not np.sender_i:
                 np.sender_i = subj

@@ -111,10 +111,12 @@ class NounsMixin:
         """The letters one letter noun reports: rejected by a filter, or read stage by stage."""
         head = self.toks[h].text
         s, poss, ent_mods, mods = self._np_left(h)
-        # "message of greetings": the first noun names the kind
+        # "message of greetings": the first noun names the kind; "a letter of invitation" is an invitation
+        kind = P.KIND_HEADS[head]
         if self._word(h + 1) == "of" and self._word(h + 2) in P.KIND_HEADS:
             consumed.add(h + 2)
-        np = NounPhrase(h, head, P.KIND_HEADS[head], s, poss, ent_mods, {m.strip("\"'") for m in mods})
+            kind = P.KIND_HEADS[self._word(h + 2)] if P.KIND_HEADS[self._word(h + 2)] == "invitation" else kind
+        np = NounPhrase(h, head, kind, s, poss, ent_mods, {m.strip("\"'") for m in mods})
         if self._np_rejected(np, bool(mods)):
             return []
         self._np_governor(np)
@@ -215,8 +217,8 @@ class NounsMixin:
             np.sender_i, np.explicit_sender = [right["of"]], True
         if "to" in right:
             np.recip_i = [right["to"], *right.get("to+", [])]
-        elif "for" in right:
-            np.recip_i = [right["for"]]
+        elif "for" in right and not self.is_place(right["for"]):
+            np.recip_i = [right["for"]]  # "a message for China" speaks to a nation, not to its leader
         elif "occasion" in right:
             np.recip_i = [right["occasion"]]
 
@@ -257,6 +259,7 @@ class NounsMixin:
             Hit(self.si, sp, rp, kind, via, dates, definite=definite, distinct=np.distinct,
                 reply=reply and not answering, headline=self.headline, strong=np.strong,
                 place_party=any(self.is_place(i) for i in np.sender_i + np.recip_i), pos=self.toks[np.h].start,
+                countries=bool(np.sender_i and np.recip_i) and all(self.is_place(i) for i in np.sender_i + np.recip_i),
                 inferable=np.v is not None or "from" in np.right or "of" in np.right,
                 unnamed_carrier=unnamed_carrier, status=np.status,
                 in_own=np.prep in ("in", "with") and np.poss is not None, plural=np.head in _PLURAL_HEADS,

@@ -46,6 +46,7 @@ class Hit:
     pos: int = 0  # article offset of the trigger, for ordering
     unnamed_carrier: bool = False  # carried by "a special envoy" whom the sentence does not name
     status: str = "reported"  # or "denied", "planned" (see events.LETTER_STATUSES); "claimed" is decided per letter
+    countries: bool = False  # both parties named only as countries ("the United States' messages to Iran")
     fallback_kind: str | None = None  # the kind when no mention names one ("congratulations": a message)
     in_own: bool = False  # "in his letter, X said": the writer speaks through the letter
     plural: bool = False  # "sent letters to": perhaps several writers, each named later

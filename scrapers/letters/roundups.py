@@ -5,6 +5,7 @@ import re
 
 from .annotate import _Doc
 from .discourse import _Context
+from .lexicon import words
 from .parties import leads_country
 from .records import Hit, _Cluster
 
@@ -16,7 +17,8 @@ __all__ = ["_listed_addressees", "_received_carrier", "_roundup_paragraphs"]
 _leads_country = leads_country
 
 
-_RECEIVED = re.compile(r"\b(?:received|receiving|receives)\s+$")
+_RECEIVED = re.compile(r"\b(?:received|receiving|receives|meeting\"?\s+with|met with|met|audience to|talks with)\s+"
+                       r"(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,3}$")
 
 
 def _received_carrier(doc: _Doc, c: _Cluster) -> str | None:
@@ -27,7 +29,7 @@ def _received_carrier(doc: _Doc, c: _Cluster) -> str | None:
     for si in sorted({k for s in sents for k in (s, s + 1) if k < len(doc.sentences)}):
         s = doc.sentences[si]
         for m in doc.ents.in_span(s.start, s.end):
-            if m.kind == "pronoun" or not _RECEIVED.search(doc.text, max(s.start, m.start - 12), m.start):
+            if m.kind == "pronoun" or not _RECEIVED.search(doc.text, max(s.start, m.start - 60), m.start):
                 continue
             p = doc.person(m)
             if p and p not in parties and not _leads_country(p, doc.when):
@@ -67,6 +69,12 @@ _SAYING = re.compile(r"(?i)\b(?:said|says|noted|stressed|underscored|expressed|w
                      r"congratulat\w*|emphasi[sz]ed|highlighted|affirmed|voiced)\b")
 
 
+_SPOKEN = re.compile(r"(?i)\b(?:" + "|".join(sorted(words("spoken_or_posted"))) + r")\b(?!\s+(?:for|on|upon)\b)")
+
+
+_CONGRATULATING = re.compile(r"(?i)(?:while\s+)?congratulating\b")
+
+
 def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     """ "Heads of state are sending letters to Tokayev ... | Uzbek President Mirziyoyev commended ...":
     after a lead that announces letters to one person from many, each paragraph that opens with
@@ -80,8 +88,13 @@ def _roundup_paragraphs(doc: _Doc, ctx: _Context, hits: list[Hit]) -> list[Hit]:
     for si, s in enumerate(doc.sentences):
         if si <= lead.sentence or s.index != 0 or s.headline or not _SAYING.search(s.text):
             continue
-        first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"), None)
-        if first is None or first.start - s.start > 80:
+        if _SPOKEN.search(s.text):
+            continue  # "the presidents of Kyrgyzstan and Cuba ... congratulated him by phone"
+        # "Congratulating Tokayev on the anniversary, US President Biden noted": past the one congratulated
+        reach = 160 if _CONGRATULATING.match(s.text) else 80
+        first = next((m for m in doc.ents.in_span(s.start, s.end) if m.kind != "pronoun"
+                      and (reach == 80 or doc.person(m) != lead.recipient)), None)
+        if first is None or first.start - s.start > reach:
             continue
         p = doc.person(first)
         if p and p != lead.recipient and (si, p) not in told and _leads_country(p, doc.when):

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .entity_patterns import ALWAYS_SHORT, COMMON_SHORT, is_cap
 from .gazetteer import norm
-
-if TYPE_CHECKING:
-    from .entities import Mention
-    from .names import Scan
+from .mentions import Mention
+from .scan import Scan
 
 __all__ = ["short_names"]
 
@@ -62,7 +59,7 @@ def _short_person(scan: Scan, key: str, given: dict[str, str], start: int, recen
     return scan.generic_aliases.get(key)
 
 
-def short_names(scan: Scan, mention: type["Mention"]) -> None:
+def short_names(scan: Scan, mention: type[Mention]) -> None:
     """Step 4: short forms: "Putin", "Mr Kim", "Chairman Kim", "Bosworth", "Yong-chol", "Al Sissi"."""
     given = _eastern_given_names(scan)
     toks, text = scan.toks, scan.text

@@ -74,6 +74,12 @@ class SlotsMixin:
             break
         if k < n and self.toks[k].kind == "E":
             return k
+        if k > j and self._word(k - 1) in _TITLE_WORDS and self._word(k) == ",":
+            # "through the Ivorian Energy Minister, Mr. Kouadio Komoe": the name after the title
+            q = k + 1 + (self._word(k + 1) in ("mr", "mrs", "ms", "dr"))
+            q += self._word(q) == "."
+            if q < n and self.toks[q].kind == "E" and self.ments[self.toks[q].ent].kind != "pronoun":
+                return q
         return j
 
     def _of_title(self, k: int) -> bool:
@@ -154,8 +160,11 @@ class SlotsMixin:
                 out.setdefault("to", j + 1)
             elif verb in P.SEND_VERBS:
                 out.setdefault("from", j + 1)
-        if w == "addressed" and self._word(j + 1) == "to" and j + 2 < n and self.toks[j + 2].kind == "E":
-            out.setdefault("to", j + 2)
+        if w == "addressed" and self._word(j + 1) == "to" and "to" not in out:
+            ent = self._skip_title(j + 2)  # "also addressed to Vice President Sheikh Mohammed and ..."
+            if ent < n and self.toks[ent].kind == "E":
+                out["to"] = ent
+                out["to+"] = self._party_list(ent)
         if (w in ("on", "over") and j + 2 < n and self.toks[j + 1].kind == "E" and self.toks[j + 1].poss
                 and self._word(j + 2) in _OCCASIONS):
             out.setdefault("occasion", j + 1)  # "messages on Xi's election": the one congratulated
@@ -164,6 +173,7 @@ class SlotsMixin:
 
     def _slot_party(self, scan: _Scan, w: str, ent: int) -> None:
         """A party after a preposition: the slot it fills, with any list of parties that follows."""
+        ent = self._apposed_name(ent)
         j, out, tnext = scan.j, scan.out, self.toks[ent]
         owned_to = w == "to" and (tnext.poss or scan.prev_word in ("response", "reply")
                                   or self._word(j - 1) in _NOUNS_TAKING_TO)  # "after his visit to Laos"
@@ -187,6 +197,19 @@ class SlotsMixin:
         elif w in ("through", "via"):
             out.setdefault("via", ent)
         scan.j, scan.prev_word, scan.last_slot_end = ent + 1, w, ent
+
+    def _apposed_name(self, ent: int) -> int:
+        """ "to the first secretary of the Party (PCC), Raul Castro,": the name set beside a title."""
+        if self.ments[self.toks[ent].ent].kind != "title":
+            return ent
+        k = ent + 1
+        if self._word(k) == "(":
+            k = next((q + 1 for q in range(k, min(len(self.toks), k + 6)) if self._word(q) == ")"), k)
+        n = len(self.toks)
+        if (self._word(k) == "," and k + 2 < n and self.toks[k + 1].kind == "E" and self._word(k + 2) == ","
+                and self.ments[self.toks[k + 1].ent].kind in ("name", "generic", "short")):
+            return k + 1
+        return ent
 
     def _by_slot(self, scan: _Scan, ent: int) -> None:
         """ "by X": the writer after "signed", "written" or of a leader's letter; else the carrier."""
@@ -224,10 +247,19 @@ class SlotsMixin:
         obj = v + 1 if v + 1 < len(self.toks) and self.toks[v + 1].kind == "E" else None
         if obj is not None and frame.role("object", passive=False) == "recipient":
             right.setdefault("rel_to", obj)  # "the letter Trump left him": unless the clause around names one
+        if role == "via":
+            right.setdefault("via", k)  # "Obama's message that Donilon brought to Moscow"
         if role == "sender":
             right.setdefault("from", k)
         elif role == "recipient":
             right.setdefault("to", k)
+
+    def _past_apposition(self, k: int) -> int:
+        """ "A, general secretary of the Central Committee of the Party, and B": the comma after the title."""
+        if self._word(k) != "," or self._word(k + 1) not in _TITLE_WORDS:
+            return k
+        close = next((q for q in range(k + 2, min(len(self.toks), k + 18)) if self._word(q) == ","), None)
+        return close if close is not None and self._word(close + 1) == "and" else k
 
     def _party_list(self, first: int) -> list[int]:
         """Further parties listed after the one at `first`: "from A of Oman, B, C, and D"."""
@@ -244,6 +276,7 @@ class SlotsMixin:
                     break
                 k = q
                 continue
+            k = self._past_apposition(k)
             sep = k
             while sep < n and self._word(sep) in (",", "and"):
                 sep += 1

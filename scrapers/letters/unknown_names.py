@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .entity_patterns import NAME_TITLES, PARTICLES, ROMAN, is_cap, is_stop, joins, patterns
 from .gazetteer import norm
 from .holidays import holidays
-from .name_words import name_words as lexicon
-
-if TYPE_CHECKING:
-    from .entities import Mention
-    from .names import Scan
+from .mentions import Mention
+from .name_words import name_words
+from .scan import Scan
 
 __all__ = ["other_names"]
 
 
-def _titled_single_name(scan: Scan, i: int, mention: type["Mention"]) -> bool:
+def _titled_single_name(scan: Scan, i: int, mention: type[Mention]) -> bool:
     """"Sheikh Hasina": a title with a single name word is how the person is called."""
     toks, text, g = scan.toks, scan.text, scan.g
     a, b, tok = toks[i]
@@ -38,7 +35,7 @@ def _titled_single_name(scan: Scan, i: int, mention: type["Mention"]) -> bool:
 def _run_end(scan: Scan, i: int) -> int:
     """Index of the last token of the capitalised run starting at token `i`."""
     toks, text = scan.toks, scan.text
-    lex = lexicon()
+    lex = name_words()
     j = i
     while j + 1 < len(toks) and j - i < 5:
         na, nb, ntok = toks[j + 1]
@@ -68,7 +65,7 @@ _ORG_JOINERS = frozenset(["and", "for", "of", "&"])
 def _organisation_run_end(scan: Scan, i: int, j: int) -> int:
     """Extend a run over "and"/"for"/"of" when it then ends in an organisation word
     ("US-China Youth and Student Exchange Association")."""
-    toks, lex = scan.toks, lexicon()
+    toks, lex = scan.toks, name_words()
     end = j
     while end + 2 < len(toks) and toks[end + 1][2] in _ORG_JOINERS and is_cap(toks[end + 2][2]):
         nxt = _run_end(scan, end + 2)
@@ -94,7 +91,7 @@ def _name_word_after(scan: Scan, k: int) -> bool:
 def _strip_run(scan: Scan, i: int, j: int) -> int:
     """First token of a run once honorifics, country words and titles are dropped ("Shri K. Natwar Singh",
     "Ivorian Energy Minister", "US Commerce Secretary-designate Howard Lutnick")."""
-    lex, g = lexicon(), scan.g
+    lex, g = name_words(), scan.g
     while i < j:
         low = scan.toks[i][2].lower()
         if low in lex.honorifics or g.country_of(norm(scan.toks[i][2])) is not None:
@@ -107,11 +104,11 @@ def _strip_run(scan: Scan, i: int, j: int) -> int:
     return i
 
 
-def _organisation(scan: Scan, i: int, j: int, mention: type["Mention"]) -> bool:
+def _organisation(scan: Scan, i: int, j: int, mention: type[Mention]) -> bool:
     """A run ending in an organisation word ("Norwegian Nobel Committee", "Nankai University students"),
     unless it is a person's title ("Head of the National Olympic Committee")."""
     toks, text = scan.toks, scan.text
-    lex = lexicon()
+    lex = name_words()
     if toks[i][2].lower() in lex.title_words:
         return False
     # "Vietnamese Party General Secretary To Lam": the organisation word begins a title
@@ -151,7 +148,7 @@ def _remember_aliases(scan: Scan, surface: str) -> None:
     parts = surface.replace(".", " ").split()
     last = parts[-2] if len(parts) > 2 and ROMAN.fullmatch(parts[-1]) else parts[-1]
     for p in (parts[0], last):
-        if len(p) > 2 and p.lower() not in lexicon().not_names and p not in PARTICLES:
+        if len(p) > 2 and p.lower() not in name_words().not_names and p not in PARTICLES:
             scan.generic_aliases.setdefault(norm(p), surface)
     for p in parts[1:]:
         if "-" in p:
@@ -177,7 +174,7 @@ _NUMBER_AFTER = re.compile(r"[ \t]+\d")
 def _is_person_run(scan: Scan, i: int, j: int) -> bool:
     """Two or more name words, none of them a place, event or institution word, not a region, a named
     day or a style ("Camp David", "Eid al-Fitr", "Tan Sri"), and no number after them ("Apollo 11")."""
-    lex = lexicon()
+    lex = name_words()
     words = [t[2] for t in scan.toks[i:j + 1]]
     if len(words) < 2 or all(len(w) == 1 for w in words[1:]) or _NUMBER_AFTER.match(scan.text, scan.toks[j][1]):
         return False
@@ -188,7 +185,7 @@ def _is_person_run(scan: Scan, i: int, j: int) -> bool:
     return words[-1].lower() not in lex.not_person_heads and not any(w.lower() in lex.headline_verbs for w in words)
 
 
-def other_names(scan: Scan, mention: type["Mention"]) -> None:
+def other_names(scan: Scan, mention: type[Mention]) -> None:
     """Step 3: capitalised runs that are nobody in the gazetteer ("W. Patrick Murphy"), and organisations."""
     toks, text, g = scan.toks, scan.text, scan.g
     i = 0

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from . import patterns as P
 from .frames import Frame
-from .lexicon import _TITLE_WORDS
+from .lexicon import _TITLE_WORDS, words
 from .records import Hit
 
 
+_SPOKEN_OR_POSTED = words("spoken_or_posted")
 _ENVOYS = frozenset(("envoy", "emissary", "representative", "ambassador", "messenger"))
 
 
@@ -48,7 +49,7 @@ class VerbsMixin:
             # "the envoy delivered a letter to Kim" carries it; "Kim delivered a letter" sends it
             role = frame.subject_if_leader if self._principal(subj[0]) else frame.subject_unless_leader
         if role == "sender" and sender_i:
-            if not explicit_sender or self.who(subj[0]) == self.who(sender_i[0]):
+            if not explicit_sender or self.who(subj[0]) in {p for i in sender_i for p in self.group(i)}:
                 return sender_i, recip_i, via_i
             role = "via"  # "Chung sent Moon's letter on": whoever sends another's letter carries it
         if role == "via" and not sender_i:
@@ -59,6 +60,11 @@ class VerbsMixin:
             recip_i = subj
         elif role == "via" and via_i is None:
             via_i = subj[0]
+        before = self._word(subj[0] - 1) if subj[0] > 0 else ""
+        met = before in P.RECEIVE_VERBS or before == "met" or (before == "with" and self._word(subj[0] - 2) in ("meeting", "talks"))
+        if role == "via" and not recip_i and met and self.subject_idx is not None and self.subject_idx < subj[0]:
+            # "Sisi received Sheikh Mohammed, who delivered a message from Tamim": Sisi is its addressee
+            recip_i = [self.subject_idx]
         return sender_i, recip_i, via_i
 
     def _envoy_of(self, carrier: int, v: int) -> list[int]:
@@ -132,6 +138,9 @@ class VerbsMixin:
     def _congratulate(self, v: int) -> list[Hit]:
         if self._modal_or_negated(v) or v + 1 >= len(self.toks) or self.toks[v + 1].kind != "E":
             return []
+        if any(t.kind == "W" and t.text in _SPOKEN_OR_POSTED and self._word(k + 1) not in ("for", "on", "upon")
+               for k, t in enumerate(self.toks)):
+            return []  # "Modi in a Twitter post congratulated Sharif", not "congratulated him and called for talks"
         subj = self._subject(v)
         if not subj or subj[0] < 0:
             return []

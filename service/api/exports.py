@@ -26,8 +26,10 @@ from .queries import LetterFilter
 router = APIRouter(tags=["letters"], dependencies=[Depends(require_read)],
                    responses=READ_RESPONSES)
 
+# New columns go at the end, so spreadsheets that read columns by position keep working.
 CSV_COLUMNS = ("letter_id", "date", "kind", "sender", "recipient", "via", "in_reply_to",
-               "source_count", "outlets", "first_reported_at", "urls", "evidence")
+               "source_count", "outlets", "first_reported_at", "urls", "evidence", "status",
+               "disputed", "sender_type", "recipient_type")
 CSV_BATCH = 1000
 
 
@@ -45,7 +47,8 @@ def csv_row(letter: dict[str, Any]) -> list[str]:
         letter["recipient"], letter["via"], letter["in_reply_to"], letter["source_count"],
         "; ".join(letter["outlets"]), letter["first_reported_at"],
         " ".join(s["url"] for s in sources if s.get("url")),
-        sources[0]["evidence"] if sources else "")]
+        sources[0]["evidence"] if sources else "", letter["status"],
+        "yes" if letter["disputed"] else "", letter["sender_type"], letter["recipient_type"])]
 
 
 def csv_lines(store: Store, f: LetterFilter, limit: int) -> Iterator[str]:
@@ -79,7 +82,9 @@ def letters_csv(f: Annotated[LetterFilter, Depends(letter_filter)],
 
 def _title(letter: dict[str, Any]) -> str:
     when = f" ({letter['date']})" if letter["date"] else ""
-    return f"{letter['sender']} → {letter['recipient']}: {letter['kind']}{when}"
+    # A feed reader shows the title alone: a letter not reported as sent says so there.
+    status = "" if letter["status"] == "reported" else f" [{letter['status']}]"
+    return f"{letter['sender']} → {letter['recipient']}: {letter['kind']}{when}{status}"
 
 
 def _summary(letter: dict[str, Any]) -> str:
@@ -111,6 +116,7 @@ def atom_feed(letters: list[dict[str, Any]], self_url: str, base_url: str) -> by
             description=_summary(letter),
             unique_id=f"urn:letterwatch:letter:{letter['letter_id']}",
             pubdate=_time(letter["first_reported_at"]),
+            categories=(letter["kind"], letter["status"]),
             updateddate=max((_time(s["recorded_at"]) for s in letter["sources"]),
                             default=_time(letter["first_reported_at"])))
     return feed.writeString("utf-8").encode()

@@ -18,7 +18,7 @@ from . import queries
 from .deps import get_store, require_read
 from .errors import READ_RESPONSES, invalid
 from .models import LetterDetail, LetterPage, LetterRef
-from .queries import BadInput, LetterFilter
+from .queries import BadInput, LetterFilter, parse_statuses
 from .serialise import json_response
 
 router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(require_read)],
@@ -26,6 +26,18 @@ router = APIRouter(prefix="/letters", tags=["letters"], dependencies=[Depends(re
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 Name = Annotated[str | None, Query(min_length=1, max_length=200)]
+Status = Annotated[str | None, Query(
+    max_length=100, examples=["reported,claimed", "denied", "all"],
+    description="comma-separated statuses to show: reported, claimed, denied, planned, or all; "
+    "reported and claimed letters when not given")]
+
+
+def statuses(status: Status = None) -> tuple[str, ...]:
+    """The statuses a list shows, or a 422 naming the unknown ones."""
+    try:
+        return parse_statuses(status)
+    except BadInput as exc:
+        raise invalid("query", "status", str(exc)) from exc
 
 
 def letter_filter(
@@ -42,10 +54,11 @@ def letter_filter(
         "words in the evidence sentences: all must appear; \"a phrase\" in quotes; "
         "word* for a word's start; a OR b for either; -word to leave out. Case is ignored; "
         "punctuation only separates words"))] = None,
+    status: Status = None,
 ) -> LetterFilter:
     if since and until and since > until + "~":
         raise invalid("query", "since", f"since ({since}) is after until ({until})")
-    f = LetterFilter(sender, recipient, person, kind, since, until, q)
+    f = LetterFilter(sender, recipient, person, kind, since, until, q, statuses(status))
     try:
         f.search()
     except BadInput as exc:

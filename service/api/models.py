@@ -24,6 +24,12 @@ def _http_url(value: str) -> str:
 
 # --- letters ---------------------------------------------------------------------------------
 
+LetterStatus = Literal["reported", "claimed", "denied", "planned"]
+PartyType = Literal["person", "organisation"]
+STATUS_HELP = ("what the reports say of the letter: reported (as sent), claimed (one side says "
+               "it was sent), denied, or planned; a letter takes the strongest status any of "
+               "its reports gives, in that order")
+
 
 class LetterSource(BaseModel):
     """One article reporting a letter, with the sentence that says so."""
@@ -35,6 +41,7 @@ class LetterSource(BaseModel):
     published: str | None = None
     evidence: str = ""
     kind: str | None = None
+    status: str = Field("reported", description="what this article says of the letter")
     date: str | None = None
     via: str | None = None
     confidence: float | None = None
@@ -49,7 +56,11 @@ class Letter(BaseModel):
     letter_id: str
     sender: str
     recipient: str
+    sender_type: PartyType = "person"
+    recipient_type: PartyType = "person"
     kind: str
+    status: LetterStatus = Field("reported", description=STATUS_HELP)
+    disputed: bool = Field(False, description="some reports say it was sent, others deny it")
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD; null when unknown")
     via: str | None = Field(None, description="the intermediary who carried it, if reported")
     in_reply_to: str | None = None
@@ -67,6 +78,7 @@ class LetterRef(BaseModel):
     sender: str
     recipient: str
     kind: str
+    status: LetterStatus = "reported"
     date: str | None = None
 
 
@@ -86,9 +98,13 @@ class LetterPage(BaseModel):
 
 
 class Person(BaseModel):
+    """A party to letters: a person, or an organisation (a party, a committee, students...)."""
+
     person_id: str = Field(description="the name's comparison key: lower case, no spaces, "
                            "hyphens or dots")
     name: str
+    party_type: PartyType = Field("person", description="an organisation when every letter "
+                                  "names it as one")
     sent: int
     received: int
     letters: int
@@ -98,6 +114,7 @@ class Person(BaseModel):
 class Counterpart(BaseModel):
     person_id: str
     name: str
+    party_type: PartyType = "person"
     sent: int = Field(description="letters the person sent to this counterpart")
     received: int = Field(description="letters the person received from this counterpart")
 

@@ -19,6 +19,7 @@ import orjson
 from events.projection import MemoryRows
 from events.projections import ARTICLES, LETTERS, SOURCES
 from events.projections.letters import person_key
+from events.types import LETTER_STATUSES
 from store import Store, search, table_name
 
 LETTERS_T = table_name(LETTERS.name, "letters")
@@ -28,9 +29,10 @@ CORRESPONDENTS_T = table_name(LETTERS.name, "correspondents")
 ARTICLES_T = table_name(ARTICLES.name, "articles")
 SOURCES_T = table_name(SOURCES.name, "sources")
 
-LETTER_COLUMNS = ("letter_id", "sender", "recipient", "kind", "date", "sort_date", "via",
-                  "in_reply_to", "confidence", "source_count", "sources", "evidence",
-                  "first_position", "last_position", "first_reported_at")
+LETTER_COLUMNS = ("letter_id", "sender", "recipient", "sender_type", "recipient_type", "kind",
+                  "status", "disputed", "date", "sort_date", "via", "in_reply_to", "confidence",
+                  "source_count", "sources", "evidence", "first_position", "last_position",
+                  "first_reported_at")
 _SELECT_LETTERS = f"SELECT {', '.join(LETTER_COLUMNS)} FROM {LETTERS_T}"
 ORDER = " ORDER BY sort_date DESC, first_position DESC, letter_id DESC"
 
@@ -53,7 +55,8 @@ def outlet(source: dict[str, Any]) -> str:
 
 
 SOURCE_FIELDS = ("article_id", "url", "title", "site_name", "published", "evidence", "kind",
-                 "date", "via", "confidence", "extractor_version", "position", "recorded_at")
+                 "status", "date", "via", "confidence", "extractor_version", "position",
+                 "recorded_at")
 
 
 def letter_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +65,12 @@ def letter_out(row: dict[str, Any]) -> dict[str, Any]:
     for s in sources:  # a float, as the model says, however the JSON wrote it
         if s["confidence"] is not None:
             s["confidence"] = float(s["confidence"])
+        s["status"] = s["status"] or "reported"
     return {
         "letter_id": row["letter_id"], "sender": row["sender"], "recipient": row["recipient"],
-        "kind": row["kind"], "date": row["date"], "via": row["via"],
+        "sender_type": row["sender_type"], "recipient_type": row["recipient_type"],
+        "kind": row["kind"], "status": row["status"], "disputed": bool(row["disputed"]),
+        "date": row["date"], "via": row["via"],
         "in_reply_to": row["in_reply_to"], "confidence": float(row["confidence"] or 0.0),
         "source_count": int(row["source_count"] or 0),
         "outlets": sorted({outlet(s) for s in sources}),
@@ -85,6 +91,45 @@ class BadInput(ValueError):
         self.field = field
 
 
+# What a list of letters shows unless asked for more: letters said to have been sent.
+# Denied and planned letters are kept and shown when asked for (``status=denied`` or ``all``).
+DEFAULT_STATUSES = ("reported", "claimed")
+
+
+def parse_statuses(text: str | None) -> tuple[str, ...]:
+    """``"reported,claimed"`` -> the statuses asked for, in the order of LETTER_STATUSES;
+    ``"all"`` is every status, None or blank the default. BadInput names what is unknown."""
+    if text is None or not text.strip():
+        return DEFAULT_STATUSES
+    asked = {part.strip().lower() for part in text.split(",") if part.strip()}
+    if not asked:
+        return DEFAULT_STATUSES
+    if "all" in asked:
+        return LETTER_STATUSES
+    unknown = sorted(asked - set(LETTER_STATUSES))
+    if unknown:
+        raise BadInput(f"unknown status {', '.join(map(repr, unknown))}: use "
+                       f"{', '.join(LETTER_STATUSES)} (comma-separated) or all", "status")
+    return tuple(s for s in LETTER_STATUSES if s in asked)
+
+
+def status_condition(statuses: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The SQL test of a letter's status ("" when every status is asked for).
+
+    Most letters are reported, so a choice that includes "reported" is written as what it
+    leaves out (``NOT IN``), which no index serves: the planner then walks the date order
+    (or a person's index) and stops at the page's end, instead of taking most of the table
+    through the status index and sorting it. Only the rare statuses go through that index.
+    """
+    chosen = set(statuses)
+    if chosen >= set(LETTER_STATUSES):
+        return "", []
+    if "reported" in chosen:
+        left_out = [s for s in LETTER_STATUSES if s not in chosen]
+        return f"status NOT IN ({', '.join('?' * len(left_out))})", left_out
+    return f"status IN ({', '.join('?' * len(statuses))})", list(statuses)
+
+
 @dataclass(frozen=True)
 class LetterFilter:
     sender: str | None = None
@@ -94,6 +139,7 @@ class LetterFilter:
     since: str | None = None  # ISO date prefix: YYYY, YYYY-MM or YYYY-MM-DD
     until: str | None = None
     q: str | None = None  # words in the evidence, in the syntax of store.search
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
 
     def search(self) -> search.Query | None:
         """The parsed ``q``; BadInput when it has nothing to look for."""
@@ -133,6 +179,10 @@ class LetterFilter:
             cond, more = store.text_match(LETTERS_T, query)  # type: ignore[attr-defined]
             conds.append(cond)
             params += more
+        status, status_params = status_condition(self.statuses)
+        if status:
+            conds.append(status)
+            params += status_params
         return " AND ".join(conds), params
 
     def matches(self, row: dict[str, Any]) -> bool:
@@ -148,6 +198,8 @@ class LetterFilter:
         if self.since and not row["sort_date"] >= self.since:
             return False
         if self.until and not (row["sort_date"] and row["sort_date"] <= self.until + "~"):
+            return False
+        if row["status"] not in self.statuses:
             return False
         query = self.search()
         return query is None or search.matches(query, row["evidence"])
@@ -370,58 +422,126 @@ class Memo:
 
 # --- people ----------------------------------------------------------------------------------
 
-# The date of a person's latest letter each way: the last entry of an index, not a scan.
-_LAST_DATES = (f"(SELECT MAX(sort_date) FROM {LETTERS_T} WHERE sender_key = "
-               f"{PEOPLE_T}.person_id) AS last_sent, (SELECT MAX(sort_date) FROM {LETTERS_T} "
-               f"WHERE recipient_key = {PEOPLE_T}.person_id) AS last_received")
-_SELECT_PEOPLE = f"SELECT person_id, name, sent, received, {_LAST_DATES} FROM {PEOPLE_T}"
+def _party_type(table: str = PEOPLE_T) -> str:
+    """A party's type from its counts: an organisation when every letter names it as one."""
+    return (f"CASE WHEN {table}.organisation >= {table}.letters THEN 'organisation' "
+            f"ELSE 'person' END AS party_type")
 
 
-def people(store: Store, q: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-    """Everyone who sent or received a letter, most letters first; ``q`` finds names by the
-    start of any of their words."""
-    where, params = "", []
+def _last_dates() -> tuple[str, list[Any]]:
+    """The date of a person's latest letter said to be sent, each way: the last matching
+    entry of an index, not a scan."""
+    status, params = status_condition(DEFAULT_STATUSES)
+    sql = ", ".join(
+        f"(SELECT sort_date FROM {LETTERS_T} WHERE {side}_key = {PEOPLE_T}.person_id "
+        f"AND {status} ORDER BY sort_date DESC LIMIT 1) AS last_{name}"
+        for side, name in (("sender", "sent"), ("recipient", "received")))
+    return sql, params * 2
+
+
+_DATES, _DATES_PARAMS = _last_dates()
+_SELECT_PEOPLE = (f"SELECT person_id, name, sent, received, {_party_type()}, {_DATES} "
+                  f"FROM {PEOPLE_T}")
+
+
+def _kept(statuses: tuple[str, ...]) -> bool:
+    """Whether the people and correspondents tables hold the counts for these statuses:
+    they count the letters said to be sent, what lists show unless asked for more."""
+    return set(statuses) == set(DEFAULT_STATUSES)
+
+
+def people(store: Store, q: str | None, limit: int, offset: int,
+           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> list[dict[str, Any]]:
+    """Everyone, person or organisation, who sent or received a letter, most letters first;
+    ``q`` finds names by the start of any of their words."""
+    query = None
     if q:
         try:
             query = search.parse(q, prefix=True)
         except search.SearchError as exc:
             raise BadInput(str(exc), "q") from exc
+    if not _kept(statuses):
+        found = [p for p in _people_of(store, statuses)
+                 if query is None or search.matches(query, p["name"])]
+        return found[offset:offset + limit]
+    where, params = "", []
+    if query is not None:
         cond, params = store.text_match(PEOPLE_T, query)  # type: ignore[attr-defined]
         where = " WHERE " + cond
     sql = f"{_SELECT_PEOPLE}{where} ORDER BY letters DESC, person_id LIMIT ? OFFSET ?"
-    return [_person(r) for r in store.query(sql, [*params, limit, offset])]
+    return [_person(r) for r in store.query(sql, [*_DATES_PARAMS, *params, limit, offset])]
+
+
+def _people_of(store: Store, statuses: tuple[str, ...],
+               key: str | None = None) -> list[dict[str, Any]]:
+    """Everyone (or one party) counted over the letters of other statuses than the kept
+    counts cover (denied, planned, all): an aggregate of the letters table, for the rarer
+    questions. MAX(party): "person" > "organisation", so one letter naming a party as a
+    person makes it one."""
+    status, params = status_condition(statuses)
+    sides = []
+    for side, counts in (("sender", "1 AS s, 0 AS r"), ("recipient", "0, 1")):
+        where = [c for c in (status, f"{side}_key = ?" if key else "") if c]
+        sides.append(f"SELECT {side}_key AS person_id, {side} AS name, {side}_type AS party, "
+                     f"{counts}, sort_date FROM {LETTERS_T}"
+                     + (f" WHERE {' AND '.join(where)}" if where else ""))
+    side_params = [*params, *([key] if key else [])]
+    sql = (f"SELECT person_id, MIN(name) AS name, SUM(s) AS sent, SUM(r) AS received, "
+           f"MAX(party) AS party_type, MAX(sort_date) AS last_sent, '' AS last_received "
+           f"FROM ({sides[0]} UNION ALL {sides[1]}) AS sides "
+           f"GROUP BY person_id ORDER BY SUM(s) + SUM(r) DESC, person_id")
+    return [_person(r) for r in store.query(sql, side_params * 2)]
 
 
 def _person(r: dict[str, Any]) -> dict[str, Any]:
     sent, received = int(r["sent"] or 0), int(r["received"] or 0)
     last = max(r["last_sent"] or "", r["last_received"] or "")
-    return {"person_id": r["person_id"], "name": r["name"], "sent": sent,
-            "received": received, "letters": sent + received, "last_date": last or None}
+    return {"person_id": r["person_id"], "name": r["name"],
+            "party_type": r["party_type"] or "person", "sent": sent, "received": received,
+            "letters": sent + received, "last_date": last or None}
 
 
-def person(store: Store, person_id: str, limit: int = 200) -> dict[str, Any] | None:
-    """One person: totals, their counterparts, and their letters both ways."""
+def person(store: Store, person_id: str, limit: int = 200,
+           statuses: tuple[str, ...] = DEFAULT_STATUSES) -> dict[str, Any] | None:
+    """One party: totals, their counterparts, and their letters both ways."""
     key = norm(person_id)
-    rows = store.query(f"{_SELECT_PEOPLE} WHERE person_id = ?", [key])
-    if not rows:
-        return None
-    out = _person(rows[0])
-    counterparts = store.query(
-        f"SELECT c.recipient_key AS person_id, p.name AS name, c.letters AS sent, "
-        f"0 AS received FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p "
-        f"ON p.person_id = c.recipient_key WHERE c.sender_key = ? UNION ALL "
-        f"SELECT c.sender_key, p.name, 0, c.letters FROM {CORRESPONDENTS_T} c "
-        f"JOIN {PEOPLE_T} p ON p.person_id = c.sender_key WHERE c.recipient_key = ?",
-        [key, key])
+    if _kept(statuses):
+        rows = store.query(f"{_SELECT_PEOPLE} WHERE person_id = ?", [*_DATES_PARAMS, key])
+        if not rows:
+            return None
+        out = _person(rows[0])
+        counterparts = store.query(
+            f"SELECT c.recipient_key AS person_id, p.name AS name, {_party_type('p')}, "
+            f"c.letters AS sent, 0 AS received FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p "
+            f"ON p.person_id = c.recipient_key WHERE c.sender_key = ? UNION ALL "
+            f"SELECT c.sender_key, p.name, {_party_type('p')}, 0, c.letters "
+            f"FROM {CORRESPONDENTS_T} c JOIN {PEOPLE_T} p ON p.person_id = c.sender_key "
+            f"WHERE c.recipient_key = ?", [key, key])
+    else:
+        found = _people_of(store, statuses, key)
+        if not found:
+            return None
+        out = found[0]
+        status, params = status_condition(statuses)
+        cond = f" AND {status}" if status else ""
+        counterparts = store.query(
+            f"SELECT recipient_key AS person_id, MIN(recipient) AS name, "
+            f"MAX(recipient_type) AS party_type, COUNT(*) AS sent, 0 AS received "
+            f"FROM {LETTERS_T} WHERE sender_key = ?{cond} GROUP BY recipient_key UNION ALL "
+            f"SELECT sender_key, MIN(sender), MAX(sender_type), 0, COUNT(*) FROM {LETTERS_T} "
+            f"WHERE recipient_key = ?{cond} GROUP BY sender_key", [key, *params, key, *params])
     merged: dict[str, dict[str, Any]] = {}
     for c in counterparts:
         m = merged.setdefault(c["person_id"], {"person_id": c["person_id"], "name": c["name"],
+                                               "party_type": c["party_type"] or "person",
                                                "sent": 0, "received": 0})
         m["sent"] += int(c["sent"])
         m["received"] += int(c["received"])
+        m["party_type"] = max(m["party_type"], c["party_type"] or "person")
     out["counterparts"] = sorted(merged.values(),
                                  key=lambda m: (-(m["sent"] + m["received"]), m["person_id"]))
-    out["letters_list"] = page_letters(store, LetterFilter(person=key), limit)[0] if limit else []
+    out["letters_list"] = page_letters(store, LetterFilter(person=key, statuses=statuses),
+                                       limit)[0] if limit else []
     return out
 
 
@@ -429,13 +549,14 @@ def _matrix_people(store: Store, f: LetterFilter, top: int) -> list[dict[str, An
     """The most prolific correspondents; with a person filter, that person and the people
     they exchanged most letters with."""
     if not f.person:
-        return people(store, None, top, 0)
-    found = person(store, f.person, limit=0)
+        return people(store, None, top, 0, f.statuses)
+    found = person(store, f.person, limit=0, statuses=f.statuses)
     if found is None:
         return []
     ids = [c["person_id"] for c in found["counterparts"][:top - 1]]
     rows = {r["person_id"]: _person(r) for r in store.query(
-        f"{_SELECT_PEOPLE} WHERE person_id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+        f"{_SELECT_PEOPLE} WHERE person_id IN ({','.join('?' * len(ids))})",
+        [*_DATES_PARAMS, *ids])} if ids else {}
     found.pop("counterparts")
     found.pop("letters_list")
     return [found, *(rows[i] for i in ids if i in rows)]
@@ -444,8 +565,8 @@ def _matrix_people(store: Store, f: LetterFilter, top: int) -> list[dict[str, An
 def matrix(store: Store, top: int = 8, f: LetterFilter | None = None) -> dict[str, Any]:
     """Who writes to whom: among the most prolific correspondents (or a person and theirs),
     every letter between each two that matches ``f``, counted per (sender, recipient), not
-    only the letters a page lists. Without date, kind or text filters the counts are kept in
-    the projection; with them, they are counted through the indexes."""
+    only the letters a page lists. Without date, kind, text or status filters the counts are
+    kept in the projection; with them, they are counted through the indexes."""
     f = f or LetterFilter()
     names = _matrix_people(store, f, top)
     keys = [p["person_id"] for p in names]
@@ -461,7 +582,8 @@ def matrix(store: Store, top: int = 8, f: LetterFilter | None = None) -> dict[st
         where, params = f.where(store)
         rows = store.query(
             f"SELECT sender_key AS s, recipient_key AS r, COUNT(*) AS n FROM {LETTERS_T} "
-            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks}) AND {where} "
+            f"WHERE sender_key IN ({marks}) AND recipient_key IN ({marks})"
+            f"{' AND ' + where if where else ''} "
             f"GROUP BY sender_key, recipient_key", [*keys, *keys, *params])
     if f.person:  # only the letters to or from the person match
         key = norm(f.person)

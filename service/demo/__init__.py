@@ -52,7 +52,8 @@ def demo(
                 found = _crawl(store, settings, err)
                 refresh(store)
                 rows = store.query(
-                    "SELECT letter_id, sender, recipient, kind, date, via, source_count, sources "
+                    "SELECT letter_id, sender, recipient, sender_type, recipient_type, kind, status, "
+                    "disputed, date, via, source_count, sources "
                     f"FROM {table_name(LETTERS.name, 'letters')} "
                     "ORDER BY sort_date DESC, first_position DESC, "
                     "letter_id DESC")
