@@ -11,7 +11,7 @@ UV := $(BIN)/uv
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command "make lock"
 
-.PHONY: install demo demo-once test test-fast lint lock lock-upgrade bench clean
+.PHONY: install demo demo-once test test-fast lint lock lock-upgrade bench clean secrets
 
 $(STAMP): pyproject.toml requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,18 @@ lock-upgrade:  ## the same, every package at its newest version that fits
 bench: install  ## every benchmark; figures go to the terminal and bench/results/
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+SECRETS := secrets/db_password secrets/admin_token secrets/read_token secrets/secret_key
+
+secrets: $(SECRETS)  ## random passwords, tokens and sealing key for `docker compose up`
+
+# The folder is the owner's only; the files are readable, because compose mounts each one
+# as it is and the containers read them as their own users (letterwatch is uid 10001).
+secrets/%:
+	@mkdir -p secrets && chmod 700 secrets
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32), end='')" > $@
+	@chmod 644 $@
+	@echo "wrote $@"
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -10,6 +10,7 @@ from .types import (
     PARTY_TYPES,
     Finding,
     LettersExtracted,
+    LoginsRevoked,
     PageFetched,
     PageNotModified,
     PageSkipped,
@@ -18,13 +19,14 @@ from .types import (
     SourceRemoved,
     WatchAdded,
     WatchRemoved,
+    WatchResealed,
     WebhookDelivered,
     url_key,
 )
 
 __all__ = [
-    "LETTER_STATUSES", "PARTY_TYPES", "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted",
+    "LETTER_STATUSES", "PARTY_TYPES", "ArticleExtracted", "Event", "FeedPolled", "FetchFailed", "Finding", "LettersExtracted", "LoginsRevoked",
     "PageFetched", "PageNotModified", "PageSkipped", "Recorded", "SourceAdded", "SourceChanged",
-    "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WebhookDelivered", "decode",
+    "SourceRemoved", "UnknownEvent", "WatchAdded", "WatchRemoved", "WatchResealed", "WebhookDelivered", "decode",
     "event_class", "known_types", "new_id", "register", "upcaster", "url_key",
 ]

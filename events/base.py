@@ -36,6 +36,8 @@ class Event:
     TYPE: ClassVar[str] = ""
     VERSION: ClassVar[int] = 1
     META: ClassVar[tuple[str, ...]] = ("id", "causation_id", "correlation_id")
+    # Payload fields stored in the log but left out of every view of it (as_dict).
+    PRIVATE: ClassVar[tuple[str, ...]] = ()
 
     id: str = field(default_factory=new_id)
     causation_id: str | None = None
@@ -107,8 +109,16 @@ class Recorded:
             "version": e.type_version if isinstance(e, UnknownEvent) else e.VERSION,
             "causation_id": e.causation_id,
             "correlation_id": e.correlation_id,
-            "data": e.payload if isinstance(e, UnknownEvent) else e.data(),
+            "data": e.payload if isinstance(e, UnknownEvent) else _public(e),
         }
+
+
+def _public(e: Event) -> dict[str, Any]:
+    data = e.data()
+    if e.PRIVATE:
+        for name in e.PRIVATE:
+            data.pop(name, None)
+    return data
 
 
 def _open_twin(cls: type) -> type | None:

@@ -241,15 +241,45 @@ class LettersExtracted(Event):
 @register
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WatchAdded(Event):
-    """A webhook to call for each new letter involving a person, or between a pair."""
+    """A webhook to call for each new letter involving a person, or between a pair.
+
+    The webhook's URL and signing secret are ``sealed`` (service.sealing) with a key the log
+    never holds. Version 1 held both in clear: its upcaster moves them to ``legacy_url`` and
+    ``legacy_secret``, which deliveries still use and no view of the log shows, until the
+    watch's secret is rotated (``WatchResealed``).
+    """
 
     TYPE: ClassVar[str] = "WatchAdded"
+    VERSION: ClassVar[int] = 2
+    PRIVATE: ClassVar[tuple[str, ...]] = ("sealed", "legacy_url", "legacy_secret")
     watch_id: str
-    url: str
     person: str | None = None
     sender: str | None = None
     recipient: str | None = None
-    secret: str = ""
+    sealed: str = ""
+    legacy_url: str = ""
+    legacy_secret: str = ""
+
+
+@upcaster("WatchAdded", 1)
+def _watch_added_v1(data: dict[str, Any]) -> dict[str, Any]:
+    # v1 held the URL and the secret in clear: kept for deliveries, hidden from every view.
+    data = dict(data)
+    data["legacy_url"] = data.pop("url", "")
+    data["legacy_secret"] = data.pop("secret", "")
+    data.setdefault("sealed", "")
+    return data
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchResealed(Event):
+    """A watch's URL and secret sealed anew: a rotated secret, or the same under a new key."""
+
+    TYPE: ClassVar[str] = "WatchResealed"
+    PRIVATE: ClassVar[tuple[str, ...]] = ("sealed",)
+    watch_id: str
+    sealed: str
 
 
 @register
@@ -271,3 +301,15 @@ class WebhookDelivered(Event):
     ok: bool
     attempt: int = 1
     detail: str = ""
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+@register
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoginsRevoked(Event):
+    """Every browser signed in before this event is signed out (stream ``logins``)."""
+
+    TYPE: ClassVar[str] = "LoginsRevoked"
+    reason: str = ""

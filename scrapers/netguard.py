@@ -52,8 +52,17 @@ class AllowList:
 
 def is_public(address: IPAddress) -> bool:
     """True for a globally routable unicast address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            address = address.ipv4_mapped
+        elif address.sixtofour:
+            # 2002::/16 carries an IPv4 address that a 6to4 relay delivers to: the embedded
+            # one decides (2002:7f00:1:: is 127.0.0.1 by another name).
+            return is_public(address.sixtofour)
+        elif address.is_site_local:
+            # fec0::/10, deprecated but still routed inside some networks; Python counts
+            # it as global.
+            return False
     return not (address.is_private or address.is_loopback or address.is_link_local
                 or address.is_multicast or address.is_reserved or address.is_unspecified
                 or not address.is_global)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -168,8 +167,17 @@ def _announce(settings: Settings, fmt: LogFormat | None, message: str) -> None:
         err.print(message, soft_wrap=True, highlight=False)
 
 
+def _protocol() -> type:
+    """uvicorn's HTTP protocol with the connection cap and header deadline of the settings."""
+    from .server import GuardedProtocol
+
+    return GuardedProtocol
+
+
 def _redacted(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    from .logs import redact
+
+    return redact(url)
 
 
 def serve(host: Host = None, port: Port = None, log_level: LogLevel = "info",
@@ -194,7 +202,7 @@ def serve(host: Host = None, port: Port = None, log_level: LogLevel = "info",
     _announce(settings, log_format, f"letterwatch: page and API on http://{host}:{port}/ , "
               f"worker running (database {_redacted(settings.database_url)})")
     uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config,
-                timeout_graceful_shutdown=GRACE_SECONDS)
+                timeout_graceful_shutdown=GRACE_SECONDS, http=_protocol())
 
 
 def api(host: Host = None, port: Port = None,
@@ -223,7 +231,7 @@ def api(host: Host = None, port: Port = None,
         uvicorn.run("service.app:api_app", factory=True, host=host or settings.host,
                     port=port or settings.port, workers=processes,
                     log_level=log_level, log_config=_logging(settings, log_format, log_level),
-                    timeout_graceful_shutdown=GRACE_SECONDS)
+                    timeout_graceful_shutdown=GRACE_SECONDS, http=_protocol())
     finally:
         if shared_metrics:
             shutil.rmtree(shared_metrics, ignore_errors=True)

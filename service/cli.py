@@ -22,6 +22,7 @@ from .app import api, serve, worker
 from .archive_cli import cc_news_urls, export, import_warc
 from .demo import demo
 from .settings import SettingsInvalid
+from .watches_cli import app as watches_app
 from .terminal import (
     console,
     err,
@@ -262,6 +263,7 @@ app.command()(serve)
 app.command()(api)
 app.command()(worker)
 app.command()(demo)
+app.add_typer(watches_app, name="watches")
 
 
 # --- web archives and the dataset (service.archive_cli) --------------------------------------

@@ -13,6 +13,7 @@ has, and serialising values json cannot (datetimes, exceptions), is what it is k
 from __future__ import annotations
 
 import logging.config
+import re
 from enum import Enum
 from typing import Any, TextIO
 
@@ -28,6 +29,54 @@ TEXT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 # The standard fields of a JSON line, renamed to what collectors usually call them.
 JSON_FIELDS = "%(levelname)s %(name)s %(message)s"
 RENAMED = {"levelname": "level", "name": "logger", "exc_info": "exception"}
+
+
+# Query and form parameters that carry credentials, by the names services give them.
+SECRET_PARAMS = ("password", "passwd", "pwd", "pass", "sslpassword", "secret", "client_secret",
+                 "token", "access_token", "refresh_token", "id_token", "auth", "authorization",
+                 "api_key", "apikey", "api-key", "key", "private_key", "signature", "sig",
+                 "session", "sessionid", "x-amz-signature", "x-amz-credential",
+                 "x-amz-security-token", "x-goog-signature", "x-goog-credential", "code")
+_PARAM = re.compile(r"(?i)([?&;#](?:%s)=)[^&;#\s'\"<>]*" % "|".join(map(re.escape,
+                                                                           SECRET_PARAMS)))
+_USER_PASSWORD = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)([^/@\s:?#]*):([^@\s/?#]*)@")
+_USER_ONLY = re.compile(r"(?i)(\bhttps?://)([^/@\s:?#]+)@")  # https://TOKEN@host
+_DSN_PASSWORD = re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'\"&;]+)")
+
+
+def redact(text: str) -> str:
+    """``text`` with the credentials any URL or connection string in it carries masked:
+    ``user:password@``, a token as the user part, ``?token=``/``&password=`` and the like,
+    and libpq's ``password=...``."""
+    if "=" not in text and "@" not in text:
+        return text
+    text = _USER_PASSWORD.sub(r"\1\2:***@", text)
+    text = _USER_ONLY.sub(r"\1***@", text)
+    text = _PARAM.sub(r"\1***", text)
+    return _DSN_PASSWORD.sub(r"\1***", text)
+
+
+# Record attributes that are never a URL: left as they are.
+_PLAIN = frozenset({"name", "levelname", "pathname", "filename", "module", "funcName",
+                    "threadName", "processName", "taskName", "asctime"})
+
+
+class Redact(logging.Filter):
+    """Masks credentials in every record's message, arguments and string extras, whichever
+    logger wrote it (uvicorn's access lines carry the query string)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: redact(v) if isinstance(v, str) else v
+                           for k, v in record.args.items()}
+        for name, value in list(vars(record).items()):
+            if isinstance(value, str) and name not in _PLAIN and name != "msg":
+                setattr(record, name, redact(value))
+        return True
 
 
 class JsonFormatter(_JsonFormatter):
@@ -62,7 +111,9 @@ def config(fmt: LogFormat | str = LogFormat.text, level: str = "info",
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"letterwatch": formatter},
+        "filters": {"redact": {"()": Redact}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "letterwatch",
+                                "filters": ["redact"],
                                 "stream": stream or "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": level.upper()},
         "loggers": {name: dict(uvicorn) for name in

@@ -174,7 +174,9 @@ class Scheduler:
         self.scheduler.add_job(self.tick, "interval", seconds=settings.scheduler_tick_seconds,
                                id="poll-due", next_run_time=datetime.now(UTC))
         if deliverer is not None:
-            self.scheduler.add_job(deliverer.run_once, "interval",
+            # The job only starts passes: a slow receiver's pass outlives the tick and holds
+            # up neither the next tick nor any other watch.
+            self.scheduler.add_job(deliverer.run_once, "interval", kwargs={"wait": 0},
                                    seconds=settings.scheduler_tick_seconds,
                                    id="deliver-webhooks", next_run_time=datetime.now(UTC))
         self.polled = 0

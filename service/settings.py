@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from scrapers.policy import DEFAULT_USER_AGENT
@@ -30,18 +32,24 @@ def _comma_list(value: Any) -> Any:
 
 # A list setting: comma-separated in the environment, the natural way to write one or more.
 CommaList = Annotated[list[str], NoDecode, BeforeValidator(_comma_list)]
+SecretList = Annotated[list[SecretStr], NoDecode, BeforeValidator(_comma_list)]
 
 
 class SettingsInvalid(ValueError):
     """A LETTERWATCH_* value that does not parse; the message names the variable, the value
     and what it should look like."""
 
+# Docker and Kubernetes mount secrets here, one file per setting (letterwatch_admin_token...).
+SECRETS_DIR = "/run/secrets"
+MIN_TOKEN_LENGTH = 16
+
 
 class Settings(BaseSettings):
     """Every knob letterwatch reads; ``letterwatch settings`` prints the values in force."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env",
-                                      extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore",
+        secrets_dir=SECRETS_DIR if os.path.isdir(SECRETS_DIR) else None)
 
     database_url: str = Field("sqlite:///letterwatch.db",
                               description="sqlite:///FILE (default) or postgresql://...")
@@ -84,6 +92,49 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(6, ge=1, description="tries before a delivery is given up")
     webhook_backoff_seconds: float = Field(30.0, ge=0,
                                            description="wait before the 2nd try, doubled each try")
+    webhook_total_timeout: float = Field(30.0, gt=0, description="deadline for one delivery "
+                                         "as a whole: connect, send, and the answer's headers")
+    webhook_concurrency: int = Field(4, ge=1, le=64,
+                                     description="watches delivered to side by side")
+    # --- secrets -------------------------------------------------------------------------
+    secret_key: SecretStr | None = Field(
+        None, description="seals webhook URLs and secrets before they enter the log (any "
+        "random string of 32+ characters; `letterwatch watches new-key` prints one)")
+    previous_secret_keys: SecretList = Field(
+        default_factory=list, description="older keys, comma-separated, only to open what "
+        "they sealed until `letterwatch watches reseal` has sealed it again with secret_key")
+    database_password: SecretStr | None = Field(
+        None, description="PostgreSQL password, put into database_url when it names none "
+        "(read from a secrets file, it keeps the password out of the environment)")
+    min_token_length: int = Field(MIN_TOKEN_LENGTH, ge=1, description="admin and read "
+                                  "tokens shorter than this refuse to start")
+    # --- what strangers may cost: server limits --------------------------------------------
+    max_connections: int = Field(512, ge=1, description="open HTTP connections per API "
+                                 "process; past it, new ones get 503 and are closed")
+    header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send a "
+                                  "request's headers, from connecting or from its last answer")
+    body_timeout: float = Field(30.0, gt=0, description="seconds a client has to send a "
+                                "request's whole body")
+    sse_max_streams: int = Field(200, ge=0, description="live /events/stream tails per "
+                                 "API process")
+    sse_max_streams_per_client: int = Field(4, ge=0, description="live tails per client "
+                                            "address")
+    auth_failures_per_minute: int = Field(
+        10, ge=1, description="failed sign-ins or bad bearer tokens per client address per "
+        "minute; past it, 429 until the minute is over")
+    protect_docs: bool | None = Field(
+        None, description="/docs, /openapi.json and /metrics need the read token; "
+        "default: on when a read token is set")
+    public_url: str | None = Field(
+        None, description="the server's address as users reach it (https://news.example/), "
+        "for links in pages, feeds and redirects; default: relative links, never the Host "
+        "header")
+    as_of_snapshot_every: int = Field(
+        2_000, ge=100, description="as_of answers fold at most this many events onto the "
+        "nearest snapshot")
+    as_of_snapshots: int = Field(
+        16, ge=1, le=1024, description="snapshots of the letters an API process keeps for "
+        "as_of; each holds a copy of the letters tables' indexes (rows are shared)")
     # --- operations ----------------------------------------------------------------------
     log_format: Literal["text", "json"] = Field(
         "text", description="serve, api and worker log as text lines, or one JSON object per "
@@ -91,6 +142,33 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(
         None, ge=1, le=65535, description="if set, `letterwatch worker` serves Prometheus "
         "metrics on this port (at any path) on LETTERWATCH_HOST")
+
+    @model_validator(mode="after")
+    def _checked(self) -> Settings:
+        for name in ("admin_token", "read_token"):
+            token = getattr(self, name)
+            if token is not None and len(token) < self.min_token_length:
+                raise ValueError(
+                    f"LETTERWATCH_{name.upper()} is {len(token)} characters long; use at "
+                    f"least {self.min_token_length} (python -c \"import secrets; "
+                    f"print(secrets.token_urlsafe(32))\" makes one)")
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("LETTERWATCH_SECRET_KEY must be at least 32 characters long "
+                             "(`letterwatch watches new-key` prints one)")
+        if self.database_password is not None:
+            self.database_url = with_password(self.database_url,
+                                              self.database_password.get_secret_value())
+        return self
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` in it, unless it already has one (the URL wins)."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres") or parts.password is not None:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    netloc = f"{user}:{quote(password, safe='')}@{host}" if user else parts.netloc
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @lru_cache

@@ -81,16 +81,21 @@ def test_rebuild_replays_the_log_into_the_same_answers(client: TestClient):
 
 def test_readiness_reports_projection_lag(corpus: Store):
     with TestClient(create_app(settings(ready_max_lag=1), corpus)) as c:
-        ready = c.get("/readyz")
+        ready = c.get("/readyz", headers=AUTH)
         assert ready.status_code == 200 and ready.json()["ready"] is True
         assert {p["name"]: p["lag"] for p in ready.json()["projections"]} == {
             "articles": 0, "letters": 0, "sources": 0}
         for i in range(3):  # appended, not yet folded: no worker is running here
             corpus.append(f"source-s{i}", [SourceAdded(source_id=f"s{i}",
                                                        url="https://s.example/", kind="feed")])
-        behind = c.get("/readyz")
+        behind = c.get("/readyz", headers=AUTH)
         assert behind.status_code == 503
         assert "sources" in behind.json()["detail"]
+        # A caller without a token learns only that the server is not ready.
+        anonymous = c.get("/readyz")
+        assert anonymous.status_code == 503
+        assert anonymous.json()["detail"] == "unavailable"
+        assert anonymous.json()["projections"] == []
         assert c.get("/healthz").json() == {"status": "ok"}
 
 

@@ -174,11 +174,11 @@ def test_articles_show_text_and_the_letters_found(client: TestClient):
 def test_reads_need_the_read_token_when_one_is_set(corpus: Store):
     from service.api import create_app
 
-    app = create_app(settings(read_token="reader"), corpus)
+    app = create_app(settings(read_token="reader-token-0123456789"), corpus)
     with TestClient(app) as c:
         assert c.get("/letters").status_code == 401
         assert c.get("/letters", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert c.get("/letters", headers={"Authorization": "Bearer reader"}).status_code == 200
+        assert c.get("/letters", headers={"Authorization": "Bearer reader-token-0123456789"}).status_code == 200
         assert c.get("/letters", headers=AUTH).status_code == 200  # the admin may read
         assert c.get("/healthz").status_code == 200  # probes stay open
 
@@ -186,8 +186,8 @@ def test_reads_need_the_read_token_when_one_is_set(corpus: Store):
 def test_latest_answers_unusual_requests_like_any_route(corpus: Store):
     from service.api import create_app
 
-    with TestClient(create_app(settings(read_token="reader"), corpus)) as c:
-        reader = {"Authorization": "Bearer reader"}
+    with TestClient(create_app(settings(read_token="reader-token-0123456789"), corpus)) as c:
+        reader = {"Authorization": "Bearer reader-token-0123456789"}
         assert c.get("/letters/latest").status_code == 401
         assert c.get("/letters/latest", headers={"Authorization": "Bearer no"}).status_code == 401
         assert len(c.get("/letters/latest", headers=reader).json()["items"]) == 7
@@ -250,3 +250,51 @@ def test_letter_pages_have_exactly_the_documented_shape(client: TestClient, corp
         assert body == LetterPage.model_validate(body).model_dump(mode="json"), params
     latest = client.get("/letters/latest").json()
     assert latest == LetterPage.model_validate(latest).model_dump(mode="json")
+
+
+class CountingStore:
+    """A store that counts the events folds read from it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.read = store, 0
+
+    def head(self) -> int:
+        return self.store.head()
+
+    def read_all(self, **kwargs):
+        for r in self.store.read_all(**kwargs):
+            self.read += 1
+            yield r
+
+
+def test_as_of_walked_downwards_reads_only_from_the_nearest_snapshot(corpus: Store):
+    from service.api.queries import AsOf
+
+    from test_api_support import add_article, letter, refresh
+
+    for i in range(150):  # 300 more events: an article and its letters each
+        add_article(corpus, f"w{i}", site="Wire", published="2024-02-01", title=f"t{i}",
+                    findings=[letter(f"Sender {i % 7}", f"Recipient {i % 5}", "letter",
+                                     f"2024-01-{i % 28 + 1:02d}", f"Sender wrote {i}.")])
+    refresh(corpus)
+
+    def key(rows: list[dict]) -> list[tuple]:
+        return sorted((r["letter_id"], r["source_count"], r["date"]) for r in rows)
+
+    head = corpus.head()
+    counting = CountingStore(corpus)
+    asof = AsOf(size=3, every=40, snapshots=100)
+    asof.letters(counting, head)  # the first answer folds the log once, keeping snapshots
+    for position in range(head - 1, 0, -13):  # a client walking down, never the same twice
+        counting.read = 0
+        got = asof.letters(counting, position)
+        # Letter events only, from the snapshot at or below: at most the spacing, plus the
+        # one event past the position that ends the read.
+        assert counting.read <= 40 + 1, (position, counting.read)
+        assert key(got) == key(AsOf(every=10**9).letters(corpus, position)), position
+    # With few snapshots allowed, they are spaced further apart on a long log: still bounded.
+    sparse = AsOf(every=10, snapshots=4)
+    sparse.letters(corpus, head)
+    counting.read = 0
+    sparse.letters(counting, head // 2)
+    assert counting.read <= -(-head // 4) + 1

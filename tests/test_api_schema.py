@@ -31,7 +31,10 @@ def _app():  # noqa: ANN202
     store = SQLiteStore(folder / "letterwatch.db")
     load_corpus(store)
     # With a read token every operation needs a token, as the schema's security says.
-    return create_app(settings(read_token="reader"), store, poll=fake_poll)
+    # Its negative cases send wrong tokens by the hundred: no failure limit here.
+    return create_app(settings(read_token="reader-token-0123456789", protect_docs=False,
+                               auth_failures_per_minute=10**9), store,
+                      poll=fake_poll)
 
 
 # The live tail never ends by itself: it has a test of its own.

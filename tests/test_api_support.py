@@ -21,14 +21,16 @@ from store.projector import catch_up
 
 ADMIN = "admin-token-for-tests"
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
+SEALING_KEY = "sealing-key-for-tests-0123456789abcdef"
 SCRIPT = '<script>window.__pwned = true; alert("x")</script>'
 
 
 def settings(**overrides: object) -> Settings:
     """Settings for tests: nothing read from the environment or a .env file."""
-    values: dict[str, object] = {"admin_token": ADMIN, "database_url": "sqlite:///:memory:"}
+    values: dict[str, object] = {"admin_token": ADMIN, "database_url": "sqlite:///:memory:",
+                                 "secret_key": SEALING_KEY}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, _secrets_dir=None, **values)  # type: ignore[call-arg]
 
 
 def add_article(store: Store, article_id: str, *, site: str, published: str | None,

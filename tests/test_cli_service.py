@@ -24,7 +24,7 @@ from events import SourceAdded
 from service.demo.server import DemoSite
 from service.watches import verify
 from store import Store
-from test_api_support import ADMIN, AUTH, refresh
+from test_api_support import ADMIN, AUTH, SEALING_KEY, refresh
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +43,7 @@ def env_for(database_url: str, **extra: str) -> dict[str, str]:
         "LETTERWATCH_PER_HOST_DELAY": "0.02",
         "LETTERWATCH_SCHEDULER_TICK_SECONDS": "0.3",
         "LETTERWATCH_ADMIN_TOKEN": ADMIN,
+        "LETTERWATCH_SECRET_KEY": SEALING_KEY,
         **extra,
     })
     return env

@@ -74,3 +74,92 @@ def test_containers_log_json_and_workers_serve_metrics():
     assert f":{port}/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
     assert services["api"]["environment"]["LETTERWATCH_DATABASE_URL"] == \
         services["worker"]["environment"]["LETTERWATCH_DATABASE_URL"]
+
+
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def letterwatch_services() -> dict[str, dict]:
+    return {name: s for name, s in compose()["services"].items()
+            if s.get("image") == "letterwatch:local"}
+
+
+def test_compose_mounts_only_what_the_repository_has():
+    for name, service in compose()["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith((".", "/")):  # a bind mount, not a named volume
+                assert (ROOT / source).exists(), (name, volume)
+    # The sources file the worker is told to read is in the mounted folder.
+    env = compose()["services"]["worker"]["environment"]
+    assert env["LETTERWATCH_SOURCES_FILE"] == "/config/sources.toml"
+    assert (ROOT / "config" / "sources.toml").is_file()
+    from scrapers.sources import load_sources_file
+
+    assert load_sources_file(ROOT / "config" / "sources.toml")
+
+
+def test_compose_builds_one_image_for_every_letterwatch_service():
+    services = letterwatch_services()
+    assert set(services) == {"worker", "api"}
+    builds = {json.dumps(s["build"]) for s in services.values()}
+    assert builds == {'"."'}  # one build, one image name: built once
+
+
+def test_compose_restarts_services_that_fail():
+    for name, service in compose()["services"].items():
+        assert service.get("restart") in ("on-failure", "unless-stopped", "always"), name
+
+
+def test_compose_keeps_passwords_and_tokens_in_secret_files():
+    doc = compose()
+    text = COMPOSE.read_text()
+    # No password or token in the file or in any environment.
+    assert "POSTGRES_PASSWORD:" not in text
+    for name, service in doc["services"].items():
+        env = service.get("environment") or {}
+        for key, value in env.items():
+            assert not re.search(r"PASSWORD$|TOKEN$|SECRET_KEY$", key) or key.endswith("_FILE"), \
+                (name, key)
+            assert not re.search(r"://[^/@]*:[^/@]*@", str(value)), (name, key)
+    assert doc["services"]["db"]["environment"]["POSTGRES_PASSWORD_FILE"] == \
+        "/run/secrets/db_password"
+    # letterwatch reads /run/secrets/letterwatch_<setting>: every target names a setting.
+    from service.settings import Settings
+
+    for name, service in letterwatch_services().items():
+        targets = {s["target"] for s in service["secrets"]}
+        assert targets == {"letterwatch_database_password", "letterwatch_admin_token",
+                           "letterwatch_read_token", "letterwatch_secret_key"}, name
+        for target in targets:
+            assert target.removeprefix("letterwatch_") in Settings.model_fields
+    # `make secrets` writes every file the compose file names.
+    makefile = (ROOT / "Makefile").read_text()
+    for secret in doc["secrets"].values():
+        assert secret["file"].removeprefix("./") in makefile
+    assert "secrets/" in (ROOT / ".gitignore").read_text().split()
+    assert "secrets" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_settings_read_secret_files_and_put_the_password_in_the_database_url(tmp_path):
+    from service.settings import Settings
+
+    (tmp_path / "letterwatch_database_password").write_text("p@ss word")
+    (tmp_path / "letterwatch_admin_token").write_text("admin-token-from-a-file-0001")
+    settings = Settings(_env_file=None, _secrets_dir=tmp_path,
+                        database_url="postgresql://letterwatch@db:5432/letterwatch")
+    assert settings.admin_token == "admin-token-from-a-file-0001"
+    assert settings.database_url == "postgresql://letterwatch:p%40ss%20word@db:5432/letterwatch"
+    # A password already in the URL wins.
+    given = Settings(_env_file=None, _secrets_dir=tmp_path,
+                     database_url="postgresql://u:other@db/x")
+    assert given.database_url == "postgresql://u:other@db/x"
+
+
+def test_compose_binds_the_api_to_loopback_by_default():
+    (port,) = compose()["services"]["api"]["ports"]
+    assert port.startswith("${LETTERWATCH_BIND:-127.0.0.1}:")
+    for name, service in compose()["services"].items():
+        if name != "api":
+            assert "ports" not in service, name  # only the API is published

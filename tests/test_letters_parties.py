@@ -75,3 +75,11 @@ def test_letters_between_countries_named_only_as_countries_are_not_leaders_lette
     assert extract_letters("China sent a message to Russia on Monday.", published="2015-06-15") == []
     (x,) = extract_letters("Kim Jong Un sent a message to South Korea on Monday.", published="2015-06-15")
     assert (x.sender, x.recipient) == ("Kim Jong Un", "Park Geun-hye")
+
+
+def test_organisations_are_found_alike_with_the_lowered_text():
+    text = "The Muscatine High School students wrote to the Central Committee of the Workers' Party."
+    lowered = text.lower()
+    assert [m.person for m in find_organisations(text, 0, len(text), lowered)] == \
+        [m.person for m in find_organisations(text, 0, len(text))]
+    assert find_organisations(text, 0, len(text), lowered)

@@ -9,6 +9,8 @@ import pytest
 
 from scrapers.letters import extract_letters
 from scrapers.letters.extract import may_report_letters
+from scrapers.letters.precheck import trigger_sentences
+from scrapers.letters.sentences import ascii_lowered, split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -72,3 +74,14 @@ def test_no_real_article_with_a_letter_of_any_status_is_refused() -> None:
     with_letters = [a for a in rows if extract_letters(a["text"], published=a.get("published"))]
     assert len(with_letters) > 100
     assert [a["id"] for a in with_letters if not may_report_letters(a["text"])] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Kim sent a LETTER to Moon. The weather was fine. Xi REPLIED.",
+    "A Telegram arrived. Nothing here today. Congratulations poured in.",
+])
+def test_sentences_worth_reading_are_the_same_from_the_lowered_text(text):
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    plain = trigger_sentences(text, spans)
+    assert plain == trigger_sentences(text, spans, ascii_lowered(text))
+    assert plain[0] and not plain[1] and plain[2]

@@ -1,7 +1,7 @@
 """Sentences and paragraphs keep their place in the original text."""
 from __future__ import annotations
 
-from scrapers.letters.sentences import normalize, split_sentences
+from scrapers.letters.sentences import ascii_lowered, normalize, split_sentences
 
 
 def test_normalising_keeps_every_offset():
@@ -36,3 +36,18 @@ def test_a_missing_space_after_a_full_stop_still_ends_the_sentence():
 def test_headlines_are_lines_without_closing_punctuation():
     sents = split_sentences("Kim Sends Letter to Xi\n\nKim sent a letter to Xi.")
     assert [s.headline for s in sents] == [True, False]
+
+
+def test_ascii_lowered_keeps_offsets_or_declines():
+    assert ascii_lowered("Kim's LETTER to Moon") == "kim's letter to moon"
+    # lowering would shift offsets ("\u0130" becomes two characters) or miss what ignoring case finds
+    # ("\u017f" matches "s"): the caller searches the text itself then
+    assert ascii_lowered("\u0130stanbul letter") is None
+    assert ascii_lowered("me\u017fsage") is None
+
+
+def test_a_stop_after_a_long_line_is_read_like_one_after_a_short_line():
+    line = "They exchanged letters with many leaders over the years. " * 20
+    sents = split_sentences(line + "Mr. Kim said so. U.S. envoys wrote.")
+    assert len(sents) == 22
+    assert [s.text for s in sents][-2:] == ["Mr. Kim said so.", "U.S. envoys wrote."]

@@ -10,7 +10,7 @@ from service.api.login import COOKIE
 from store import Store
 from test_api_support import corpus, settings  # noqa: F401
 
-READER = "reader-secret"
+READER = "reader-secret-0123456789"
 
 
 def client(store: Store, **overrides: str) -> TestClient:
@@ -52,12 +52,12 @@ def test_a_wrong_token_is_refused_and_says_so(corpus: Store):
 
 
 def test_the_cookie_never_writes_and_a_new_token_signs_everyone_out(corpus: Store):
-    with client(corpus, admin_token="admin-secret") as c:
+    with client(corpus, admin_token="admin-secret-0123456789") as c:
         c.post("/login", data={"token": READER})
         r = c.post("/watches", json={"url": "https://hooks.example/x", "person": "Kim Jong Un"})
         assert r.status_code == 401
         cookie = c.cookies[COOKIE]
-    with client(corpus, read_token="rotated") as c:
+    with client(corpus, read_token="rotated-token-0123456789") as c:
         c.cookies.set(COOKIE, cookie)
         assert c.get("/").status_code == 303
         assert c.get("/letters").status_code == 401

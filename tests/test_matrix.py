@@ -45,3 +45,12 @@ def test_the_page_says_what_it_counts(client: TestClient):
     assert "that matches the filters, not only those listed" in page
     assert 'title="Kim Jong Un → Donald Trump: 1"' in page  # 2018's letter left out
     assert 'title="Kim Jong Un → Donald Trump: 2"' in client.get("/").text
+
+
+def test_the_kinds_counted_as_letters_fold_are_the_letters_kinds(corpus: Store):
+    counted = corpus.query(f"SELECT kind, letters FROM {queries.KINDS_T} ORDER BY kind")
+    actual = corpus.query(f"SELECT kind, COUNT(*) AS letters FROM {queries.LETTERS_T} "
+                          "GROUP BY kind ORDER BY kind")
+    assert [(r["kind"], int(r["letters"])) for r in counted] == [
+        (r["kind"], int(r["letters"])) for r in actual]
+    assert queries.kinds(corpus)[0] == "letter"  # the most frequent first

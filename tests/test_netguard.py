@@ -33,3 +33,21 @@ async def test_resolver_refuses_loopback_names_and_literals():
     with pytest.raises(BlockedAddress):
         await Resolver().resolve("169.254.169.254", 80)  # cloud metadata endpoint
     assert str(await Resolver(["127.0.0.1"]).resolve("127.0.0.1", 80)) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::",          # 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::1",      # 6to4 of 169.254.169.254, the cloud metadata address
+    "2002:c0a8:1::",          # 6to4 of 192.168.0.1
+    "2002:0a00:0001::",       # 6to4 of 10.0.0.1
+    "fec0::1",                # site-local
+    "feff::1",
+    "64:ff9b::7f00:1",        # NAT64 of 127.0.0.1
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+])
+def test_addresses_that_embed_or_hide_a_private_one(address):
+    assert not is_public(ipaddress.ip_address(address))
+
+
+def test_6to4_of_a_public_address_is_public():
+    assert is_public(ipaddress.ip_address("2002:0808:0808::"))  # 8.8.8.8

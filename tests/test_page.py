@@ -129,7 +129,7 @@ def test_filters_by_person_kind_and_dates(page, site: str, tmp_path: Path):
     page.fill("input[name=person]", "donald trump")
     page.click("button[type=submit]")
     page.wait_for_url("**/?person=donald+trump")  # empty fields are left out of the address
-    assert page.locator("h2").first.inner_text().startswith("Letters from or to donald trump")
+    assert page.locator("h1").inner_text().startswith("Letters from or to donald trump")
     whos = page.locator("li.letter .who").all_inner_texts()
     assert len(whos) == 3 and all("Donald Trump" in w for w in whos)
 
@@ -143,9 +143,25 @@ def test_filters_by_person_kind_and_dates(page, site: str, tmp_path: Path):
     page.click("button[type=submit]")
     assert "'June' is not a date" in page.locator(".problem").inner_text()
 
-    # A person's name in the timeline is a filter too.
+    # A person's name opens their page, which leads back to the list filtered by them.
     page.goto(site + "/")
     page.locator("li.letter a.person", has_text="Xi Jinping").first.click()
+    page.wait_for_url("**/person/xijinping")
+    page.locator(".lede a", has_text="on the first page").click()
     page.wait_for_url("**person=Xi*")
     assert page.locator("li.letter").count() == 1
     page.screenshot(path=str(tmp_path / "filtered.png"))
+
+
+@pytest.mark.browser
+def test_search_over_the_evidence_narrows_the_list_and_its_chart(page, site: str):
+    page.goto(site + "/")
+    page.fill("input[name=q]", "June")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/?q=June")
+    assert page.locator("li.letter").count() == 2  # "on June 12", "on June 22"
+    assert page.locator("h1").inner_text().startswith("Letters whose evidence mentions")
+    bars = page.locator("#letters-chart rect title").all_text_contents()
+    assert bars == ["2019-06, letter: 2"]  # under three years: drawn by month
+    csv = page.locator("a", has_text="numbers as CSV").get_attribute("href")
+    assert csv == "/timeline.csv?q=June"

@@ -39,6 +39,12 @@ READS: list[tuple[str, dict[str, Any]]] = [
     ("/letters", {"q": '"liberation day" OR greetings -putin'}),
     ("/letters", {"q": "kim", "sort": "relevance"}),
     ("/letters", {"cursor": CURSOR}),
+    ("/letters", {"status": "denied"}),
+    ("/letters", {"status": "denied", "cursor": CURSOR}),
+    # (Two rare statuses together, status=denied,planned, read both through the status index
+    # and sort what they found: every denied and planned letter, a small share by design.)
+    ("/letters", {"status": "all"}),
+    ("/letters", {"status": "reported,claimed,denied", "person": "Kim Jong Un"}),
     ("/letters", {"person": "Kim Jong Un", "cursor": CURSOR}),
     ("/letters/{letter}", {}),
     ("/people", {"limit": 50}),

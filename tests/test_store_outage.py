@@ -26,7 +26,7 @@ from service.api import create_app
 from service.app import Worker
 from store import Store, StoreUnavailable
 from store.sqlite import SQLiteStore
-from test_api_support import refresh, settings
+from test_api_support import AUTH, refresh, settings
 
 def eventually(check: Callable[[], object], what: str, timeout: float = 30.0) -> object:
     """The first truthy result of ``check``; a failure if none comes within ``timeout``."""
@@ -113,10 +113,12 @@ def test_the_api_answers_503_while_the_database_is_down_and_recovers(outage_stor
         assert client.get("/readyz").status_code == 200
         proxy.cut()
         assert client.get("/healthz").status_code == 200
-        ready = client.get("/readyz")
+        ready = client.get("/readyz", headers=AUTH)
         assert ready.status_code == 503
         assert ready.json()["store"] is False
         assert ready.json()["detail"].startswith("the database does not answer: PostgreSQL at")
+        # Without a token: no database address, no error text.
+        assert client.get("/readyz").json()["detail"] == "unavailable"
         for path in ("/letters", "/letters/latest", "/events", "/sources", "/people", "/articles",
                      "/letters/x", "/sources/s", "/events?after=1"):
             r = client.get(path)

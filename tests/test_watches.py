@@ -3,6 +3,7 @@ failure with backoff, and every attempt is an event in the log."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -256,6 +257,136 @@ def test_a_letter_found_again_by_a_newer_extractor_is_not_sent_again(corpus: Sto
     assert receiver.letters() == [("Xi Jinping", "Lula")]
 
 
+# --- one slow receiver, an address checked once, no proxy -------------------------------------
+
+
+class Dripper:
+    """A receiver that reads the request, then answers one byte every ``every`` seconds."""
+
+    def __init__(self, every: float = 0.3) -> None:
+        import socket
+
+        self.every = every
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn) -> None:
+        conn.recv(65536)
+        with conn:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" * 100:
+                if self.stop.wait(self.every):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def test_a_dripping_receiver_delays_only_its_own_watch(corpus: Store, hook_server: str):
+    dripper = Dripper()
+    try:
+        with TestClient(create_app(settings(), corpus)) as api:
+            for url in (f"http://127.0.0.1:{dripper.port}/slow", hook_server):
+                assert api.post("/watches", headers=AUTH, json={
+                    "url": url, "person": "Joe Biden"}).status_code == 201
+        new_letters_for_hook(corpus)
+        # Each read gets 5 s and the dripper sends a byte every 0.3 s: only the total
+        # deadline per delivery ends it.
+        deliverer = Deliverer(corpus, settings(allow_private=["127.0.0.1"], webhook_timeout=5,
+                                               webhook_total_timeout=2))
+        started = datetime.now(UTC)
+        deliverer.run_once(wait=0)
+        while not _Hook.received and datetime.now(UTC) - started < timedelta(seconds=1.5):
+            threading.Event().wait(0.02)
+        assert len(_Hook.received) == 1  # served while the dripper still holds its delivery
+        assert deliverer.run_once(wait=10) == 0  # the dripper's pass, still running, is left
+        for _ in range(100):
+            slow = [w for w in load_watches_of(corpus) if "/slow" in w.url][0]
+            if slow.attempts:
+                break
+            threading.Event().wait(0.05)
+        assert datetime.now(UTC) - started < timedelta(seconds=4.5)
+        (attempt,), = slow.attempts.values()
+        assert not attempt.ok and "within 2 s" in attempt.detail
+        deliverer.close()
+    finally:
+        dripper.close()
+
+
+def load_watches_of(store: Store):
+    from service.sealing import Sealer
+    from service.watches import load_watches
+
+    return list(load_watches(store, Sealer.from_settings(settings())).values())
+
+
+def test_the_checked_address_is_the_one_connected_to(corpus: Store, hook_server: str,
+                                                      monkeypatch):
+    """DNS rebinding: a name that resolves to an allowed address for the check and to
+    another for the connection. The name is resolved once and the request goes where
+    the check said."""
+    import socket
+
+    port = hook_server.rsplit(":", 1)[1].split("/")[0]
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            asked.append(host)
+            # First the allowed loopback, then the cloud metadata address.
+            address = "127.0.0.1" if len(asked) == 1 else "169.254.169.254"
+            return real(address, *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    # The stand-in DNS works through socket.getaddrinfo, which uvloop's own resolver bypasses,
+    # and older uvicorn releases install uvloop's policy process-wide once a test serves.
+    _default_event_loops(monkeypatch)
+    with TestClient(create_app(settings(), corpus)) as api:
+        api.post("/watches", headers=AUTH, json={"url": f"http://rebind.example:{port}/hook",
+                                                  "person": "Joe Biden"})
+    new_letters_for_hook(corpus)
+    deliverer = Deliverer(corpus, settings(allow_private=["127.0.0.1"],
+                                           webhook_total_timeout=3))
+    deliverer.run_once()
+    deliverer.close()
+    assert asked == ["rebind.example"]
+    (headers, _), = _Hook.received
+    assert headers["Host"] == f"rebind.example:{port}"
+
+
+def test_proxy_variables_are_ignored_as_by_the_crawler(corpus: Store, hook_server: str,
+                                                        monkeypatch):
+    # A proxy would connect on letterwatch's behalf, past the address check.
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    with TestClient(create_app(settings(), corpus)) as api:
+        api.post("/watches", headers=AUTH, json={"url": hook_server, "person": "Joe Biden"})
+    new_letters_for_hook(corpus)
+    deliverer = Deliverer(corpus, settings(allow_private=["127.0.0.1"]))
+    assert deliverer.run_once() == 1
+    deliverer.close()
+    assert len(_Hook.received) == 1
+
+
 def test_a_watch_is_sent_letters_said_to_be_sent_not_denials_or_plans(corpus: Store):
     from events import Finding
 
@@ -280,3 +411,8 @@ def test_a_watch_is_sent_letters_said_to_be_sent_not_denials_or_plans(corpus: St
     sent = json.loads(receiver.requests[0][2])["letter"]
     assert (sent["recipient"], sent["status"], sent["source_count"]) == (
         "Kim Jong Un", "reported", 2)
+
+
+def _default_event_loops(monkeypatch) -> None:
+    """Asyncio's own event loops for the rest of the test, whatever an earlier test set."""
+    monkeypatch.setattr(asyncio.events, "_event_loop_policy", None)

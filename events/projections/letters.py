@@ -89,6 +89,14 @@ PEOPLE_TABLE = Table(
     search=("name",),
 )
 
+# Letters per kind, for the page's list of kinds without counting the letters table.
+KINDS_TABLE = Table(
+    "kinds",
+    {"kind": "text", "letters": "int"},
+    key=("kind",),
+    indexes=(("letters DESC", "kind"),),
+)
+
 # Letters said to be sent per (sender, recipient), by person key: counterparts and
 # who-writes-to-whom.
 CORRESPONDENTS_TABLE = Table(
@@ -287,6 +295,21 @@ def _count(rows: Rows, letter: dict, step: int, types: tuple[str, str]) -> None:
         rows.delete("correspondents", *pair)
 
 
+def _recount_kind(rows: Rows, before: str | None, after: str | None) -> None:
+    """A letter's kind changed from ``before`` to ``after`` (None: it did not exist)."""
+    if before == after:
+        return
+    for kind, step in ((before, -1), (after, 1)):
+        if kind is None:
+            continue
+        k = rows.get("kinds", kind)
+        n = (k["letters"] if k else 0) + step
+        if n > 0:
+            rows.put("kinds", {"kind": kind, "letters": n})
+        else:
+            rows.delete("kinds", kind)
+
+
 def _pair_ids(rows: Rows, sender: str, recipient: str) -> list[str]:
     pair = rows.get("pairs", sender, recipient)
     return list(pair["letter_ids"]) if pair else []
@@ -306,13 +329,16 @@ def _withdraw(rows: Rows, article_id: str, letter_ids: list[str]) -> None:
         if letter is None:
             continue
         before = _counted(letter)
+        kind = letter["kind"]
         letter["sources"] = [s for s in letter["sources"] if s["article_id"] != article_id]
         if letter["sources"]:
             rows.put("letters", _summarise(letter))
             _recount(rows, letter, before, _counted(letter))
+            _recount_kind(rows, kind, letter["kind"])
             continue
         rows.delete("letters", lid)
         _recount(rows, letter, before, None)
+        _recount_kind(rows, kind, None)
         ids = _pair_ids(rows, letter["sender"], letter["recipient"])
         _set_pair_ids(rows, letter["sender"], letter["recipient"], [i for i in ids if i != lid])
 
@@ -382,10 +408,12 @@ def _add_finding(rows: Rows, r: Recorded, e: LettersExtracted, ref: dict, f: Fin
                   "in_reply_to": None, "sources": []}
         _set_pair_ids(rows, f.sender, f.recipient,
                       _pair_ids(rows, f.sender, f.recipient) + [lid])
+    kind = letter.get("kind")  # None for a new letter
     letter["sources"] = [s for s in letter["sources"] if s["article_id"] != e.article_id or
                          s["start"] != f.start] + [source]
     rows.put("letters", _summarise(letter))
     _recount(rows, letter, before, _counted(letter))
+    _recount_kind(rows, kind, letter["kind"])
     return letter["letter_id"]
 
 
@@ -403,8 +431,9 @@ def needs(r: Recorded) -> list[tuple[str, tuple]]:
 
 LETTERS = Projection(
     name="letters",
-    version=4,
-    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE, PEOPLE_TABLE, CORRESPONDENTS_TABLE),
+    version=5,  # 5: letters per kind
+    tables=(LETTERS_TABLE, PAIRS_TABLE, ARTICLE_REFS_TABLE, PEOPLE_TABLE, CORRESPONDENTS_TABLE,
+            KINDS_TABLE),
     fold=fold,
     handles=frozenset({"ArticleExtracted", "LettersExtracted"}),
     needs=needs,

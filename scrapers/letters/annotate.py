@@ -9,7 +9,7 @@ from .dates import Anchor, anchor_for, find_article_date, parse_published
 from .entities import ArticleEntities, Mention, find_entities, resolve_title
 from .lexicon import _HONORIFICS
 from .records import Tok
-from .sentences import Sentence, normalize, split_sentences
+from .sentences import Sentence, ascii_lowered, normalize, split_sentences
 
 
 class _Doc:
@@ -27,6 +27,7 @@ class _Doc:
                 doc = t + "\n\n" + body
                 self.title_len = len(t) + 2
         self.text = doc
+        self.lowered = ascii_lowered(doc)  # for case-ignoring searches of ASCII words; None where unsafe
         pub = parse_published(published)
         if pub is None:
             found = find_article_date(body)
@@ -62,17 +63,23 @@ def _tokens(doc: _Doc, sent: Sentence, ments: list[Mention]) -> list[Tok]:
     text = doc.text
     toks: list[Tok] = []
     pos = sent.start
+    append = toks.append
+    finditer = P.WORD_RE.finditer
     for idx, m in enumerate(ments + [None]):  # type: ignore[operator]
         seg_end = m.start if m is not None else sent.end
-        for w in P.WORD_RE.finditer(text, pos, seg_end):
+        ent = toks[-1] if toks and toks[-1].kind == "E" else None  # only words right after an entity can be its "'s"
+        for w in finditer(text, pos, seg_end):
             s = w.group(0)
-            # the possessive after an entity belongs to the entity token
-            if toks and toks[-1].kind == "E" and toks[-1].end == w.start() and s in ("'", "'s", "s"):
-                toks[-1].poss = True
-                continue
-            if toks and toks[-1].kind == "E" and toks[-1].poss and s == "s" and text[w.start() - 1] == "'":
-                continue
-            toks.append(Tok("W" if s[0].isalnum() else "P", s.lower(), w.start(), w.end()))
+            a, b = w.span()
+            if ent is not None:
+                # the possessive after an entity belongs to the entity token
+                if ent.end == a and s in ("'", "'s", "s"):
+                    ent.poss = True
+                    continue
+                if ent.poss and s == "s" and text[a - 1] == "'":
+                    continue
+                ent = None
+            append(Tok("W" if s[0].isalnum() else "P", s.lower(), a, b))
         if m is None:
             break
         start = m.start

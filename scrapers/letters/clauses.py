@@ -17,7 +17,7 @@ class ClauseReader:
         self.si = si
         self.sent = doc.sentences[si]
         found = doc.ents.in_span(self.sent.start, self.sent.end)
-        extra = find_organisations(doc.text, self.sent.start, self.sent.end)
+        extra = find_organisations(doc.text, self.sent.start, self.sent.end, doc.lowered)
         extra += counterpart_mentions(doc.text, self.sent.start, self.sent.end, found, doc.when, doc.ents.named)
         self.ments = merged_mentions(found, extra)
         self.toks = _tokens(doc, self.sent, self.ments)
@@ -31,6 +31,8 @@ class ClauseReader:
 
     def _mark_quotes(self) -> list[bool]:
         quotes = [i for i, t in enumerate(self.toks) if t.kind == "P" and t.text == '"']
+        if not quotes:
+            return [False] * len(self.toks)  # most sentences quote nobody
         # a sentence that ends a quotation begun in an earlier sentence starts inside it
         inside = bool(len(quotes) % 2 and quotes[0] > 0 and self.toks[quotes[0] - 1].text in (",", ".", "!", "?"))
         out = []

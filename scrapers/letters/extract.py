@@ -5,7 +5,7 @@ from .annotate import _Doc
 from .cluster import _cluster, _roundup, _vote_kind
 from .discourse import _Context
 from .parties import party_type
-from .precheck import _TRIGGER_HINT, may_report_letters
+from .precheck import may_report_letters, trigger_sentences
 from .reader import _SentenceReader
 from .records import RANK_ATTACHED, RANK_CONTEXT, RANK_REPORT, Hit, RawLetter, _Cluster
 from .roundups import (
@@ -26,8 +26,8 @@ def extract_raw(text: str, title: str | None = None, published: str | None = Non
     ctx = _Context(doc)
     hits: list[Hit] = []
     unreal: list[Hit] = []
-    triggered = [_TRIGGER_HINT.search(doc.text, s.start, s.end) is not None or s.text.startswith("Among ")
-                 for s in doc.sentences]
+    hinted = trigger_sentences(doc.text, [(s.start, s.end) for s in doc.sentences], doc.lowered)
+    triggered = [h or s.text.startswith("Among ") for h, s in zip(hinted, doc.sentences, strict=True)]
     # What the context learns serves later sentences only: none after the last that may
     # mention a letter.
     last = max((si for si, t in enumerate(triggered) if t), default=-1)

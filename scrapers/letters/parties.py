@@ -12,6 +12,9 @@ __all__ = ["leads_country", "counterpart_mentions", "find_organisations", "party
 
 _HEADS = words("organisation_heads")
 _ANY_HEAD = re.compile(r"(?i)\b(?:" + "|".join(sorted(_HEADS)) + r")\b")
+# The same in a text lowered by ``ascii_lowered`` (lowering keeps which characters are word characters).
+_ANY_HEAD_LOWER = (re.compile(r"\b(?:" + "|".join(sorted(_HEADS)) + r")\b")
+                   if all(h.isascii() and h.isalpha() and h.islower() for h in _HEADS) else None)
 _WORD = re.compile(r"[^\W\d_][\w'.-]*")
 _TITLE_HEADS = words("organisation_title_heads")
 _TITLE_OF = re.compile(r"\b(?:member|head|chairman|chairwoman|president|secretary|leader|general)s? of\b")
@@ -27,12 +30,15 @@ def party_type(name: str) -> str:
     return "organisation" if last and last[0].lower().strip(".,") in _HEADS else "person"
 
 
-def find_organisations(text: str, start: int, end: int) -> list[Mention]:
+def find_organisations(text: str, start: int, end: int, lowered: str | None = None) -> list[Mention]:
     """Organisations named in text[start:end], as mentions whose person is the organisation's name:
     capitalised words (with "of", "and", "for" inside) ending in an organisation word, and an
     optional "of <Name>" after it. Why by hand: no maintained library names organisations offline
     without a statistical model, and the reader needs only the few in a letter's slots."""
-    if not _ANY_HEAD.search(text, start, end):
+    if _ANY_HEAD_LOWER is not None and lowered is not None:
+        if not _ANY_HEAD_LOWER.search(lowered, start, end):
+            return []
+    elif not _ANY_HEAD.search(text, start, end):
         return []  # most sentences name no organisation: skip the word scan
     toks = [(m.start(), m.end() - len(w) + len(w.rstrip(".")), w.rstrip("."))
             for m in _WORD.finditer(text, start, end) for w in [m.group(0)]]

@@ -8,7 +8,7 @@ from .filters import load_filters
 from .lexicon import _CABLE_NOT_MAIL, words
 from .sentences import normalize
 
-__all__ = ['may_report_letters']
+__all__ = ['may_report_letters', 'trigger_sentences']
 
 # Words without which no letter can be reported.
 # Sentences worth reading: those with a word the frames table starts a letter with. The stems
@@ -18,8 +18,22 @@ def _stems(words: set[str]) -> set[str]:
     return {w for w in words if not any(o != w and w.startswith(o) for o in words)}
 
 
-_TRIGGER_HINT = re.compile("(?i)" + "|".join(sorted(map(re.escape, _stems(
-    set(P.KIND_HEADS) | P.WRITE_VERBS | P.REPLY_VERBS | P.EXCHANGE_VERBS | P.CONGRATULATE_VERBS)))))
+_TRIGGER_STEMS = sorted(_stems(set(P.KIND_HEADS) | P.WRITE_VERBS | P.REPLY_VERBS | P.EXCHANGE_VERBS
+                                | P.CONGRATULATE_VERBS))
+_TRIGGER_HINT = re.compile("(?i)" + "|".join(map(re.escape, _TRIGGER_STEMS)))
+
+
+# The same search, case-sensitive, in the text lowered by ``ascii_lowered``.
+_TRIGGER_LOWER = (re.compile("|".join(map(re.escape, _TRIGGER_STEMS)))
+                  if all(w.isascii() and w.islower() for w in _TRIGGER_STEMS) else None)
+
+
+def trigger_sentences(text: str, spans: list[tuple[int, int]], lowered: str | None = None) -> list[bool]:
+    """For each span of ``text``, whether it holds a word the frames table may start a letter with.
+    ``lowered``: ``ascii_lowered(text)``, when known."""
+    if _TRIGGER_LOWER is not None and lowered is not None:
+        return [_TRIGGER_LOWER.search(lowered, a, b) is not None for a, b in spans]
+    return [_TRIGGER_HINT.search(text, a, b) is not None for a, b in spans]
 
 
 # The pre-check before the full reading. Only a correspondence noun (KIND_HEADS) or a verb of

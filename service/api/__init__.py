@@ -15,13 +15,15 @@ from scrapers.policy import VERSION
 from store import Store, open_store
 
 from ..settings import Settings, get_settings
-from . import (admin, articles, errors, events, exports, letters, login, page, people, sources,
-               watches)
+from . import (admin, articles, errors, events, exports, letters, login, page, pages, people,
+               sources, watches)
 from .admin import Metrics
-from .events import Heads
+from .events import Heads, Streams
+from .guards import AuthFailures, Guard
+from .login import Revocations
 from .letters import LatestCache, LatestFastPath
 from .lanes import READ, SEARCH, Lanes
-from .limits import BodyLimit, NoNulCharacters
+from .limits import BodyLimit, BodyTimeout, NoNulCharacters
 from .queries import AsOf, Memo
 
 __all__ = ["create_app"]
@@ -77,18 +79,24 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.state.settings = settings
     app.state.store = store
     app.state.latest = LatestCache(store)
-    app.state.as_of = AsOf()
+    app.state.as_of = AsOf(every=settings.as_of_snapshot_every,
+                           snapshots=settings.as_of_snapshots)
     app.state.memo = Memo(store)
     app.state.heads = Heads(store)
+    app.state.streams = Streams(settings.sse_max_streams, settings.sse_max_streams_per_client)
     app.state.poller = Poller(store, settings, poll=poll)
     app.state.metrics = Metrics(store)
+    app.state.revocations = Revocations(store)
+    app.state.auth_failures = AuthFailures(settings.auth_failures_per_minute)
 
     errors.install(app)
     for module in (exports, letters, people, articles, sources, events, watches, admin, page,
-                   login):
+                   pages, login):
         app.include_router(module.router)
+    app.include_router(pages.data)
     app.mount("/static", StaticFiles(directory=str(page.WEB / "static")), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyTimeout, seconds=settings.body_timeout)
     app.add_middleware(NoNulCharacters)
     app.add_middleware(Lanes, slots={SEARCH: settings.search_slots, READ: settings.read_slots},
                        wait=settings.read_budget_seconds)
@@ -96,6 +104,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None, *,
     app.add_middleware(LatestFastPath, cache=app.state.latest,
                        read_tokens=tokens if settings.read_token else ())
     app.add_middleware(errors.StoreDown)
+
+    def cookie_reads(scope: Any, value: str) -> bool:
+        return login.cookie_reads(settings, value, app.state.revocations.generation())
+
+    app.add_middleware(Guard, settings=settings, failures=app.state.auth_failures,
+                       cookie_reads=cookie_reads)
     # Outermost, so that every answer is counted, rejections included.
     app.add_middleware(_MetricsMiddleware, metrics=app.state.metrics)
     return app

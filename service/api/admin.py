@@ -12,12 +12,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from events import LoginsRevoked
 from events.projections import ALL
 from store import Store
 from store.projector import rebuild_all
 
 from ..metrics import DefaultRegistry, LogCollector
-from .deps import get_settings, get_store, require_admin
+from .deps import bearer_in, get_settings, get_store, is_reader, require_admin
 from .errors import ADMIN_RESPONSES, invalid
 from .models import RebuildIn, RebuildOut, Ready
 
@@ -68,8 +69,26 @@ def readiness(store: Store, max_lag: int) -> dict[str, Any]:
 @router.get("/readyz", response_model=Ready, summary="Database reachable, projections current",
             responses={503: {"model": Ready, "description": "not ready"}})
 def readyz(request: Request, store: Annotated[Store, Depends(get_store)]) -> Any:
-    out = readiness(store, get_settings(request).ready_max_lag)
+    """The details (lags, the database's error) go to readers who show a token, or to
+    anyone where no token is set; others learn only ready or unavailable."""
+    settings = get_settings(request)
+    out = readiness(store, settings.ready_max_lag)
+    # The token is read here, not declared: anyone may ask (load balancers do).
+    if (settings.read_token or settings.admin_token) and not is_reader(request,
+                                                                       bearer_in(request)):
+        out = {"ready": out["ready"], "store": out["ready"], "head": 0, "projections": [],
+               "detail": "" if out["ready"] else "unavailable"}
     return out if out["ready"] else JSONResponse(out, status_code=503)
+
+
+@router.post("/admin/logins/revoke", status_code=204, dependencies=[Depends(require_admin)],
+             responses=ADMIN_RESPONSES, summary="Sign every browser out")
+def revoke_logins(request: Request, store: Annotated[Store, Depends(get_store)]) -> Response:
+    """Every cookie issued by /login so far stops working, on every API process within
+    a few seconds; the read token stays the same."""
+    store.append("logins", [LoginsRevoked(reason="revoked by the admin")])
+    request.app.state.revocations.forget()
+    return Response(status_code=204)
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,

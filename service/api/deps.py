@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from store import Store
 
 from ..settings import Settings
-from .login import COOKIE, cookie_reads
+from .login import COOKIE, request_reads
 
 bearer = HTTPBearer(auto_error=False, description="LETTERWATCH_ADMIN_TOKEN for writes; "
                     "LETTERWATCH_READ_TOKEN (or the admin token) for reads when one is set")
@@ -24,6 +24,13 @@ def get_store(request: Request) -> Store:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def public_base(request: Request) -> str:
+    """Where links point: the configured public URL, else this server's root as a relative
+    link. Never the Host header, which any client sets to whatever it likes."""
+    url = request.app.state.settings.public_url
+    return url.rstrip("/") + "/" if url else "/"
 
 
 def _matches(given: HTTPAuthorizationCredentials | None, token: str | None) -> bool:
@@ -38,15 +45,34 @@ def _matches(given: HTTPAuthorizationCredentials | None, token: str | None) -> b
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
+def _failed(request: Request, creds: HTTPAuthorizationCredentials | None) -> None:
+    """A wrong token counts towards the client's limit (a missing one is no guess)."""
+    if creds is not None:
+        request.app.state.auth_failures.failed(request.client.host if request.client else "")
+
+
+def bearer_in(request: Request) -> HTTPAuthorizationCredentials | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip())
+
+
+def is_reader(request: Request, creds: HTTPAuthorizationCredentials | None) -> bool:
+    """The caller shows the read token, the admin token or a signed-in browser's cookie."""
+    settings: Settings = request.app.state.settings
+    return (_matches(creds, settings.read_token) or _matches(creds, settings.admin_token)
+            or request_reads(request, request.cookies.get(COOKIE)))
+
+
 async def require_read(request: Request, creds: Credentials) -> None:
     """Reads are open unless a read token is set; the admin token reads too."""
     settings: Settings = request.app.state.settings
     if not settings.read_token:
         return
-    if _matches(creds, settings.read_token) or _matches(creds, settings.admin_token):
+    if is_reader(request, creds):
         return
-    if cookie_reads(settings, request.cookies.get(COOKIE)):
-        return  # a browser signed in at /login
+    _failed(request, creds)
     raise HTTPException(401, "this server needs a bearer token for reads",
                         headers={"WWW-Authenticate": "Bearer"})
 
@@ -57,6 +83,7 @@ async def require_admin(request: Request, creds: Credentials) -> None:
     if not settings.admin_token:
         raise HTTPException(403, "writes are disabled: set LETTERWATCH_ADMIN_TOKEN to enable them")
     if not _matches(creds, settings.admin_token):
+        _failed(request, creds)
         raise HTTPException(401, "writes need 'Authorization: Bearer <admin token>'",
                             headers={"WWW-Authenticate": "Bearer"})
 

@@ -89,9 +89,14 @@ def invalid(location: str, name: str, message: str) -> RequestValidationError:
 
 
 # Documented on routes that check tokens, so the schema lists every answer they give.
-READ_RESPONSES: dict[int | str, dict] = {401: {"description": "a read token is needed"}}
+TOO_MANY_FAILURES = {"description": "too many failed attempts to authenticate from this "
+                     "address (auth_failures_per_minute); see Retry-After"}
+READ_RESPONSES: dict[int | str, dict] = {401: {"description": "a read token is needed"},
+                                         429: TOO_MANY_FAILURES}
 ADMIN_RESPONSES: dict[int | str, dict] = {
     401: {"description": "the admin token is needed"},
+    429: TOO_MANY_FAILURES,
+    408: {"description": "the body did not arrive within body_timeout"},
     403: {"description": "writes are disabled (no admin token configured)"},
     400: {"description": "the body is not JSON"},
     413: {"description": "the body is larger than max_request_bytes"},

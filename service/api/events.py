@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -97,10 +98,44 @@ class Heads:
                 await self._task
 
 
+class Streams:
+    """Live tails open in this process, in all and per client address: each holds a
+    connection and a task for as long as its client likes, so both are capped."""
+
+    def __init__(self, total: int, per_client: int) -> None:
+        self.total, self.per_client = total, per_client
+        self.open: dict[str, int] = {}
+
+    def take(self, client: str) -> Callable[[], None]:
+        """Count a new tail in, or refuse it; returns what counts it out (once)."""
+        if self.open.get(client, 0) >= self.per_client:
+            raise HTTPException(429, f"{self.per_client} live streams are open from this "
+                                "address already (sse_max_streams_per_client)",
+                                headers={"Retry-After": "30"})
+        if sum(self.open.values()) >= self.total:
+            raise HTTPException(503, "too many live streams are open (sse_max_streams)",
+                                headers={"Retry-After": "30"})
+        self.open[client] = self.open.get(client, 0) + 1
+        done = False
+
+        def give_back() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                self.open[client] -= 1
+                if not self.open[client]:
+                    del self.open[client]
+
+        return give_back
+
+
 @router.get("/stream", summary="Live tail (Server-Sent Events)",
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}},
-                             "description": "one SSE message per event; id is its position"}})
+                             "description": "one SSE message per event; id is its position"},
+                       429: {"description": "this address has sse_max_streams_per_client "
+                                            "streams open (or too many failed tokens)"},
+                       503: {"description": "sse_max_streams streams are open"}})
 async def stream_events(
     request: Request,
     store: Annotated[Store, Depends(get_store)],
@@ -113,15 +148,21 @@ async def stream_events(
     """Each event as ``id: <position>``, ``event: <type>``, ``data: <json>``. A client that
     reconnects sends ``Last-Event-ID`` and resumes right after the last event it saw."""
     if last_event_id is not None:
-        if not last_event_id.strip().isdigit():
+        value = last_event_id.strip()
+        # isascii: a header is read as Latin-1, and "²" (0xB2) passes isdigit() alone.
+        if not (value.isascii() and value.isdigit()) or int(value) > 2**62:
             raise invalid("header", "last-event-id", "Last-Event-ID must be a log position")
-        start = int(last_event_id)
+        start = int(value)
     elif after is not None:
         start = after
     else:
         start = await run_in_threadpool(store.head)
     heads: Heads = request.app.state.heads
-    return StreamingResponse(_tail(request, store, heads, start, limit),
+    give_back = request.app.state.streams.take(request.client.host if request.client else "")
+    tail = _tail(request, store, heads, start, limit, give_back)
+    # A tail cancelled before its first step never runs its ``finally``.
+    weakref.finalize(tail, give_back)
+    return StreamingResponse(tail,
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -131,7 +172,16 @@ def _read(store: Store, after: int) -> list:
 
 
 async def _tail(request: Request, store: Store, heads: Heads, after: int,
-                limit: int | None) -> AsyncIterator[bytes]:
+                limit: int | None, give_back: Callable[[], None]) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in _events_after(request, store, heads, after, limit):
+            yield chunk
+    finally:
+        give_back()
+
+
+async def _events_after(request: Request, store: Store, heads: Heads, after: int,
+                        limit: int | None) -> AsyncIterator[bytes]:
     sent = 0
     yield b"retry: 2000\n\n"
     while True:

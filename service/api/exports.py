@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from feedgenerator import Atom1Feed
 from store import Store
 
 from . import queries
-from .deps import get_store, require_read
+from .deps import get_store, public_base, require_read
 from .errors import READ_RESPONSES
 from .letters import letter_filter
 from .page import href
@@ -103,6 +104,14 @@ def _time(text: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# Characters XML 1.0 cannot hold, even escaped: one stored in a letter would fail the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str | None) -> str | None:
+    return _NOT_XML.sub("", text) if text else text
+
+
 def atom_feed(letters: list[dict[str, Any]], self_url: str, base_url: str) -> bytes:
     feed = Atom1Feed(title="letterwatch: letters in the news", link=base_url,
                      description="Who wrote to whom, when, through whom, and who reported it.",
@@ -110,10 +119,10 @@ def atom_feed(letters: list[dict[str, Any]], self_url: str, base_url: str) -> by
     for letter in letters:
         article = next((link for s in letter["sources"] if (link := href(s.get("url")))), None)
         feed.add_item(
-            title=_title(letter),
-            # The first outlet's article is what a reader opens; the API's record otherwise.
-            link=article or f"{base_url}letters/{letter['letter_id']}",
-            description=_summary(letter),
+            title=_xml(_title(letter)),
+            # The first outlet's article is what a reader opens; the letter's page otherwise.
+            link=_xml(article or f"{base_url}letter/{letter['letter_id']}"),
+            description=_xml(_summary(letter)),
             unique_id=f"urn:letterwatch:letter:{letter['letter_id']}",
             pubdate=_time(letter["first_reported_at"]),
             categories=(letter["kind"], letter["status"]),
@@ -130,5 +139,7 @@ def letters_atom(request: Request, f: Annotated[LetterFilter, Depends(letter_fil
     """The letters most recently reported, newest first, for a feed reader; each entry keeps
     its id as more outlets report the letter, and is updated instead of repeated."""
     letters = queries.recent_letters(store, f, limit)
-    body = atom_feed(letters, str(request.url), str(request.base_url))
+    base = public_base(request)
+    self_url = base + "letters.atom" + (f"?{request.url.query}" if request.url.query else "")
+    body = atom_feed(letters, self_url, base)
     return Response(body, media_type="application/atom+xml")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -84,3 +87,68 @@ class NoNulCharacters:
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)
+
+
+class BodyTimeout:
+    """Answer 408 to a request whose body does not arrive within ``seconds`` in all: a
+    client sending a byte now and then would otherwise hold a worker's request for ever.
+
+    Only the body is timed: once it is in, ``receive`` waits for a disconnect, which a
+    long answer (the live event stream) listens for as long as it runs. The application
+    sees the timeout as a failed read, so whatever it answers then is replaced by the 408.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = time.monotonic() + self.seconds
+        complete = too_slow = started = False
+
+        async def timed() -> Message:
+            nonlocal complete, too_slow
+            if complete:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(),
+                                                 max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                too_slow = True
+                raise BodyTooSlow from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                complete = True
+            return message
+
+        async def answer_408() -> None:
+            body = orjson.dumps({"detail": f"request body not received within "
+                                           f"{self.seconds:g} s"})
+            await send({"type": "http.response.start", "status": 408,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"connection", b"close"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                if too_slow and not started:
+                    started = True
+                    await answer_408()
+                    return
+                started = True
+            if too_slow:
+                return  # the rest of the application's answer to a read that failed
+            await send(message)
+
+        try:
+            await self.app(scope, timed, tracking)
+        except BodyTooSlow:
+            if not started:
+                await answer_408()
+
+
+class BodyTooSlow(Exception):
+    pass

@@ -304,6 +304,18 @@ class WatchCreated(Watch):
     secret: str = Field(description="shown only once: verify X-Letterwatch-Signature with it")
 
 
+class SecretIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    secret: str | None = Field(None, min_length=16, max_length=200,
+                               description="the new HMAC key; generated if omitted")
+
+
+class WatchSecret(BaseModel):
+    watch_id: str
+    secret: str = Field(description="shown only once: verify X-Letterwatch-Signature with it")
+
+
 class WatchList(BaseModel):
     items: list[Watch]
 

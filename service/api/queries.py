@@ -26,6 +26,7 @@ LETTERS_T = table_name(LETTERS.name, "letters")
 REFS_T = table_name(LETTERS.name, "article_refs")
 PEOPLE_T = table_name(LETTERS.name, "people")
 CORRESPONDENTS_T = table_name(LETTERS.name, "correspondents")
+KINDS_T = table_name(LETTERS.name, "kinds")
 ARTICLES_T = table_name(ARTICLES.name, "articles")
 SOURCES_T = table_name(SOURCES.name, "sources")
 
@@ -224,12 +225,16 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[Any, ...]:
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
         raise BadInput("cursor is not valid: pass next_cursor from a previous page") from exc
     if (not isinstance(key, list) or len(key) != len(shape)
-            or not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, shape, strict=True))):
+            or not all(isinstance(v, t) and not isinstance(v, bool)
+                       for v, t in zip(key, shape, strict=True))
+            # No database integer holds 2^63; no log position comes near 2^62.
+            or any(isinstance(v, int) and not 0 <= v <= MAX_POSITION for v in key)):
         raise BadInput("cursor is not valid: pass next_cursor from a previous page")
     return tuple(key)
 
 
 LETTER_CURSOR = (str, int, str)
+MAX_POSITION = 2**62
 
 
 def _ordered(store: Store, f: LetterFilter, order: str, extra: list[str], extra_params: list[Any],
@@ -337,16 +342,20 @@ def replies_to(store: Store, letter_id: str) -> list[dict[str, Any]]:
 
 
 class AsOf:
-    """Letters as the log stood at a position, folded in memory.
+    """Letters as the log stood at a position, folded in memory from the nearest snapshot.
 
-    The log below a position never changes, so a fold stays right forever: a few are kept,
-    and a later position is folded on from the nearest earlier one rather than from the
-    start. One fold runs at a time, so a burst of requests cannot multiply the work.
+    The log below a position never changes, so a fold stays right forever. Snapshots of the
+    fold are kept every ``every`` positions (further apart on a long log, so that at most
+    ``snapshots`` are held); an answer folds only the events between the snapshot at or below
+    its position and the position, whichever way a client walks. The last ``size`` answers
+    are kept as they are. One fold runs at a time, so a burst of requests cannot multiply
+    the work.
     """
 
-    def __init__(self, size: int = 3) -> None:
-        self.size = size
+    def __init__(self, size: int = 3, every: int = 2_000, snapshots: int = 16) -> None:
+        self.size, self.every, self.max_snapshots = size, every, snapshots
         self._cache: OrderedDict[int, MemoryRows] = OrderedDict()
+        self._snapshots: OrderedDict[int, MemoryRows] = OrderedDict({0: MemoryRows(LETTERS)})
         self._lock = threading.Lock()
 
     def position_at(self, store: Store, when: str) -> int:
@@ -358,12 +367,18 @@ class AsOf:
                            "as_of") from exc
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-        iso = at.astimezone(UTC).isoformat()
+        try:
+            iso = at.astimezone(UTC).isoformat()
+        except OverflowError:  # 9999-12-31T23:59:59-01:00 is past the last datetime
+            raise BadInput(f"as_of {when!r} is out of range", "as_of") from None
         row = store.query("SELECT MAX(position) AS p FROM events WHERE recorded_at <= ?", [iso])
         return int(row[0]["p"] or 0)
 
     def resolve(self, store: Store, as_of: str) -> int:
-        if as_of.isdigit():
+        # isdigit() alone takes "²" and other digits int() refuses.
+        if as_of.isascii() and as_of.isdigit():
+            if len(as_of) > 19:
+                raise BadInput(f"as_of {as_of[:40]!r}… is not a log position", "as_of")
             return min(int(as_of), store.head())
         return self.position_at(store, as_of)
 
@@ -373,23 +388,48 @@ class AsOf:
             if rows is None:
                 rows = self._fold(store, position)
                 self._cache[position] = rows
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
             self._cache.move_to_end(position)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
             return list(rows.tables["letters"].values())
 
+    def _spacing(self, store: Store) -> int:
+        return max(self.every, -(-store.head() // self.max_snapshots))
+
     def _fold(self, store: Store, position: int) -> MemoryRows:
-        base = max((p for p in self._cache if p < position), default=0)
-        rows = MemoryRows(LETTERS)
-        if base:
-            # Rows are replaced on every put, never changed in place: copying the tables
-            # is enough to fold on without touching the cached fold.
-            rows.tables = {name: dict(t) for name, t in self._cache[base].tables.items()}
+        spacing = self._spacing(store)
+        base = max(p for p in self._snapshots if p <= position)
+        rows = _copy(self._snapshots[base])
+        self._snapshots.move_to_end(base)
+        # Snapshots are taken on the way, at multiples of the spacing: the next answer
+        # anywhere below ``position`` starts from one of them.
+        mark = (base // spacing + 1) * spacing
         for recorded in store.read_all(after=base, types=LETTERS.handles):
             if recorded.position > position:
                 break
+            while recorded.position > mark:
+                self._keep(mark, rows)
+                mark += spacing
             rows.fold(recorded)
+        while mark <= position:  # no letter events between the last one and ``position``
+            self._keep(mark, rows)
+            mark += spacing
         return rows
+
+    def _keep(self, at: int, rows: MemoryRows) -> None:
+        if at not in self._snapshots:
+            self._snapshots[at] = _copy(rows)
+            while len(self._snapshots) > self.max_snapshots + 1:
+                oldest = next(p for p in self._snapshots if p != 0)  # the empty one stays
+                del self._snapshots[oldest]
+
+
+def _copy(rows: MemoryRows) -> MemoryRows:
+    # Rows are replaced on every put, never changed in place: copying the tables is enough
+    # to fold on without touching the original.
+    out = MemoryRows(LETTERS)
+    out.tables = {name: dict(t) for name, t in rows.tables.items()}
+    return out
 
 
 # --- answers kept until the letters move ------------------------------------------------------
@@ -418,6 +458,12 @@ class Memo:
             if self._at == at and len(self._values) < self.size:
                 self._values[key] = value
         return value
+
+
+def kinds(store: Store) -> list[str]:
+    """Every kind of letter, the most frequent first (counted as letters fold)."""
+    return [r["kind"] for r in store.query(
+        f"SELECT kind FROM {KINDS_T} ORDER BY letters DESC, kind")]
 
 
 # --- people ----------------------------------------------------------------------------------
