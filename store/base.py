@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -15,6 +14,14 @@ from events.projection import Key, Projection, Row
 
 ANY = -1  # expected_version that accepts any current version
 NO_STREAM = 0  # expected_version of a stream that must not exist yet
+
+try:
+    # ISA-L writes the same zlib format (zlib.decompress reads it) about four times faster
+    # than zlib at level 1, with the same ratio on news HTML: a fixed cost of every page a
+    # crawl or an archive import records.
+    from isal.isal_zlib import compress as _compress
+except ImportError:  # no wheel for this platform: the standard library does the same job
+    from zlib import compress as _compress
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ def pack_page(body: bytes) -> PackedPage:
     """Hash and compress a raw page as the store keeps it; runs anywhere (extraction workers
     do it), so the process that writes only hands over bytes."""
     # Level 1: news HTML still shrinks about fourfold (level 6: fivefold) for a third of the CPU.
-    return PackedPage(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 1))
+    return PackedPage(hashlib.sha256(body).hexdigest(), len(body), _compress(body, 1))
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,15 @@ def test_the_letters_precheck_on_page_words_keeps_every_article_that_reports_a_l
     missed = [a["id"] for a in articles
               if not may_report_letters(page_words(seed_page({**a, "title": a["title"] or ""})))]
     assert missed == []
+
+
+@pytest.mark.parametrize("url", [
+    "http://WWW.BBC.co.uk/news?a", "https://user:pw@ex.com:8080/x", "http://[::1]:80/",
+    "https://a.b.c", "https://a.b.c#f", "https://u@h@x.com/", "http://ex.com.:80",
+    "mailto:x@y", "ex.com/path", "", "https://", "HTTPS://Caps.Example?q=1"])
+def test_url_host_reads_the_host_as_urlsplit_does(url: str):
+    from urllib.parse import urlsplit
+
+    from scrapers.warc.filters import url_host
+
+    assert url_host(url) == (urlsplit(url).hostname or "")

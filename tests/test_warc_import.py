@@ -148,6 +148,29 @@ def test_filters_drop_records_before_extraction(sqlite_store: Store, tmp_path: P
     assert urls == {captures[i].url for i in (1, 2, 3)}
 
 
+def test_records_dropped_on_their_headers_never_have_their_response_read(
+        sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from scrapers.warc import records
+
+    captures = seed_captures() + [Capture("https://elsewhere.example/a", b"<html>x</html>")]
+    path = write_warc(tmp_path / "mixed.warc.gz", captures)
+    read: list[str] = []
+    real = records.Record.response
+
+    def response(self, verify: bool = True):
+        read.append(self.url)
+        return real(self, verify)
+
+    monkeypatch.setattr(records.Record, "response", response)
+    f = RecordFilter.build(["news.example"], since="2019-02", until="2019-04")
+    first = import_archives_sync(sqlite_store, [str(path)], POLICY, f)
+    assert first.skipped == {"host": 1, "date": 2} and first.pages == 3
+    assert read == [captures[i].url for i in (1, 2, 3)]  # the kept ones only
+    read.clear()
+    again = import_archives_sync(sqlite_store, [str(path)], POLICY, f)
+    assert again.already == 3 and again.pages == 0 and read == []
+
+
 def test_the_letters_precheck_skips_pages_without_letter_words(sqlite_store: Store,
                                                                 tmp_path: Path):
     path = write_warc(tmp_path / "mixed.warc.gz", seed_captures() + aeb_captures(40))

@@ -123,3 +123,78 @@ def test_an_unseekable_stream_stops_at_damage_with_a_reason():
     assert [i.url for i in items[:2]] == [PAGES[0].url, PAGES[1].url]
     assert isinstance(items[2], BadRecord) and "cannot be read" in items[2].reason
     assert len(items) == 3
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["gzip", "plain"])
+@pytest.mark.parametrize("writer", [write_warc, write_arc], ids=["warc", "arc"])
+def test_keep_sees_every_record_and_only_kept_ones_come_out(tmp_path: Path, writer,
+                                                          gzipped: bool):
+    path = writer(tmp_path / "pages", PAGES, gzipped=gzipped)
+    seen: list[str] = []
+
+    def keep(record: Record) -> bool:
+        seen.append(record.url)
+        return record.url.endswith(("/1", "/3"))
+
+    with path.open("rb") as f:
+        got = [(r.url, r.response().body) for r in read_records(f, keep=keep)
+               if isinstance(r, Record)]
+    assert got == [(PAGES[1].url, body(1)), (PAGES[3].url, body(3))]
+    assert [u for u in seen if u.startswith("https://")] == [p.url for p in PAGES]
+
+
+def test_a_dropped_record_is_never_parsed_past_its_headers(monkeypatch):
+    # A dropped record's payload is never read nor its digest checked: its HTTP head and
+    # payload reader are not touched, so a record with a broken body costs nothing.
+    import fastwarc.warc
+
+    touched: list[str] = []
+
+    def spy(name: str):
+        real = getattr(fastwarc.warc.WarcRecord, name)
+
+        def wrapper(self, *a, **kw):
+            touched.append(name)
+            return real(self, *a, **kw)
+        return wrapper
+
+    data = b"".join(record_bytes(p) for p in PAGES)
+    for name in ("parse_http", "verify_block_digest"):
+        try:
+            monkeypatch.setattr(fastwarc.warc.WarcRecord, name, spy(name))
+        except TypeError:  # a compiled class that cannot be patched: the reading is checked
+            pytest.skip("FastWARC's record class cannot be patched here")
+    got = list(read_records(io.BytesIO(data), keep=lambda record: False))
+    assert got == [] and touched == []
+    # The spies do see a kept record's response being read.
+    for record in read_records(io.BytesIO(data), keep=lambda record: True):
+        record.response()
+    assert touched.count("parse_http") == len(PAGES)
+
+
+def test_damage_after_dropped_records_is_one_stretch_and_reading_resumes_past_it():
+    parts = [record_bytes(p) for p in PAGES]
+    broken = parts[2][:20] + b"\x00 not deflate data " * 8 + parts[2][160:]
+    data = b"".join(parts[:2] + [broken] + parts[3:])
+    seen: list[str] = []
+
+    def keep(record: Record) -> bool:
+        seen.append(record.url)
+        return record.url == PAGES[4].url
+
+    got = list(read_records(io.BytesIO(data), keep=keep))
+    assert [type(g).__name__ for g in got] == ["BadRecord", "Record"]
+    assert got[0].offset == len(parts[0]) + 1 and got[1].url == PAGES[4].url
+    assert seen == [PAGES[i].url for i in (0, 1, 3, 4)]  # each record once
+
+
+def test_an_error_in_keep_reaches_the_caller_unchanged():
+    class Refused(Exception):
+        pass
+
+    def keep(record: Record) -> bool:
+        raise Refused(record.url)
+
+    data = b"".join(record_bytes(p) for p in PAGES)
+    with pytest.raises(Refused, match="news.example/0"):
+        list(read_records(io.BytesIO(data), keep=keep))

@@ -23,6 +23,10 @@ _THREE_LETTER = {
     "swe": "sv", "nor": "no", "dan": "da", "fin": "fi", "ces": "cs", "cze": "cs",
     "ell": "el", "gre": "el", "heb": "he", "hun": "hu", "ron": "ro", "rum": "ro",
 }
+# The host of an absolute URL, as urlsplit(url).hostname finds it (after any user info,
+# before any port, brackets of an IPv6 address dropped), at a fraction of its cost: the host
+# filter tests every record of an archive, at tens of thousands a second.
+_URL_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#]*@)?(?:\[([^\]/?#]*)\]|([^:/?#]*))")
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
@@ -83,7 +87,7 @@ class RecordFilter:
     def host_ok(self, url: str) -> bool:
         if not self.hosts:
             return True
-        host = (urlsplit(url).hostname or "").rstrip(".")
+        host = url_host(url).rstrip(".")
         # Every suffix at a dot boundary: www.bbc.co.uk, bbc.co.uk, co.uk, uk.
         while host:
             if host in self.hosts:
@@ -106,6 +110,14 @@ class RecordFilter:
             if code:
                 return code == self.language
         return True
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of ``url``, "" when it has none."""
+    m = _URL_HOST.match(url)
+    if m is None:
+        return urlsplit(url).hostname or ""
+    return (m.group(1) or m.group(2) or "").lower()
 
 
 def _host_entry(name: str) -> str:

@@ -121,6 +121,7 @@ class _Importer:
         self.tasks: set[asyncio.Task] = set()
         self.pending: set[str] = set()  # page ids in flight, not yet in the log
         self._next_tick = 0.0
+        self._kept: tuple[int, str, str] = (-1, "", "")  # (offset, key, page id) just kept
 
     async def archive(self, name: str, policy: FetchPolicy, limit: int) -> None:
         self.report.files += 1
@@ -130,8 +131,18 @@ class _Importer:
             self._bad(name, 0, "file cannot be opened", str(exc))
             return
         counted = _Counting(stream)
+
+        def wanted(record: Record) -> bool:
+            # Runs inside the reading on each record's headers: a dropped record is
+            # counted here and never reaches the loop below.
+            if self.progress is not None and time.monotonic() >= self._next_tick:
+                self._next_tick = time.monotonic() + PROGRESS_EVERY
+                self.report.bytes += counted.take()
+                self.progress(self.report, name, counted.position, size)
+            return self._wanted(name, record)
+
         try:
-            for item in read_records(counted, seekable=size is not None):
+            for item in read_records(counted, seekable=size is not None, keep=wanted):
                 self.report.bytes += counted.take()
                 if isinstance(item, BadRecord):
                     self._bad(name, item.offset, "unreadable bytes", item.reason)
@@ -157,26 +168,38 @@ class _Importer:
         path = Path(name)
         return path.open("rb"), path.stat().st_size
 
-    async def _record(self, name: str, record: Record) -> None:
+    def _wanted(self, name: str, record: Record) -> bool:
+        """Whether a record is worth its payload, from its headers alone; the others are
+        counted under their reason."""
         report, filters = self.report, self.filters
         report.records += 1
         if record.kind != "response":
             # warcinfo, request and metadata records describe the crawl, not pages; a
             # revisit says a page was unchanged and holds no copy of it.
             report.skipped["revisit" if record.kind == "revisit" else "not a response"] += 1
-            return
+            return False
         report.responses += 1
         if not filters.host_ok(record.url):
             report.skipped["host"] += 1
-            return
+            return False
         if not filters.date_ok(record.date):
             report.skipped["date"] += 1
-            return
+            return False
         key = record_key(name, record)
         page_id = page_event_id(key)
         if page_id in self.pending or self.store.get_event(page_id) is not None:
             report.already += 1
-            return
+            return False
+        self._kept = (record.offset, key, page_id)  # for _record, next
+        return True
+
+    async def _record(self, name: str, record: Record) -> None:
+        """Read a kept record's response and hand its page to the extraction pool."""
+        report, filters = self.report, self.filters
+        offset, key, page_id = self._kept
+        if offset != record.offset:
+            key = record_key(name, record)
+            page_id = page_event_id(key)
         try:
             response = record.response()
         except RecordError as exc:

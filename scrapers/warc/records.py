@@ -1,8 +1,11 @@
 """Records of a web archive, one at a time: WARC files read with FastWARC, ARC files with
 warcio, gzipped per record or not, from a file or any stream, in constant memory.
 
-A record's headers are read first and its payload only when asked for, so records a filter
-drops cost a header parse. A record the format libraries cannot read (a corrupt gzip member,
+A record's headers are read first and its payload only when asked for. A ``keep`` test on
+the headers drops records inside the reading itself (FastWARC's ``func_filter``): a dropped
+record's HTTP head is never parsed, its payload never read by this code nor hashed, and no
+object for it reaches the caller, so skipping costs little more than the library's own pass
+over the bytes. A record the format libraries cannot read (a corrupt gzip member,
 a wrong Content-Length, garbage between records) is reported as a :class:`BadRecord` and,
 in a file that can seek, reading resumes at the next record boundary: neither library
 recovers by itself, both stop at the first error.
@@ -13,10 +16,12 @@ from __future__ import annotations
 import io
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
+
+Keep = Callable[["Record"], bool]  # a test on a record's headers: False drops the record
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,15 @@ _SCAN_CHUNK = 1 << 20
 
 class NotAnArchive(Exception):
     """The file is neither a WARC nor an ARC file."""
+
+
+class _KeepFailed(Exception):
+    """A ``keep`` test raised: carried out of the reading so that it is not taken for
+    damage in the archive."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class RecordError(Exception):
@@ -90,11 +104,13 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_records(stream: BinaryIO, *, seekable: bool | None = None
+def read_records(stream: BinaryIO, *, seekable: bool | None = None, keep: Keep | None = None
                  ) -> Iterator[Record | BadRecord]:
-    """Every record of the archive in ``stream``, and every stretch that is not one.
+    """Every record of the archive in ``stream`` that ``keep`` (given the record's headers
+    only; its payload cannot be read then) keeps, and every stretch that is not a record.
 
-    Raises NotAnArchive before the first record when the stream holds neither format.
+    Raises NotAnArchive before the first record when the stream holds neither format; an
+    exception from ``keep`` ends the reading and reaches the caller as it was raised.
     """
     if seekable is None:
         seekable = _seekable(stream)
@@ -116,20 +132,28 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None
     # none worth trusting, so its reading ends at the damage.
     magic = GZIP_MAGIC if gzipped else WARC_MAGIC if kind == "warc" else None
     start, damaged = base, None  # damaged: the first error of a stretch not yet reported
+    seen: list[int] = []  # offset of the last record read, kept or dropped, since ``start``
+    test = _noting(keep, seen) if keep is not None else None
     while True:
-        last: int | None = None
+        seen.clear()
         try:
-            for record in records(stream, start):
+            for record in records(stream, start, test):
                 if damaged is not None:
                     yield damaged
                     damaged = None
-                last = record.offset
+                seen[:] = [record.offset]
                 yield record
             if damaged is not None:
                 yield damaged
             return
+        except _KeepFailed as failed:
+            raise failed.error from None
         except Exception as exc:  # the libraries raise OSError, ValueError and their own
             reason = _reason(exc)
+        last = seen[0] if seen else None
+        if damaged is not None and last is not None:
+            yield damaged  # a record (dropped by ``keep``) was read since: that stretch ended
+            damaged = None
         at = start if last is None else last + 1
         if damaged is None:
             damaged = BadRecord(at, reason)
@@ -141,6 +165,15 @@ def read_records(stream: BinaryIO, *, seekable: bool | None = None
             yield damaged
             return
         start = following
+
+
+def _noting(keep: Keep, seen: list[int]) -> Keep:
+    """``keep``, noting each record's offset in ``seen``: damage after dropped records
+    resumes past them."""
+    def test(record: Record) -> bool:
+        seen[:] = [record.offset]
+        return keep(record)
+    return test
 
 
 class _Forward:
@@ -204,19 +237,47 @@ def _next_boundary(stream: BinaryIO, offset: int, magic: bytes) -> int | None:
 # --- WARC: FastWARC -------------------------------------------------------------------------
 
 
-def _warc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
+def _warc_records(stream: BinaryIO, start: int, keep: Keep | None) -> Iterator[Record]:
     from fastwarc.warc import ArchiveIterator
 
     stream.seek(start) if _seekable(stream) else None
-    for rec in ArchiveIterator(stream, parse_http=False, fsspec_args=False):
-        headers = rec.headers
-        yield Record(
-            kind=str(rec.record_type), url=(headers.get("WARC-Target-URI") or "").strip("<> "),
-            date=_aware(rec.record_date) if headers.get("WARC-Date") else None,
-            record_id=rec.record_id, offset=rec.stream_pos,  # from the stream's tell()
-            length=rec.content_length,
-            identified_language=headers.get("WARC-Identified-Content-Language"),
-            _native=rec, _read=_warc_response)
+    kept: list[Record] = []  # the record the filter has just kept, handed on as it was built
+
+    def wanted(rec: Any) -> bool:
+        record = _warc_record(rec)
+        try:
+            ok = keep(record)  # type: ignore[misc]
+        except BaseException as exc:
+            raise _KeepFailed(exc) from exc
+        if ok:
+            kept.append(record)
+        return bool(ok)
+
+    # HTTP heads are parsed only for kept records, when their response is asked for.
+    records = ArchiveIterator(stream, parse_http=False, fsspec_args=False,
+                              func_filter=wanted if keep is not None else None)
+    for rec in records:
+        record = kept.pop() if kept else _warc_record(rec)
+        kept.clear()
+        yield record
+
+
+_TYPES: dict[int, str] = {}  # FastWARC's record type (as a number) -> its name
+
+
+def _warc_record(rec: Any) -> Record:
+    headers = rec.headers
+    kind_type = rec.record_type
+    kind = _TYPES.get(int(kind_type))
+    if kind is None:
+        kind = _TYPES.setdefault(int(kind_type), str(kind_type))
+    return Record(
+        kind=kind, url=(headers.get("WARC-Target-URI") or "").strip("<> "),
+        date=_aware(rec.record_date) if headers.get("WARC-Date") else None,
+        record_id=rec.record_id, offset=rec.stream_pos,  # from the stream's tell()
+        length=rec.content_length,
+        identified_language=headers.get("WARC-Identified-Content-Language"),
+        _native=rec, _read=_warc_response)
 
 
 def _warc_response(record: Record, verify: bool) -> Response:
@@ -246,7 +307,7 @@ def _aware(when: datetime) -> datetime:
 # --- ARC: warcio ----------------------------------------------------------------------------
 
 
-def _arc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
+def _arc_records(stream: BinaryIO, start: int, keep: Keep | None) -> Iterator[Record]:
     from warcio.archiveiterator import ArchiveIterator
 
     stream.seek(start) if _seekable(stream) else None
@@ -254,13 +315,21 @@ def _arc_records(stream: BinaryIO, start: int) -> Iterator[Record]:
     for rec in it:
         headers = rec.rec_headers
         date = headers.get_header("WARC-Date")
-        yield Record(
+        record = Record(
             kind=rec.rec_type, url=headers.get_header("WARC-Target-URI") or "",
             # warcio gives a converted ARC record a new random id each time: none is kept.
             date=_parse_date(date), record_id=None,
             offset=it.offset,  # get_record_offset() would read the record away
             length=int(headers.get_header("Content-Length") or rec.length or 0),
             _native=rec, _read=_arc_response)
+        if keep is not None:
+            try:
+                ok = keep(record)
+            except BaseException as exc:
+                raise _KeepFailed(exc) from exc
+            if not ok:
+                continue  # warcio passes over the payload when the next record is asked for
+        yield record
 
 
 def _arc_response(record: Record, verify: bool) -> Response:
