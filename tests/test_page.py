@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from events import FeedPolled, FetchFailed, SourceAdded
 from service.api import create_app
 from store import Store
 from store.sqlite import SQLiteStore
+from served import served
 from test_api_support import SCRIPT, corpus, load_corpus, refresh, settings  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,16 +42,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(tmp_path_factory.mktemp("page") / "letterwatch.db")
     load_corpus(store)
     add_sources(store)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings(), store), host="127.0.0.1",
-                                           port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(store) as url:
+        yield url
     store.close()
 
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from service.api import create_app
 from store.sqlite import SQLiteStore
-from test_api_support import add_article, letter, load_corpus, refresh, settings
+from served import served
+from test_api_support import add_article, letter, load_corpus, refresh
 from test_page import CHROMIUM, CHROMIUM_ARGS, add_sources
 
 ARTIFACTS = Path(os.environ.get("LETTERWATCH_TEST_ARTIFACTS",
@@ -53,16 +50,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     load_corpus(store)
     add_sources(store)
     add_hostile(store)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings(), store), host="127.0.0.1",
-                                           port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(store) as url:
+        yield url
     store.close()
 
 

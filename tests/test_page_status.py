@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from service.api import create_app
 from store import Store
 from store.sqlite import SQLiteStore
 from test_api_letters_status import COMMITTEE, add_statuses
+from served import served
 from test_api_support import load_corpus, settings
 from test_page import page  # noqa: F401 - fixture
 
@@ -75,16 +73,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = SQLiteStore(tmp_path_factory.mktemp("status-page") / "letterwatch.db")
     load_corpus(store)
     add_statuses(store)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings(), store), host="127.0.0.1",
-                                           port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with served(store) as url:
+        yield url
     store.close()
 
 
