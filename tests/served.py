@@ -1,11 +1,15 @@
-"""The app served by a real uvicorn on a free loopback port, for the tests a browser drives."""
+"""The app served by a real uvicorn on a free loopback port, and Debian's Chromium to drive it."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 
 import uvicorn
 
@@ -32,3 +36,22 @@ def served(store: Store, start_within: float = 60.0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def chromium(path: str, args: list[str]) -> Iterator[object]:
+    """A headless Chromium, or a skip (a failure under CI, where a browser must not pass as
+    "skipped") when the machine has none."""
+    if not Path(path).exists():
+        message = "needs Debian's chromium: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()

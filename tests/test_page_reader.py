@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from store.sqlite import SQLiteStore
-from served import served
+from served import chromium, served
 from test_api_support import add_article, letter, load_corpus, refresh
 from test_page import CHROMIUM, CHROMIUM_ARGS, add_sources
 
@@ -57,17 +57,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        message = "needs Debian's chromium: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # under CI a missing browser must not pass as "skipped"
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium(CHROMIUM, CHROMIUM_ARGS) as b:
         yield b
-        b.close()
 
 
 def open_page(browser, viewport: dict, javascript: bool = True):
